@@ -1,0 +1,55 @@
+# Credit Tray. Needs only python3 (3.11+) and make; everything else goes into .venv from requirements.lock.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv demo run test test-fast test-desktop lint typecheck screenshots bench lock clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: venv
+	$(BIN)/trayapp --demo
+
+run: venv
+	$(BIN)/trayapp
+
+lint: venv
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+# The fast tier: core, providers against loopback servers, CLI subprocesses, offscreen Qt.
+test-fast: venv
+	$(BIN)/python -m pytest -m "not desktop" $(PYTEST_ARGS)
+
+# The real-desktop tier: Xvfb, a private D-Bus, xfce4-panel/trayer, dunst, gnome-keyring.
+test-desktop: venv
+	scripts/desktop-session -- $(BIN)/python -m pytest -m desktop $(PYTEST_ARGS)
+
+test: lint typecheck test-fast test-desktop
+
+screenshots: venv
+	scripts/desktop-session -- $(BIN)/python scripts/screenshots.py docs/screenshots
+
+bench: venv
+	scripts/desktop-session -- $(BIN)/python -m bench
+
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -e '.[dev]' setuptools wheel
+	{ echo '# Pinned set of every package in .venv (runtime, tests, lint). Regenerate with `make lock`.'; \
+	  .lockvenv/bin/pip freeze --exclude-editable --all | grep -v '^pip=='; } > requirements.lock
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
