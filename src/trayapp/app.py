@@ -1,0 +1,134 @@
+"""The composition root: the only module that knows every class. Builds the object graph and runs it.
+
+`build_core` is Qt-free (the CLI uses it); `run_tray` imports Qt lazily and wires the tray.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .core.models import AccountState
+from .core.monitor import FetchResult, Monitor
+from .secrets.secret import Secret
+from .secrets.store import KeyringStore, MemorySecretStore, SecretStore
+from .storage.config import Config, ConfigStore, LoadReport
+from .storage.paths import Paths, resolve_paths
+from .storage.state import AppState, StateStore
+
+log = logging.getLogger("trayapp")
+
+
+@dataclass
+class Core:
+    """The Qt-free services, shared by the tray and the CLI."""
+
+    paths: Paths
+    demo: bool
+    config_store: ConfigStore | None  # None in demo: the demo never writes the user's settings
+    state_store: StateStore
+    secrets: SecretStore
+    config: Config
+    state: AppState
+    monitor: Monitor
+    problems: list[str] = field(default_factory=list)
+
+    def save_config(self) -> None:
+        if self.config_store is not None:
+            self.config_store.save(self.config)
+        self.monitor.set_accounts(self.config.accounts)
+        self.monitor.settings = self.config.settings
+
+    def save_state(self) -> None:
+        self.state.accounts = dict(self.monitor.states)
+        self.state_store.save(self.state)
+
+    def apply(self, results: list[FetchResult], now: datetime | None = None) -> None:
+        self.monitor.apply(results, now or datetime.now(UTC))
+        self.save_state()
+
+
+def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
+    problems: list[str] = []
+    if demo:
+        from .providers.demo import demo_accounts
+
+        # The demo never touches the user's files; it starts afresh each time, so every alert shows.
+        root = Path(config_dir) / "demo" if config_dir else Path(tempfile.gettempdir()) / _demo_dir_name()
+        paths = Paths(config_dir=root, data_dir=root)
+        paths.ensure()
+        paths.state_file.unlink(missing_ok=True)
+        now = datetime.now(UTC)
+        config = Config(accounts=demo_accounts(now))
+        config_store = None
+        secrets: SecretStore = MemorySecretStore(
+            {(a.id, "api"): Secret(f"demo-key-{a.id}") for a in config.accounts}
+        )
+    else:
+        paths = resolve_paths(config_dir)
+        paths.ensure()
+        config_store = ConfigStore(paths.config_file)
+        report = LoadReport()
+        config = config_store.load(report)
+        problems.extend(report.problems)
+        secrets = KeyringStore()
+    setup_logging(paths)
+    for problem in problems:
+        log.warning("%s", problem)
+    state_store = StateStore(paths.state_file)
+    state = state_store.load(problems)
+    known = {a.id for a in config.accounts}
+    states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
+    monitor = Monitor(config.accounts, config.settings, states)
+    return Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
+
+
+def _demo_dir_name() -> str:
+    import os
+
+    return f"credit-tray-demo-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+
+
+# ---------------------------------------------------------------- logging
+
+_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{6,}|sess-[A-Za-z0-9_\-]{6,}|sk-or-v1-[A-Za-z0-9]{6,})")
+
+
+class RedactingFilter(logging.Filter):
+    """Defence in depth: nothing is logged with a key in it, but if it were, it would be masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _KEY_PATTERN.sub(lambda m: m.group(0)[:5] + "***", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
+    root = logging.getLogger("trayapp")
+    if any(getattr(h, "_trayapp", False) for h in root.handlers):
+        return
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
+    )
+    handler._trayapp = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+# ---------------------------------------------------------------- the tray
+
+
+def run_tray(config_dir: str | None, demo: bool) -> int:
+    """Start the tray (or hand over to the one already running). Returns the exit status."""
+    from .ui.runtime import run  # Qt is imported only here
+
+    return run(config_dir=config_dir, demo=demo, build=build_core)

@@ -1,0 +1,344 @@
+"""Command line: the tray by default, and `check` / `accounts` for scripts and monitoring systems.
+
+Exit codes of `check` follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Keys are never taken as arguments (they would show in `ps`): from stdin or a named environment variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from . import __version__
+from .core import rules
+from .core.errors import ConfigError, SecretStoreError, TrayError
+from .core.models import Grant
+from .core.monitor import AccountView, report_exit_code, report_json
+from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
+from .providers import catalog
+from .secrets.secret import Secret
+
+EXIT_FAILURE = 3  # for `check`, UNKNOWN; for other commands, "could not do it"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="keep every file under DIR (also TRAYAPP_CONFIG_DIR)",
+    )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="built-in demo accounts: no network, no keyring",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="trayapp",
+        parents=[common],
+        description="Credit Tray: remaining AI API credit, expiry and second-account mix-ups, in the tray.",
+    )
+    parser.add_argument("--version", action="version", version=f"trayapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common], help="poll once, print, exit 0/1/2/3 (Nagios)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--account", metavar="ID", help="only this account")
+
+    accounts = sub.add_parser("accounts", parents=[common], help="list, add or remove accounts")
+    asub = accounts.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    ls = asub.add_parser("list", parents=[common], help="list accounts")
+    ls.add_argument("--json", action="store_true")
+    add = asub.add_parser("add", parents=[common], help="add an account; prints its id last")
+    add.add_argument("--provider", required=True, choices=[n for n in catalog.CATALOG if n != "demo"])
+    add.add_argument("--label", required=True)
+    add.add_argument("--base-url", metavar="URL")
+    add.add_argument("--currency", metavar="CODE", help="for hosts that do not say (relays, local servers)")
+    key = add.add_mutually_exclusive_group(required=True)
+    key.add_argument("--key-stdin", action="store_true", help="read the key from standard input")
+    key.add_argument("--key-env", metavar="VAR", help="read the key from this environment variable")
+    add.add_argument(
+        "--admin-key-env", metavar="VAR", help="OpenAI admin key (sk-admin-…) from this variable"
+    )
+    add.add_argument(
+        "--management-key-env", metavar="VAR", help="OpenRouter management key from this variable"
+    )
+    rm = asub.add_parser("remove", parents=[common], help="remove an account and its keys")
+    rm.add_argument("id")
+    grant = asub.add_parser("grant", parents=[common], help="enter credit with its expiry")
+    grant.add_argument("id")
+    grant.add_argument("--amount", required=True)
+    grant.add_argument("--currency", default="USD")
+    grant.add_argument("--effective", metavar="YYYY-MM-DD")
+    grant.add_argument("--expires", metavar="YYYY-MM-DD", required=True)
+    grant.add_argument(
+        "--kind",
+        choices=["granted", "paid"],
+        default="granted",
+        help="trial/promotional credit (granted) or bought credit (paid)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config_dir = getattr(args, "config_dir", None)
+    demo = bool(getattr(args, "demo", False))
+    if args.command is None:
+        from .app import run_tray
+
+        return run_tray(config_dir, demo)
+    try:
+        if args.command == "check":
+            return cmd_check(config_dir, demo, as_json=args.json, account_id=args.account)
+        if args.accounts_command == "list":
+            return cmd_list(config_dir, demo, as_json=args.json)
+        if demo:
+            raise ConfigError("Demo accounts are built in", "They cannot be added, removed or changed.")
+        if args.accounts_command == "add":
+            return cmd_add(config_dir, args)
+        if args.accounts_command == "remove":
+            return cmd_remove(config_dir, args.id)
+        return cmd_grant(config_dir, args)
+    except TrayError as exc:
+        print(f"trayapp: {exc.title}: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE if args.command == "check" else 1
+
+
+# ---------------------------------------------------------------- check
+
+
+def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: str | None) -> int:
+    from .app import build_core
+    from .engine import prepare_jobs, run_jobs
+
+    core = build_core(config_dir, demo=demo)
+    for problem in core.problems:
+        print(f"trayapp: {problem}", file=sys.stderr)
+    accounts = core.config.accounts
+    if account_id is not None:
+        accounts = [core.config.account(account_id)]
+    now = datetime.now(UTC)
+    jobs, failed = prepare_jobs(accounts, core.monitor.states, core.secrets)
+    results = failed + run_jobs(jobs, now, core.state.identity_salt)
+    core.apply(results, now)
+    ids = {a.id for a in accounts}
+    views = [v for v in core.monitor.views(now) if v.account.id in ids]
+    if as_json:
+        print(json.dumps(report_json(views, now), indent=2, ensure_ascii=False))
+    else:
+        print(text_report(views, now))
+    if not views:
+        return rules.UNKNOWN
+    return report_exit_code(views)
+
+
+_STATE_NAMES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
+
+
+def text_report(views: Sequence[AccountView], now: datetime) -> str:
+    code = report_exit_code(views) if views else rules.UNKNOWN
+    alerts = sorted((a for v in views for a in v.alerts), key=lambda a: a.severity.value != "critical")
+    summary = (
+        alerts[0].message
+        if alerts
+        else ("no accounts configured" if not views else f"{len(views)} account(s) fine")
+    )
+    lines = [f"CREDIT {_STATE_NAMES[code]} - {summary}"]
+    for v in views:
+        lines.append("  " + account_line(v, now))
+        if v.error is not None:
+            lines.append(f"      error: {v.error.title}: {v.error.message}")
+        if v.unknown_reason:
+            lines.append(f"      remaining unknown: {v.unknown_reason}")
+        for a in v.alerts:
+            lines.append(f"      {a.severity.value}: {a.message}")
+    return "\n".join(lines)
+
+
+def account_line(v: AccountView, now: datetime) -> str:
+    parts = [f"{v.account.label}: {v.remaining_text}"]
+    if v.days_to_expiry is not None:
+        parts.append(f"expires in {v.days_to_expiry} d")
+    parts.append(rules.age_text(v.checked_at, now))
+    if v.status.value not in ("ok",):
+        parts.append(v.status.value)
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- accounts
+
+
+def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
+    from .app import build_core
+
+    core = build_core(config_dir, demo=demo)
+    for problem in core.problems:
+        print(f"trayapp: {problem}", file=sys.stderr)
+    if as_json:
+        rows = [
+            {
+                "id": a.id,
+                "label": a.label,
+                "provider": a.provider,
+                "base_url": a.base_url,
+                "currency": a.currency,
+                "keys": list(a.secret_kinds),
+                "grants": [
+                    {
+                        "amount": float(g.amount),
+                        "currency": g.currency,
+                        "kind": g.kind,
+                        "effective": g.effective.isoformat() if g.effective else None,
+                        "expires": g.expires.isoformat() if g.expires else None,
+                    }
+                    for g in a.grants
+                ],
+            }
+            for a in core.config.accounts
+        ]
+        print(json.dumps({"accounts": rows}, indent=2, ensure_ascii=False))
+    else:
+        if not core.config.accounts:
+            print("No accounts. Add one with: trayapp accounts add --provider NAME --label TEXT --key-stdin")
+        for a in core.config.accounts:
+            print(f"{a.id}\t{a.provider}\t{a.label}")
+    return 0
+
+
+def _read_key(args: argparse.Namespace) -> Secret:
+    if args.key_stdin:
+        if sys.stdin is None or sys.stdin.isatty():
+            print("Paste the key, then press Enter:", file=sys.stderr)
+        value = sys.stdin.readline().strip() if sys.stdin else ""
+    else:
+        value = os.environ.get(args.key_env, "").strip()
+        if not value:
+            raise ConfigError("No key", f"The environment variable {args.key_env} is empty or not set.")
+    if not value:
+        raise ConfigError("No key", "No key was given on standard input.")
+    if any(c.isspace() for c in value):
+        raise ConfigError("Invalid key", "The key contains spaces or line breaks.")
+    return Secret(value)
+
+
+def _env_secret(var: str | None) -> Secret | None:
+    if not var:
+        return None
+    value = os.environ.get(var, "").strip()
+    if not value:
+        raise ConfigError("No key", f"The environment variable {var} is empty or not set.")
+    return Secret(value)
+
+
+def cmd_add(config_dir: str | None, args: argparse.Namespace) -> int:
+    from .app import build_core
+    from .core.models import Account
+    from .storage.config import new_account_id
+
+    info = catalog.info(args.provider)
+    base_url = validate_base_url(args.base_url) if args.base_url else None
+    if base_url is None and info.default_base_url is None:
+        raise ConfigError("Base URL needed", f"{info.display_name} has no default address: give --base-url.")
+    currency = parse_currency(args.currency) if args.currency else None
+    key = _read_key(args)
+    extra: dict[str, Secret] = {}
+    if args.admin_key_env:
+        if args.provider != "openai":
+            raise ConfigError("Admin keys are OpenAI's", "--admin-key-env applies to --provider openai.")
+        admin = _env_secret(args.admin_key_env)
+        assert admin is not None
+        if not admin.reveal().startswith("sk-admin-"):
+            raise ConfigError("Not an admin key", "An OpenAI admin key starts with sk-admin-.")
+        extra["admin"] = admin
+    if args.management_key_env:
+        if args.provider != "openrouter":
+            raise ConfigError(
+                "Management keys are OpenRouter's", "--management-key-env applies to --provider openrouter."
+            )
+        mgmt = _env_secret(args.management_key_env)
+        assert mgmt is not None
+        extra["management"] = mgmt
+    core = build_core(config_dir)
+    account_id = new_account_id(args.provider, {a.id for a in core.config.accounts})
+    # Keys first: if the secret store refuses, nothing is half-added.
+    core.secrets.set(account_id, "api", key)
+    for kind, secret in extra.items():
+        core.secrets.set(account_id, kind, secret)
+    account = Account(
+        id=account_id,
+        provider=args.provider,
+        label=args.label.strip() or info.display_name,
+        created_at=datetime.now(UTC),
+        base_url=base_url,
+        currency=currency,
+        secret_kinds=("api", *extra.keys()),
+    )
+    core.config.accounts.append(account)
+    core.save_config()
+    print(
+        f"Added {account.label} ({info.display_name}); key stored in {core.secrets.describe()}.",
+        file=sys.stderr,
+    )
+    print(account_id)
+    return 0
+
+
+def cmd_remove(config_dir: str | None, account_id: str) -> int:
+    from .app import build_core
+
+    core = build_core(config_dir)
+    account = core.config.account(account_id)
+    try:
+        for kind in account.secret_kinds:
+            core.secrets.delete(account.id, kind)
+    except SecretStoreError as exc:
+        raise SecretStoreError(
+            exc.title, exc.message + " The account was not removed.", state=exc.state
+        ) from None
+    core.config.accounts = [a for a in core.config.accounts if a.id != account_id]
+    core.save_config()
+    core.save_state()
+    print(f"Removed {account.label} and its keys.", file=sys.stderr)
+    return 0
+
+
+def cmd_grant(config_dir: str | None, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .app import build_core
+
+    core = build_core(config_dir)
+    account = core.config.account(args.id)
+    effective = parse_date(args.effective, "effective date") if args.effective else None
+    expires = parse_date(args.expires, "expiry date")
+    if effective and expires <= effective:
+        raise ConfigError("Invalid dates", "The expiry date must come after the effective date.")
+    grant = Grant(
+        amount=parse_amount(args.amount),
+        currency=parse_currency(args.currency),
+        effective=effective,
+        expires=expires,
+        kind=args.kind,
+    )
+    updated = replace(account, grants=(*account.grants, grant))
+    core.config.accounts = [updated if a.id == account.id else a for a in core.config.accounts]
+    core.save_config()
+    print(
+        f"Added {rules.format_money(grant.amount, grant.currency)} to {account.label}, "
+        f"expiring {expires.isoformat()}.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Errors that carry a short title and a message written for people."""
+
+from __future__ import annotations
+
+from .models import ErrorKind, FetchError
+
+
+class TrayError(Exception):
+    """Base of every error the app explains to its user."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(f"{title}: {message}")
+        self.title = title
+        self.message = message
+
+
+class ProviderError(TrayError):
+    """A provider could not be read. Never carries a key, nor a full response body."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        title: str,
+        message: str,
+        *,
+        provider: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(title, message)
+        self.kind = kind
+        self.provider = provider
+        self.retry_after = retry_after
+
+    def to_fetch_error(self) -> FetchError:
+        return FetchError(self.kind, self.title, self.message, self.provider, self.retry_after)
+
+
+class BadResponse(ProviderError):
+    """The provider answered something that does not match the documented shape."""
+
+    def __init__(self, provider: str, endpoint: str, field: str, problem: str) -> None:
+        super().__init__(
+            ErrorKind.BAD_RESPONSE,
+            f"Unexpected answer from {provider}",
+            f"{endpoint}: field '{field}' {problem}. The last good data is kept.",
+            provider=provider,
+        )
+        self.endpoint = endpoint
+        self.field = field
+
+
+class ConfigError(TrayError):
+    """The configuration file or an account in it is wrong."""
+
+
+class SecretStoreError(TrayError):
+    """The OS secret store cannot be used right now (absent, locked, or not answering)."""
+
+    def __init__(self, title: str, message: str, *, state: str) -> None:
+        super().__init__(title, message)
+        self.state = state  # "unavailable" | "locked" | "timeout" | "failed"

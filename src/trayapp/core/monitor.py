@@ -1,0 +1,198 @@
+"""The app's state machine: accounts and their states in, views and newly true alerts out.
+
+Shared by the tray (through the UI controller) and by `trayapp check`; knows nothing of Qt or I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from . import rules
+from .codec import dt_out, identity_out
+from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    account_id: str
+    snapshot: Snapshot | None = None
+    error: FetchError | None = None
+    cache: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """Everything shown about one account: tray, menu, details window and `check --json` read this."""
+
+    account: Account
+    status: Status
+    snapshot: Snapshot | None  # the last good reading (possibly old: see status)
+    error: FetchError | None
+    alerts: tuple[Alert, ...]
+    days_to_expiry: int | None
+    level: rules.Level
+    checked_at: datetime | None  # the last attempt, good or not
+
+    @property
+    def remaining_text(self) -> str:
+        snap = self.snapshot
+        if snap is None:
+            return "error" if self.status is Status.ERROR else "not read yet"
+        if snap.remaining is None:
+            return "unknown"
+        return rules.format_money(snap.remaining, snap.currency)
+
+    @property
+    def unknown_reason(self) -> str | None:
+        if self.snapshot is not None and self.snapshot.remaining is None:
+            return self.snapshot.unknown_reason or "the provider does not report it"
+        return None
+
+
+class Monitor:
+    def __init__(
+        self,
+        accounts: Sequence[Account],
+        settings: Settings,
+        states: Mapping[str, AccountState] | None = None,
+    ) -> None:
+        self.accounts: list[Account] = list(accounts)
+        self.settings = settings
+        self.states: dict[str, AccountState] = dict(states or {})
+
+    # ------------------------------------------------------------ changes
+
+    def set_accounts(self, accounts: Sequence[Account]) -> None:
+        self.accounts = list(accounts)
+        ids = {a.id for a in accounts}
+        self.states = {k: v for k, v in self.states.items() if k in ids}
+
+    def account(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def apply(self, results: Iterable[FetchResult], now: datetime) -> None:
+        for result in results:
+            account = self.account(result.account_id)
+            if account is None:
+                continue  # removed while its poll was in flight
+            state = self.states.get(account.id, AccountState())
+            if result.snapshot is not None:
+                snapshot = rules.apply_user_grants(account, result.snapshot, now)
+                state = rules.after_success(state, snapshot, result.cache, self.settings, now)
+            elif result.error is not None:
+                state = rules.after_failure(state, result.error, self.settings, now)
+            self.states[account.id] = state
+
+    def acknowledge_identity(self, account_id: str) -> None:
+        """The user confirmed the new login of a key: stop warning that it changed."""
+        st = self.states.get(account_id)
+        if st and st.last_good and st.last_good.identity:
+            self.states[account_id] = replace(st, known_user_id=st.last_good.identity.user_id)
+
+    def mark_due(self, account_ids: Iterable[str] | None = None) -> None:
+        """Make accounts due now (Refresh now, wake from sleep), whatever their backoff."""
+        ids = set(account_ids) if account_ids is not None else {a.id for a in self.accounts}
+        for a in self.accounts:
+            if a.id in ids:
+                self.states[a.id] = replace(self.states.get(a.id, AccountState()), next_due_at=None)
+
+    # ------------------------------------------------------------ reading
+
+    def due(self, now: datetime) -> list[str]:
+        return rules.due_accounts(self.accounts, self.states, now)
+
+    def next_wakeup(self, now: datetime) -> datetime | None:
+        return rules.next_wakeup(self.accounts, self.states, now)
+
+    def alerts(self, now: datetime) -> dict[str, list[Alert]]:
+        return rules.evaluate(self.accounts, self.states, self.settings, now)
+
+    def views(self, now: datetime) -> list[AccountView]:
+        all_alerts = self.alerts(now)
+        views = []
+        for a in self.accounts:
+            st = self.states.get(a.id, AccountState())
+            status = rules.status_of(st, self.settings, now)
+            alerts = tuple(all_alerts.get(a.id, ()))
+            snap = st.last_good
+            views.append(
+                AccountView(
+                    account=a,
+                    status=status,
+                    snapshot=snap,
+                    error=st.last_error,
+                    alerts=alerts,
+                    days_to_expiry=rules.days_to_expiry(snap.expires_at if snap else None, now),
+                    level=rules.level_of(status, snap, alerts),
+                    checked_at=st.last_attempt_at,
+                )
+            )
+        return views
+
+
+def most_urgent(views: Sequence[AccountView]) -> AccountView | None:
+    if not views:
+        return None
+    return max(views, key=lambda v: (v.level.rank, -(v.days_to_expiry or 10**6)))
+
+
+# ---------------------------------------------------------------- the `check --json` contract
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def view_json(view: AccountView, language_alerts: Sequence[Alert] | None = None) -> dict[str, Any]:
+    snap = view.snapshot
+    alerts = view.alerts if language_alerts is None else language_alerts
+    error = {"title": view.error.title, "message": view.error.message} if view.error is not None else None
+    if error is None and view.unknown_reason is not None and snap is not None:
+        error = None
+    return {
+        "id": view.account.id,
+        "label": view.account.label,
+        "provider": view.account.provider,
+        "status": view.status.value,
+        "currency": snap.currency if snap else None,
+        "remaining": _num(snap.remaining) if snap else None,
+        "remaining_granted": _num(snap.remaining_granted) if snap else None,
+        "remaining_paid": _num(snap.remaining_paid) if snap else None,
+        "granted_total": _num(snap.granted_total) if snap else None,
+        "used": _num(snap.used) if snap else None,
+        "expires_at": dt_out(snap.expires_at) if snap else None,
+        "days_to_expiry": view.days_to_expiry,
+        "identity": _public_identity(snap) if snap else None,
+        "unknown_reason": view.unknown_reason,
+        "alerts": [{"code": a.code, "severity": a.severity.value, "message": a.message} for a in alerts],
+        "error": error,
+        "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),
+    }
+
+
+def _public_identity(snap: Snapshot) -> dict[str, Any] | None:
+    data = identity_out(snap.identity)
+    if data is None:
+        return None
+    # Hashes are for comparing accounts on this machine only; scripts get ids and masked forms.
+    data.pop("email_hash", None)
+    data.pop("phone_hash", None)
+    return data
+
+
+def report_json(views: Sequence[AccountView], now: datetime) -> dict[str, Any]:
+    return {"checked_at": now.astimezone(UTC).isoformat(), "accounts": [view_json(v) for v in views]}
+
+
+def report_exit_code(views: Sequence[AccountView]) -> int:
+    return rules.exit_code((v.status for v in views), (a for v in views for a in v.alerts))
+
+
+def worst_severity(alerts: Iterable[Alert]) -> Severity | None:
+    alerts = list(alerts)
+    if not alerts:
+        return None
+    return Severity.CRITICAL if any(a.severity is Severity.CRITICAL for a in alerts) else Severity.WARNING

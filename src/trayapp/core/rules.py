@@ -1,0 +1,421 @@
+"""Pure rules: from accounts, their states, the settings and the time to what the user sees.
+
+Nothing here does I/O; every function is deterministic in its arguments.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+
+from .models import (
+    Account,
+    AccountState,
+    Alert,
+    ErrorKind,
+    FetchError,
+    Settings,
+    Severity,
+    Snapshot,
+    Status,
+)
+
+STALE_AFTER_INTERVALS = 3
+TRIAL_WINDOW = timedelta(days=91)
+MAX_BACKOFF = timedelta(hours=6)
+FIRST_RETRY = timedelta(minutes=1)
+
+
+# ---------------------------------------------------------------- grants entered by the user
+
+
+def apply_user_grants(account: Account, snapshot: Snapshot, now: datetime) -> Snapshot:
+    """Fill the expiry (and the granted total) from grants the user entered, where the provider is silent.
+
+    The remaining credit is never derived here: without a reading of what was spent since a grant,
+    it stays unknown.
+    """
+    if not account.grants:
+        return snapshot
+    today = now.astimezone(UTC).date()
+    live = [g for g in account.grants if g.expires is None or g.expires > today]
+    expiries = sorted(g.expires for g in live if g.expires is not None and (g.left is None or g.left > 0))
+    changes: dict[str, object] = {}
+    if snapshot.expires_at is None and expiries:
+        changes["expires_at"] = datetime.combine(expiries[0], time(0), UTC)
+    if snapshot.granted_total is None and live:
+        currencies = {g.currency for g in live}
+        if snapshot.currency is None or currencies == {snapshot.currency}:
+            changes["granted_total"] = sum((g.amount for g in live), Decimal(0))
+            if snapshot.currency is None and len(currencies) == 1:
+                changes["currency"] = next(iter(currencies))
+    return replace(snapshot, **changes) if changes else snapshot  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- status
+
+
+def days_to_expiry(expires_at: datetime | None, now: datetime) -> int | None:
+    if expires_at is None:
+        return None
+    seconds = (expires_at - now).total_seconds()
+    return max(0, math.ceil(seconds / 86400))
+
+
+def is_stale(state: AccountState, settings: Settings, now: datetime) -> bool:
+    if state.last_good is None:
+        return False
+    limit = timedelta(minutes=settings.poll_interval_minutes * STALE_AFTER_INTERVALS)
+    return now - state.last_good.checked_at > limit
+
+
+def status_of(state: AccountState, settings: Settings, now: datetime) -> Status:
+    if state.last_good is None:
+        return Status.ERROR if state.last_error else Status.UNKNOWN
+    if state.last_error is not None or is_stale(state, settings, now):
+        return Status.STALE
+    if state.last_good.remaining is None:
+        return Status.UNKNOWN
+    return Status.OK
+
+
+# ---------------------------------------------------------------- alerts
+
+
+@dataclass(frozen=True)
+class Level:
+    """How urgent an account is, for the icon and ordering: higher is worse."""
+
+    rank: int
+    name: str  # "healthy" | "unknown" | "low" | "zero" | "error"
+
+
+def credit_alerts(account: Account, state: AccountState, settings: Settings, now: datetime) -> list[Alert]:
+    alerts: list[Alert] = []
+    snap = state.last_good
+    err = state.last_error
+
+    def add(code: str, severity: Severity, message: str) -> None:
+        alerts.append(Alert(account.id, code, severity, message))
+
+    if err is not None and err.kind is ErrorKind.AUTH:
+        add("key_invalid", Severity.CRITICAL, f"{account.label}: the key was rejected ({err.message}).")
+    if snap is not None:
+        zero = (snap.remaining is not None and snap.remaining <= 0) or bool(
+            snap.flags & {"blocked", "insufficient_quota"}
+        )
+        if err is not None and err.kind is ErrorKind.QUOTA:
+            zero = True
+        cur = snap.currency or ""
+        if zero:
+            add("credit_zero", Severity.CRITICAL, f"{account.label}: no credit left{_amount(snap)}.")
+        elif snap.remaining is not None and snap.remaining <= settings.threshold_for(snap.currency):
+            add(
+                "credit_low",
+                Severity.WARNING,
+                f"{account.label}: credit is low: {format_money(snap.remaining, cur)} left "
+                f"(warning at {format_money(settings.threshold_for(snap.currency), cur)}).",
+            )
+        days = days_to_expiry(snap.expires_at, now)
+        if (
+            days is not None
+            and days <= settings.expiry_warning_days
+            and not zero
+            and snap.expires_at is not None
+            and snap.expires_at > now
+        ):
+            add(
+                "expiring_soon",
+                Severity.WARNING,
+                f"{account.label}: credit expires in {_days(days)} "
+                f"(on {snap.expires_at.astimezone(UTC).date().isoformat()}).",
+            )
+        if is_stale(state, settings, now):
+            age = _age(now - snap.checked_at)
+            add("stale", Severity.WARNING, f"{account.label}: no fresh data for {age}; showing older data.")
+    elif err is not None and err.kind is ErrorKind.QUOTA:
+        add("credit_zero", Severity.CRITICAL, f"{account.label}: no credit left ({err.message}).")
+    return alerts
+
+
+def identity_alerts(
+    accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime
+) -> list[Alert]:
+    """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came."""
+    alerts: list[Alert] = []
+    known = [
+        (a, states[a.id].last_good.identity)  # type: ignore[union-attr]
+        for a in accounts
+        if a.id in states and states[a.id].last_good and states[a.id].last_good.identity  # type: ignore[union-attr]
+    ]
+    for i, (a, ida) in enumerate(known):
+        assert ida is not None
+        for b, idb in known[i + 1 :]:
+            assert idb is not None
+            if a.provider != b.provider and {a.provider, b.provider} != {"demo"}:
+                continue
+            if ida.user_id and ida.user_id == idb.user_id:
+                holder = _richer(a, b, states)
+                alerts.append(
+                    Alert(
+                        b.id,
+                        "same_login",
+                        Severity.WARNING,
+                        f"{a.label} and {b.label} are keys of one login; the credit is on that one "
+                        f"account{'' if holder is None else ' (shown under ' + holder.label + ')'}.",
+                    )
+                )
+                continue
+            shared = []
+            if ida.phone_hash and ida.phone_hash == idb.phone_hash:
+                shared.append("phone number")
+            if ida.email_hash and ida.email_hash == idb.email_hash:
+                shared.append("mailbox")
+            if shared:
+                first, second = _order_by_creation(a, ida.created, b, idb.created)
+                alerts.append(
+                    Alert(
+                        second.id,
+                        "second_account",
+                        Severity.CRITICAL,
+                        f"{second.label} is a second account: it shares the {' and '.join(shared)} of "
+                        f"{first.label}, created earlier. Free trial credit went only to the first "
+                        "phone-verified account.",
+                    )
+                )
+    for a, ident in known:
+        assert ident is not None
+        snap = states[a.id].last_good
+        assert snap is not None
+        young = ident.created is not None and now - ident.created <= TRIAL_WINDOW
+        no_grants = snap.granted_total is not None and snap.granted_total <= 0
+        quota = "insufficient_quota" in snap.flags
+        if young and (no_grants or quota):
+            alerts.append(
+                Alert(
+                    a.id,
+                    "no_trial_credit",
+                    Severity.WARNING,
+                    f"{a.label} got no trial credit: this looks like a second account; trial credit goes "
+                    "only to the first phone-verified account.",
+                )
+            )
+    for a in accounts:
+        st = states.get(a.id)
+        ident = st.last_good.identity if st and st.last_good else None
+        if st and st.known_user_id and ident and ident.user_id and ident.user_id != st.known_user_id:
+            alerts.append(
+                Alert(
+                    a.id,
+                    "identity_changed",
+                    Severity.WARNING,
+                    f"{a.label}: the key now belongs to another login than before.",
+                )
+            )
+    return alerts
+
+
+def evaluate(
+    accounts: Sequence[Account], states: Mapping[str, AccountState], settings: Settings, now: datetime
+) -> dict[str, list[Alert]]:
+    """Every alert that is true now, per account id (including ones the user turned off)."""
+    result: dict[str, list[Alert]] = {a.id: [] for a in accounts}
+    for a in accounts:
+        result[a.id].extend(credit_alerts(a, states.get(a.id, AccountState()), settings, now))
+    for alert in identity_alerts(accounts, states, now):
+        if not any(x.code == alert.code for x in result[alert.account_id]):
+            result[alert.account_id].append(alert)
+    for alerts in result.values():
+        alerts.sort(key=lambda x: (x.severity is not Severity.CRITICAL, x.code))
+    return result
+
+
+def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert]) -> Level:
+    codes = {a.code for a in alerts}
+    if "credit_zero" in codes:
+        return Level(4, "zero")
+    if status is Status.ERROR or "key_invalid" in codes:
+        return Level(3, "error")
+    if codes & {"credit_low", "expiring_soon", "second_account", "no_trial_credit", "same_login"}:
+        return Level(2, "low")
+    if snapshot is None or snapshot.remaining is None:
+        return Level(1, "unknown")
+    return Level(0, "healthy")
+
+
+# ---------------------------------------------------------------- exit codes (Nagios plugin convention)
+
+OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
+
+
+def exit_code(statuses: Iterable[Status], alerts: Iterable[Alert]) -> int:
+    """CRITICAL beats UNKNOWN beats WARNING beats OK: an unreadable account may hide a zero."""
+    alerts = list(alerts)
+    if any(a.severity is Severity.CRITICAL for a in alerts):
+        return CRITICAL
+    if any(s is Status.ERROR for s in statuses):
+        return UNKNOWN
+    if alerts:
+        return WARNING
+    return OK
+
+
+# ---------------------------------------------------------------- polling schedule
+
+
+def after_success(
+    state: AccountState, snapshot: Snapshot, cache: Mapping[str, object], settings: Settings, now: datetime
+) -> AccountState:
+    user_id = snapshot.identity.user_id if snapshot.identity else None
+    return replace(
+        state,
+        last_good=snapshot,
+        last_error=None,
+        last_attempt_at=now,
+        failures=0,
+        next_due_at=now + timedelta(minutes=settings.poll_interval_minutes),
+        cache=dict(cache),
+        # Remember the first login seen; a later different one raises identity_changed until acknowledged.
+        known_user_id=state.known_user_id or user_id,
+    )
+
+
+def after_failure(
+    state: AccountState,
+    error: FetchError,
+    settings: Settings,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> AccountState:
+    failures = state.failures + 1
+    return replace(
+        state,
+        last_error=error,
+        last_attempt_at=now,
+        failures=failures,
+        next_due_at=now + backoff(failures, settings, error.retry_after, rng),
+    )
+
+
+def backoff(
+    failures: int, settings: Settings, retry_after: float | None = None, rng: random.Random | None = None
+) -> timedelta:
+    """Exponential from one minute up to the poll interval, then slower up to 6 h; jittered by ±20 %.
+
+    A Retry-After from the provider is honoured as a floor.
+    """
+    rng = rng or random.Random()
+    interval = timedelta(minutes=settings.poll_interval_minutes)
+    base = FIRST_RETRY * (2 ** min(failures - 1, 12))
+    if base > interval:
+        base = min(MAX_BACKOFF, max(interval, base))
+    delay: timedelta = base * rng.uniform(0.8, 1.2)
+    if retry_after is not None and retry_after > 0:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return delay
+
+
+def due_accounts(accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime) -> list[str]:
+    return [
+        a.id
+        for a in accounts
+        if (st := states.get(a.id)) is None or st.next_due_at is None or st.next_due_at <= now
+    ]
+
+
+def next_wakeup(
+    accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime
+) -> datetime | None:
+    times = [
+        (st.next_due_at if st and st.next_due_at else now) for a in accounts for st in [states.get(a.id)]
+    ]
+    return min(times) if times else None
+
+
+# ---------------------------------------------------------------- formatting
+
+_SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def format_money(value: Decimal | None, currency: str | None) -> str:
+    if value is None:
+        return "unknown"
+    q = value.quantize(Decimal("0.01"))
+    symbol = _SYMBOLS.get(currency or "")
+    if currency == "USD" and symbol:
+        return f"-${-q}" if q < 0 else f"${q}"
+    return f"{q} {currency}" if currency else f"{q}"
+
+
+def _amount(snap: Snapshot) -> str:
+    if snap.remaining is None:
+        return ""
+    return f" ({format_money(snap.remaining, snap.currency)})"
+
+
+def _days(days: int) -> str:
+    return "less than a day" if days == 0 else ("1 day" if days == 1 else f"{days} days")
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def age_text(checked_at: datetime | None, now: datetime) -> str:
+    if checked_at is None:
+        return "never updated"
+    minutes = int((now - checked_at).total_seconds() // 60)
+    if minutes < 1:
+        return "updated just now"
+    return f"updated {_age(now - checked_at)} ago"
+
+
+def _order_by_creation(
+    a: Account, ca: datetime | None, b: Account, cb: datetime | None
+) -> tuple[Account, Account]:
+    ka = ca or a.created_at
+    kb = cb or b.created_at
+    return (a, b) if ka <= kb else (b, a)
+
+
+def _richer(a: Account, b: Account, states: Mapping[str, AccountState]) -> Account | None:
+    ra = states[a.id].last_good.remaining if states[a.id].last_good else None  # type: ignore[union-attr]
+    rb = states[b.id].last_good.remaining if states[b.id].last_good else None  # type: ignore[union-attr]
+    if ra is None or rb is None or ra == rb:
+        return None
+    return a if ra > rb else b
+
+
+# ---------------------------------------------------------------- notifications: edge-triggered
+
+
+def alert_key(alert: Alert) -> str:
+    return f"{alert.account_id}/{alert.code}"
+
+
+def to_notify(
+    active: Iterable[Alert], notified: Iterable[str], settings: Settings, now: datetime
+) -> tuple[list[Alert], set[str]]:
+    """The alerts to deliver now, and the new set of keys already delivered.
+
+    An alert is delivered once when it becomes true; a key leaves the set when its alert clears, so it
+    is delivered again if it comes back. Alerts held back (notifications off, kind disabled, snoozed)
+    are not recorded, so they are delivered once the user allows it.
+    """
+    active = list(active)
+    active_keys = {alert_key(a) for a in active}
+    kept = {k for k in notified if k in active_keys}
+    if not settings.notifications or (settings.snoozed_until is not None and now < settings.snoozed_until):
+        return [], kept
+    fresh = [a for a in active if alert_key(a) not in kept and a.code not in settings.disabled_alerts]
+    return fresh, kept | {alert_key(a) for a in fresh}

@@ -1,0 +1,62 @@
+"""Checks of what the user types, with messages that say how to fix it."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str) -> str:
+    """https anywhere; plain http only to this machine (tests, local relays): keys never cross a network
+    in clear."""
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError("Invalid base URL", f"'{url}' is not an http(s) URL with a host.")
+    if parts.username or parts.password:
+        raise ConfigError("Invalid base URL", "A base URL must not contain a user name or password.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ConfigError(
+            "Insecure base URL",
+            f"'{url}' uses plain http to another machine, which would send the key in clear. "
+            "Use https (plain http is accepted only for 127.0.0.1, ::1 and localhost).",
+        )
+    return url
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ConfigError("Invalid amount", f"'{text}' is not a number.") from None
+    if not value.is_finite() or value <= 0:
+        raise ConfigError("Invalid amount", "A grant's amount must be a positive number.")
+    return value
+
+
+def parse_date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"Invalid {what}", f"'{text}' is not a date like 2026-12-31.") from None
+
+
+def parse_currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise ConfigError("Invalid currency", f"'{text}' is not a three-letter currency code like USD.")
+    return code

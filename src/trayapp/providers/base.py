@@ -1,0 +1,79 @@
+"""What a provider is: a declarative description and a `fetch` that returns a Snapshot or raises."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from ..core.models import Account, Snapshot
+from ..secrets.secret import Secret
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    kind: str  # "api", "admin", "management"
+    label: str
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    """Facts about a provider, used by the dialog, the details window, the CLI and the docs."""
+
+    name: str
+    display_name: str
+    module: str  # imported only when an account of this provider is polled
+    default_base_url: str | None
+    default_currency: str | None = None
+    currency_by_host: Mapping[str, str] = field(default_factory=dict)  # host suffix -> currency
+    billing_url: str | None = None
+    secrets: tuple[SecretSpec, ...] = (SecretSpec("api", "API key"),)
+    reads: str = ""  # what is read, in one sentence
+    not_knowable: str = ""  # what cannot be known with its keys
+    needs_network: bool = True
+
+    def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:
+        if override:
+            return override
+        host = _host(base_url or self.default_base_url or "")
+        for suffix, currency in self.currency_by_host.items():
+            if host == suffix or host.endswith("." + suffix) or host.endswith(suffix):
+                return currency
+        return self.default_currency
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    account: Account
+    secrets: Mapping[str, Secret]
+    now: datetime
+    cache: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float = 15.0
+    identity_salt: str = ""  # per installation; emails and phones are kept only as salted hashes
+
+    @property
+    def base_url(self) -> str | None:
+        return self.account.base_url
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    snapshot: Snapshot
+    cache: Mapping[str, Any] = field(default_factory=dict)  # replaces the account's provider cache
+
+
+class Provider(Protocol):
+    info: ProviderInfo
+
+    def fetch(self, request: FetchRequest) -> FetchOutcome:
+        """Read the account. Raises ProviderError (or a subclass) when it cannot."""
+        ...

@@ -1,0 +1,1 @@
+"""Keys: only in memory (wrapped) and in the OS secret store."""

@@ -1,0 +1,179 @@
+"""The OS secret store through `keyring`: no plaintext fallback, bounded waits, clear states.
+
+One item per account and key kind, under a fixed service name. A key changed by the user is written
+over the same item (the Secret Service backend replaces in place), never deleted and re-created:
+that is what makes macOS Keychain ACLs and prompts go wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from ..core.errors import SecretStoreError
+from .secret import Secret
+
+log = logging.getLogger(__name__)
+SERVICE = "credit-tray"
+T = TypeVar("T")
+
+# Backends that would write a key in plain text or throw it away: never used.
+_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+class SecretStore(Protocol):
+    def get(self, account_id: str, kind: str) -> Secret | None: ...
+    def set(self, account_id: str, kind: str, secret: Secret) -> None: ...
+    def delete(self, account_id: str, kind: str) -> None: ...
+    def describe(self) -> str: ...
+
+
+def item_name(account_id: str, kind: str) -> str:
+    return f"{account_id}:{kind}"
+
+
+class KeyringStore:
+    """Thread-safe; every call is bounded in time so a prompt that never comes back cannot hang the app."""
+
+    def __init__(self, *, timeout: float = 10.0, backend: Any | None = None) -> None:
+        self.timeout = timeout
+        self._backend = backend
+        self._cache: dict[tuple[str, str], Secret] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ public
+
+    def get(self, account_id: str, kind: str) -> Secret | None:
+        """Read once, then from memory: background polls never raise an OS prompt again."""
+        with self._lock:
+            cached = self._cache.get((account_id, kind))
+        if cached is not None:
+            return cached
+        value = self._call(lambda kr: kr.get_password(SERVICE, item_name(account_id, kind)))
+        if value is None:
+            return None
+        secret = Secret(str(value))
+        with self._lock:
+            self._cache[(account_id, kind)] = secret
+        return secret
+
+    def set(self, account_id: str, kind: str, secret: Secret) -> None:
+        self._call(lambda kr: kr.set_password(SERVICE, item_name(account_id, kind), secret.reveal()))
+        with self._lock:
+            self._cache[(account_id, kind)] = secret
+
+    def delete(self, account_id: str, kind: str) -> None:
+        import keyring.errors
+
+        def remove(kr: Any) -> None:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):  # already gone
+                kr.delete_password(SERVICE, item_name(account_id, kind))
+
+        self._call(remove)
+        with self._lock:
+            self._cache.pop((account_id, kind), None)
+
+    def describe(self) -> str:
+        try:
+            kr = self._backend_or_raise()
+        except SecretStoreError as exc:
+            return f"{exc.title}: {exc.message}"
+        return f"{type(kr).__module__}.{type(kr).__name__}"
+
+    def forget_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    # ------------------------------------------------------------ internals
+
+    def _backend_or_raise(self) -> Any:
+        if self._backend is None:
+            import keyring
+
+            self._backend = keyring.get_keyring()
+        kr = self._backend
+        module = type(kr).__module__
+        if module.startswith(_REFUSED_MODULES):
+            raise SecretStoreError(
+                "No secret store",
+                "No usable OS secret store was found (Secret Service / KWallet on Linux, Keychain on macOS, "
+                "Credential Locker on Windows). Keys are never written to a plain file: start your desktop's "
+                "keyring (e.g. gnome-keyring) and try again.",
+                state="unavailable",
+            )
+        return kr
+
+    def _call(self, fn: Callable[[Any], T]) -> T:
+        result: list[T] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                result.append(fn(self._backend_or_raise()))
+            except BaseException as exc:  # handed to the caller below
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name="keyring-call", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise SecretStoreError(
+                "Secret store not answering",
+                f"The OS secret store did not answer within {self.timeout:g} s. It may be waiting for you "
+                "to unlock it: unlock your keyring, then choose Refresh now.",
+                state="timeout",
+            )
+        if failure:
+            raise translate(failure[0]) from None
+        return result[0]
+
+
+def translate(exc: BaseException) -> BaseException:
+    """keyring's errors into one error with a title and a message; the key never appears in either."""
+    if isinstance(exc, SecretStoreError):
+        return exc
+    import keyring.errors
+
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return SecretStoreError(
+            "Keyring locked",
+            "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose "
+            "Refresh now.",
+            state="locked",
+        )
+    if isinstance(exc, (keyring.errors.NoKeyringError, keyring.errors.InitError)):
+        return SecretStoreError(
+            "No secret store",
+            f"The OS secret store cannot be used ({type(exc).__name__}). Keys are never written to a plain "
+            "file: start your desktop's keyring and try again.",
+            state="unavailable",
+        )
+    if isinstance(exc, keyring.errors.KeyringError):
+        return SecretStoreError(
+            "Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed"
+        )
+    return SecretStoreError(
+        "Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed"
+    )
+
+
+class MemorySecretStore:
+    """Keys held only in this process: for --demo (no keyring at all)."""
+
+    def __init__(self, initial: dict[tuple[str, str], Secret] | None = None) -> None:
+        self._items = dict(initial or {})
+
+    def get(self, account_id: str, kind: str) -> Secret | None:
+        return self._items.get((account_id, kind))
+
+    def set(self, account_id: str, kind: str, secret: Secret) -> None:
+        self._items[(account_id, kind)] = secret
+
+    def delete(self, account_id: str, kind: str) -> None:
+        self._items.pop((account_id, kind), None)
+
+    def describe(self) -> str:
+        return "memory (demo)"

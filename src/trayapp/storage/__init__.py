@@ -1,0 +1,1 @@
+"""Files the app writes: settings and accounts (no secrets), state, logs. Atomic writes throughout."""
