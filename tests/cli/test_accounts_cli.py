@@ -1,0 +1,121 @@
+import json
+
+from tests.conftest import CliRunner
+
+
+def test_add_stores_key_only_in_keyring_and_prints_id_last(cli: CliRunner, tmp_path) -> None:
+    key = "sk-test-CANARY-1234567890abcdef"
+    result = cli(
+        "accounts", "add", "--provider", "deepseek", "--label", "My DeepSeek", "--key-stdin", stdin=key + "\n"
+    )
+    assert result.code == 0, result.err
+    account_id = result.out.strip().splitlines()[-1]
+    assert account_id.startswith("deepseek-")
+    listed = json.loads(cli("accounts", "list", "--json").out)
+    assert [a["id"] for a in listed["accounts"]] == [account_id]
+    keyring_items = json.loads((tmp_path / "test-keyring.json").read_text())
+    assert keyring_items == {f"credit-tray\t{account_id}:api": key}
+    for f in cli.config_dir.rglob("*"):
+        if f.is_file():
+            assert key not in f.read_text(errors="replace"), f
+    assert key not in result.out + result.err
+
+
+def test_add_from_env_and_remove_deletes_key(cli: CliRunner, tmp_path) -> None:
+    result = cli(
+        "accounts",
+        "add",
+        "--provider",
+        "openrouter",
+        "--label",
+        "OR",
+        "--key-env",
+        "MY_KEY",
+        env={"MY_KEY": "sk-or-v1-abcdef123456"},
+    )
+    assert result.code == 0, result.err
+    account_id = result.out.strip().splitlines()[-1]
+    assert cli("accounts", "remove", account_id).code == 0
+    assert json.loads(cli("accounts", "list", "--json").out)["accounts"] == []
+    assert json.loads((tmp_path / "test-keyring.json").read_text()) == {}
+
+
+def test_plain_http_to_another_host_is_refused(cli: CliRunner) -> None:
+    result = cli(
+        "accounts",
+        "add",
+        "--provider",
+        "openai-compatible",
+        "--label",
+        "relay",
+        "--base-url",
+        "http://relay.example.com/v1",
+        "--key-stdin",
+        stdin="sk-abc\n",
+    )
+    assert result.code == 1
+    assert "plain http" in result.err
+    assert json.loads(cli("accounts", "list", "--json").out)["accounts"] == []
+
+
+def test_locked_keyring_adds_nothing(cli: CliRunner) -> None:
+    result = cli(
+        "accounts",
+        "add",
+        "--provider",
+        "deepseek",
+        "--label",
+        "x",
+        "--key-stdin",
+        stdin="sk-abcdef\n",
+        env={"TRAYAPP_TEST_KEYRING_LOCKED": "1"},
+    )
+    assert result.code == 1
+    assert "Keyring locked" in result.err
+    assert json.loads(cli("accounts", "list", "--json").out)["accounts"] == []
+
+
+def test_grant_is_recorded_with_expiry(cli: CliRunner) -> None:
+    account_id = (
+        cli(
+            "accounts",
+            "add",
+            "--provider",
+            "openai",
+            "--label",
+            "oa",
+            "--key-stdin",
+            stdin="sk-proj-abcdef\n",
+        )
+        .out.strip()
+        .splitlines()[-1]
+    )
+    result = cli(
+        "accounts",
+        "grant",
+        account_id,
+        "--amount",
+        "5",
+        "--effective",
+        "2026-11-01",
+        "--expires",
+        "2027-02-01",
+    )
+    assert result.code == 0, result.err
+    grants = json.loads(cli("accounts", "list", "--json").out)["accounts"][0]["grants"]
+    assert grants == [
+        {
+            "amount": 5.0,
+            "currency": "USD",
+            "kind": "granted",
+            "effective": "2026-11-01",
+            "expires": "2027-02-01",
+        }
+    ]
+    bad = cli("accounts", "grant", account_id, "--amount", "-3", "--expires", "2027-02-01")
+    assert bad.code == 1 and "positive" in bad.err
+
+
+def test_missing_account_is_a_clear_error(cli: CliRunner) -> None:
+    result = cli("accounts", "remove", "nope")
+    assert result.code == 1 and "No such account" in result.err
