@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import re
@@ -66,9 +67,7 @@ def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
         now = datetime.now(UTC)
         config = Config(accounts=demo_accounts(now))
         config_store = None
-        secrets: SecretStore = MemorySecretStore(
-            {(a.id, "api"): Secret(f"demo-key-{a.id}") for a in config.accounts}
-        )
+        secrets: SecretStore = MemorySecretStore({(a.id, "api"): Secret(f"demo-key-{a.id}") for a in config.accounts})
     else:
         paths = resolve_paths(config_dir)
         paths.ensure()
@@ -114,9 +113,7 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     root = logging.getLogger("trayapp")
     if any(getattr(h, "_trayapp", False) for h in root.handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
-    )
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
     handler._trayapp = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
@@ -127,8 +124,80 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
 # ---------------------------------------------------------------- the tray
 
 
-def run_tray(config_dir: str | None, demo: bool) -> int:
-    """Start the tray (or hand over to the one already running). Returns the exit status."""
-    from .ui.runtime import run  # Qt is imported only here
+def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = False) -> int:
+    """Start the tray, or hand over to the one already running. Returns the exit status."""
+    import signal
+    import socket
+    import sys
 
-    return run(config_dir=config_dir, demo=demo, build=build_core)
+    from PySide6.QtCore import QSocketNotifier
+    from PySide6.QtWidgets import QApplication
+
+    from . import APP_ID, APP_NAME
+    from .scheduling.scheduler import PollScheduler
+    from .ui.controller import AppController
+    from .ui.details import DetailsWindow
+    from .ui.notifier import make_notifier
+    from .ui.poller import Poller
+    from .ui.single_instance import SingleInstance
+    from .ui.tray import TrayController
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)
+
+    paths_for_lock = _instance_paths(config_dir, demo)
+    instance = SingleInstance(paths_for_lock.instance_name)
+    if instance.ask_running("details"):
+        print("Credit Tray is already running; its details window was brought forward.", file=sys.stderr)
+        return 0
+    instance.listen()
+
+    core = build_core(config_dir, demo=demo)
+    poller = Poller(core.secrets, core.state.identity_salt, in_process=in_process_fetch or demo)
+    tray = TrayController()
+    details = DetailsWindow()
+    notifier = make_notifier(tray.tray)
+    controller = AppController(core, poller, tray, details, notifier)
+    controller.scheduler = PollScheduler(
+        controller.scheduler_due,
+        controller.scheduler_resumed,
+        grace_seconds=core.config.settings.poll_interval_minutes * 60,
+    )
+    instance.activated.connect(controller.handle_instance_request)
+    controller.quit_requested.connect(app.quit)
+
+    # Ctrl-C / SIGTERM: Python handlers run only when Python runs, so wake the Qt loop through a socket.
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
+    notifier_fd = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def on_signal() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        log.info("quitting on signal")
+        app.quit()
+
+    notifier_fd.activated.connect(on_signal)
+
+    controller.start()
+    log.info("started (%s accounts%s)", len(core.config.accounts), ", demo" if demo else "")
+    code = app.exec()
+    controller.stop()
+    core.save_state()
+    signal.set_wakeup_fd(-1)
+    return int(code)
+
+
+def _instance_paths(config_dir: str | None, demo: bool) -> Paths:
+    if demo:
+        root = Path(config_dir) / "demo" if config_dir else Path(tempfile.gettempdir()) / _demo_dir_name()
+        return Paths(config_dir=root, data_dir=root)
+    return resolve_paths(config_dir)

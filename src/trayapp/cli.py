@@ -64,12 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     key = add.add_mutually_exclusive_group(required=True)
     key.add_argument("--key-stdin", action="store_true", help="read the key from standard input")
     key.add_argument("--key-env", metavar="VAR", help="read the key from this environment variable")
-    add.add_argument(
-        "--admin-key-env", metavar="VAR", help="OpenAI admin key (sk-admin-…) from this variable"
-    )
-    add.add_argument(
-        "--management-key-env", metavar="VAR", help="OpenRouter management key from this variable"
-    )
+    add.add_argument("--admin-key-env", metavar="VAR", help="OpenAI admin key (sk-admin-…) from this variable")
+    add.add_argument("--management-key-env", metavar="VAR", help="OpenRouter management key from this variable")
     rm = asub.add_parser("remove", parents=[common], help="remove an account and its keys")
     rm.add_argument("id")
     grant = asub.add_parser("grant", parents=[common], help="enter credit with its expiry")
@@ -148,9 +144,7 @@ def text_report(views: Sequence[AccountView], now: datetime) -> str:
     code = report_exit_code(views) if views else rules.UNKNOWN
     alerts = sorted((a for v in views for a in v.alerts), key=lambda a: a.severity.value != "critical")
     summary = (
-        alerts[0].message
-        if alerts
-        else ("no accounts configured" if not views else f"{len(views)} account(s) fine")
+        alerts[0].message if alerts else ("no accounts configured" if not views else f"{len(views)} account(s) fine")
     )
     lines = [f"CREDIT {_STATE_NAMES[code]} - {summary}"]
     for v in views:
@@ -301,9 +295,7 @@ def cmd_remove(config_dir: str | None, account_id: str) -> int:
         for kind in account.secret_kinds:
             core.secrets.delete(account.id, kind)
     except SecretStoreError as exc:
-        raise SecretStoreError(
-            exc.title, exc.message + " The account was not removed.", state=exc.state
-        ) from None
+        raise SecretStoreError(exc.title, exc.message + " The account was not removed.", state=exc.state) from None
     core.config.accounts = [a for a in core.config.accounts if a.id != account_id]
     core.save_config()
     core.save_state()
@@ -333,8 +325,7 @@ def cmd_grant(config_dir: str | None, args: argparse.Namespace) -> int:
     core.config.accounts = [updated if a.id == account.id else a for a in core.config.accounts]
     core.save_config()
     print(
-        f"Added {rules.format_money(grant.amount, grant.currency)} to {account.label}, "
-        f"expiring {expires.isoformat()}.",
+        f"Added {rules.format_money(grant.amount, grant.currency)} to {account.label}, expiring {expires.isoformat()}.",
         file=sys.stderr,
     )
     return 0

@@ -88,8 +88,7 @@ def prepare_jobs(
                     account.id,
                     ErrorKind.SECRET,
                     "Key missing",
-                    f"No {missing[0]} key for this account in the OS secret store; "
-                    "edit the account to enter it again.",
+                    f"No {missing[0]} key for this account in the OS secret store; edit the account to enter it again.",
                 )
             )
             continue
@@ -157,9 +156,7 @@ def run_jobs(
     results: list[FetchResult] = []
     pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs)), thread_name_prefix="fetch")
     try:
-        futures: dict[Future[FetchResult], Job] = {
-            pool.submit(fetch_one, job, now, salt, timeout): job for job in jobs
-        }
+        futures: dict[Future[FetchResult], Job] = {pool.submit(fetch_one, job, now, salt, timeout): job for job in jobs}
         end = time.monotonic() + budget
         pending = set(futures)
         while pending:

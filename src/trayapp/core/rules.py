@@ -142,9 +142,7 @@ def credit_alerts(account: Account, state: AccountState, settings: Settings, now
     return alerts
 
 
-def identity_alerts(
-    accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime
-) -> list[Alert]:
+def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime) -> list[Alert]:
     """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came."""
     alerts: list[Alert] = []
     known = [
@@ -321,18 +319,12 @@ def backoff(
 
 def due_accounts(accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime) -> list[str]:
     return [
-        a.id
-        for a in accounts
-        if (st := states.get(a.id)) is None or st.next_due_at is None or st.next_due_at <= now
+        a.id for a in accounts if (st := states.get(a.id)) is None or st.next_due_at is None or st.next_due_at <= now
     ]
 
 
-def next_wakeup(
-    accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime
-) -> datetime | None:
-    times = [
-        (st.next_due_at if st and st.next_due_at else now) for a in accounts for st in [states.get(a.id)]
-    ]
+def next_wakeup(accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime) -> datetime | None:
+    times = [(st.next_due_at if st and st.next_due_at else now) for a in accounts for st in [states.get(a.id)]]
     return min(times) if times else None
 
 
@@ -380,9 +372,7 @@ def age_text(checked_at: datetime | None, now: datetime) -> str:
     return f"updated {_age(now - checked_at)} ago"
 
 
-def _order_by_creation(
-    a: Account, ca: datetime | None, b: Account, cb: datetime | None
-) -> tuple[Account, Account]:
+def _order_by_creation(a: Account, ca: datetime | None, b: Account, cb: datetime | None) -> tuple[Account, Account]:
     ka = ca or a.created_at
     kb = cb or b.created_at
     return (a, b) if ka <= kb else (b, a)

@@ -56,9 +56,7 @@ class DemoProvider:
                 remaining_paid=d("72.40"),
             )
         elif scenario == "low":
-            snap = replace(
-                base, currency="USD", remaining=d("1.85"), granted_total=d("10.00"), used=d("8.15")
-            )
+            snap = replace(base, currency="USD", remaining=d("1.85"), granted_total=d("10.00"), used=d("8.15"))
         elif scenario == "zero":
             snap = replace(
                 base,
@@ -113,9 +111,7 @@ class DemoProvider:
                 provider="demo",
             )
         else:
-            raise ProviderError(
-                ErrorKind.CONFIG, "Unknown demo scenario", f"'{scenario}' is not a demo scenario"
-            )
+            raise ProviderError(ErrorKind.CONFIG, "Unknown demo scenario", f"'{scenario}' is not a demo scenario")
         return FetchOutcome(snapshot=snap, cache={"demo_polls": int(request.cache.get("demo_polls", 0)) + 1})
 
 

@@ -140,8 +140,7 @@ def translate(exc: BaseException) -> BaseException:
     if isinstance(exc, keyring.errors.KeyringLocked):
         return SecretStoreError(
             "Keyring locked",
-            "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose "
-            "Refresh now.",
+            "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose Refresh now.",
             state="locked",
         )
     if isinstance(exc, (keyring.errors.NoKeyringError, keyring.errors.InitError)):
@@ -155,9 +154,7 @@ def translate(exc: BaseException) -> BaseException:
         return SecretStoreError(
             "Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed"
         )
-    return SecretStoreError(
-        "Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed"
-    )
+    return SecretStoreError("Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed")
 
 
 class MemorySecretStore:

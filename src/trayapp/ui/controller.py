@@ -1,0 +1,332 @@
+"""Glue on the GUI thread: scheduler ticks and user actions in; polls out; results into the monitor,
+the tray, the details window and notifications. Handed every collaborator (no service locator)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
+
+from ..core import rules
+from ..core.errors import SecretStoreError
+from ..core.models import Account, ErrorKind
+from ..core.monitor import FetchResult
+from ..providers import catalog
+from ..storage.config import new_account_id
+from .details import DetailsWindow
+from .dialogs import AccountDialog, AccountDraft, SettingsDialog
+from .notifier import Notifier, compose
+from .poller import Poller
+from .tray import TrayController
+
+if TYPE_CHECKING:
+    from ..app import Core
+    from ..scheduling.scheduler import PollScheduler
+
+log = logging.getLogger(__name__)
+TRAY_WAIT_SECONDS = 120  # at login the panel may come up after us
+
+
+class AppController(QObject):
+    _due = Signal()  # from the scheduler's thread
+    _resumed = Signal(float)
+    _keys_saved = Signal(object, object)  # (dialog, error message or None)
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        core: Core,
+        poller: Poller,
+        tray: TrayController,
+        details: DetailsWindow,
+        notifier: Notifier,
+        scheduler: PollScheduler | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.core = core
+        self.poller = poller
+        self.tray = tray
+        self.details = details
+        self.notifier = notifier
+        self.scheduler = scheduler
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.delivered: list[Any] = []  # messages shown, newest last (for the user's history and tests)
+        self._dialogs: list[Any] = []
+        self._tray_wait_started: float | None = None
+
+        self._due.connect(self.poll_due)
+        self._resumed.connect(self._on_resumed)
+        self._keys_saved.connect(self._on_keys_saved)
+        poller.result.connect(self._on_result)
+        poller.finished.connect(self._on_finished)
+        poller.tested.connect(self._on_tested)
+        tray.refresh_requested.connect(self.refresh_now)
+        tray.details_requested.connect(self.open_details)
+        tray.add_requested.connect(self.add_account)
+        tray.settings_requested.connect(self.open_settings)
+        tray.quit_requested.connect(self.quit_requested.emit)
+        details.add_requested.connect(self.add_account)
+        details.edit_requested.connect(self.edit_account)
+        details.remove_requested.connect(self.remove_account)
+        details.refresh_requested.connect(self.refresh_now)
+        details.acknowledge_identity.connect(self._acknowledge_identity)
+        notifier.clicked.connect(self.open_details)
+
+    # ------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        self.refresh_views()
+        self._show_tray_when_available()
+        if self.core.problems:
+            self.details.set_banner("\n".join(self.core.problems))
+        if self.scheduler is not None:
+            self.scheduler.start()
+        self.poll_due()
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+        self.notifier.close()
+        self.tray.hide()
+
+    def scheduler_due(self) -> None:
+        """Called on the scheduler's thread: only hands over to the GUI thread."""
+        self._due.emit()
+
+    def scheduler_resumed(self, slept: float) -> None:
+        self._resumed.emit(slept)
+
+    def _show_tray_when_available(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+            return
+        elapsed = 0
+
+        def retry() -> None:
+            nonlocal elapsed
+            elapsed += 2
+            if QSystemTrayIcon.isSystemTrayAvailable() or elapsed >= TRAY_WAIT_SECONDS:
+                timer.stop()
+                self.tray.show()
+                if not QSystemTrayIcon.isSystemTrayAvailable():
+                    log.warning("no system tray after %s s; showing the details window instead", elapsed)
+                    self.details.set_banner("No system tray was found: this window stands in for it.")
+                    self.details.bring_forward()
+
+        timer = QTimer(self)
+        timer.setInterval(2000)
+        timer.timeout.connect(retry)
+        timer.start()
+
+    # ------------------------------------------------------------ polling
+
+    def poll_due(self) -> None:
+        now = self.clock()
+        due = set(self.core.monitor.due(now))
+        accounts = [a for a in self.core.monitor.accounts if a.id in due]
+        if accounts and self.poller.poll(accounts, self.core.monitor.states):
+            self.tray.busy = True
+        else:
+            self._arm()
+
+    def refresh_now(self) -> None:
+        self.core.monitor.mark_due()
+        self.poll_due()
+
+    def _on_resumed(self, slept: float) -> None:
+        log.info("polling after resume")
+        self.refresh_now()
+
+    def _on_result(self, result: FetchResult) -> None:
+        now = self.clock()
+        self.core.apply([result], now)
+        if result.error is not None and result.error.kind is ErrorKind.SECRET:
+            self.tray.status_line = f"{result.error.title}: {result.error.message}"
+        elif result.snapshot is not None and self.tray.status_line:
+            self.tray.status_line = None
+        self.refresh_views()
+
+    def _on_finished(self, results: list[FetchResult]) -> None:
+        self.tray.busy = bool(self.poller.in_flight())
+        self.deliver_alerts()
+        self._arm()
+
+    def _arm(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.arm(self.core.monitor.next_wakeup(self.clock()))
+
+    def refresh_views(self) -> None:
+        views = self.core.monitor.views(self.clock())
+        self.tray.set_views(views)
+        self.details.set_views(views)
+
+    # ------------------------------------------------------------ notifications
+
+    def deliver_alerts(self) -> None:
+        now = self.clock()
+        active = [a for alerts in self.core.monitor.alerts(now).values() for a in alerts]
+        fresh, notified = rules.to_notify(active, self.core.state.notified, self.core.config.settings, now)
+        self.core.state.notified = notified
+        self.core.save_state()
+        labels = {a.id: a.label for a in self.core.monitor.accounts}
+        message = compose(fresh, labels)
+        if message is not None:
+            self.delivered.append(message)
+            self.notifier.show(message)
+
+    # ------------------------------------------------------------ windows
+
+    def open_details(self, account_id: str = "") -> None:
+        self.refresh_views()
+        self.details.bring_forward(account_id or None)
+
+    def handle_instance_request(self, request: str) -> None:
+        self.open_details("")
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.core.config.settings)
+        self._dialogs.append(dialog)
+        dialog.finished.connect(lambda code: self._settings_closed(dialog, code))
+        dialog.open()
+
+    def _settings_closed(self, dialog: SettingsDialog, code: int) -> None:
+        self._dialogs.remove(dialog)
+        if code != SettingsDialog.DialogCode.Accepted:
+            return
+        self.core.config.settings = dialog.result_settings()
+        self.core.save_config()
+        self.refresh_views()
+        self._arm()
+
+    # ------------------------------------------------------------ accounts
+
+    def add_account(self) -> AccountDialog:
+        return self._account_dialog(None)
+
+    def edit_account(self, account_id: str) -> AccountDialog | None:
+        account = self.core.monitor.account(account_id)
+        return self._account_dialog(account) if account else None
+
+    def _account_dialog(self, account: Account | None) -> AccountDialog:
+        dialog = AccountDialog(self.details if self.details.isVisible() else None, account)
+        self._dialogs.append(dialog)
+        dialog.submitted.connect(lambda draft: self._test_draft(dialog, draft))
+        dialog.finished.connect(lambda _code: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
+        dialog.open()
+        return dialog
+
+    def _draft_account(self, draft: AccountDraft) -> Account:
+        existing = self.core.monitor.account(draft.account_id) if draft.account_id else None
+        if existing is not None:
+            kinds = tuple(dict.fromkeys((*existing.secret_kinds, *draft.secrets)))
+            return replace(
+                existing,
+                label=draft.label,
+                base_url=draft.base_url,
+                currency=draft.currency,
+                secret_kinds=kinds,
+            )
+        ids = {a.id for a in self.core.config.accounts}
+        return Account(
+            id=new_account_id(draft.provider, ids),
+            provider=draft.provider,
+            label=draft.label,
+            created_at=self.clock(),
+            base_url=draft.base_url,
+            currency=draft.currency,
+            secret_kinds=tuple(draft.secrets),
+        )
+
+    def _test_draft(self, dialog: AccountDialog, draft: AccountDraft) -> None:
+        account = self._draft_account(draft)
+        secrets = dict(draft.secrets)
+        if draft.account_id:
+            # Editing without retyping a key: test with the stored one (read off the UI thread).
+            def read_then_test() -> None:
+                try:
+                    for kind in account.secret_kinds:
+                        if kind not in secrets and (s := self.core.secrets.get(account.id, kind)):
+                            secrets[kind] = s
+                except SecretStoreError as exc:
+                    self._keys_saved.emit(dialog, f"{exc.title}: {exc.message}")
+                    return
+                self.poller.test((dialog, draft, account), account, secrets)
+
+            threading.Thread(target=read_then_test, daemon=True).start()
+        else:
+            self.poller.test((dialog, draft, account), account, secrets)
+
+    def _on_tested(self, token: Any, result: FetchResult) -> None:
+        dialog, draft, account = token
+        if result.error is not None:
+            dialog.show_error(f"{result.error.title}: {result.error.message}")
+            return
+
+        def store() -> None:
+            try:
+                for kind, secret in draft.secrets.items():
+                    self.core.secrets.set(account.id, kind, secret)
+            except SecretStoreError as exc:
+                self._keys_saved.emit(dialog, f"{exc.title}: {exc.message} Nothing was saved.")
+                return
+            self._keys_saved.emit(dialog, None)
+
+        dialog.pending = (account, result)
+        threading.Thread(target=store, name="keyring-store", daemon=True).start()
+
+    def _on_keys_saved(self, dialog: AccountDialog, error: str | None) -> None:
+        if error is not None:
+            dialog.show_error(error)
+            return
+        assert dialog.pending is not None
+        account, result = dialog.pending
+        accounts = [a for a in self.core.config.accounts if a.id != account.id]
+        position = next((i for i, a in enumerate(self.core.config.accounts) if a.id == account.id), len(accounts))
+        accounts.insert(position, account)
+        self.core.config.accounts = accounts
+        self.core.save_config()
+        self.core.apply([result], self.clock())
+        dialog.clear_keys()
+        dialog.accept()
+        self.refresh_views()
+        self.deliver_alerts()
+        self._arm()
+
+    def remove_account(self, account_id: str, *, confirm: bool = True) -> None:
+        account = self.core.monitor.account(account_id)
+        if account is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self.details,
+                "Remove account",
+                f"Remove {account.label} and delete its keys from the OS keyring?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            for kind in account.secret_kinds:
+                self.core.secrets.delete(account.id, kind)
+        except SecretStoreError as exc:
+            QMessageBox.warning(self.details, exc.title, exc.message + " The account was kept.")
+            return
+        self.core.config.accounts = [a for a in self.core.config.accounts if a.id != account_id]
+        self.core.save_config()
+        self.core.save_state()
+        self.refresh_views()
+        self._arm()
+
+    def _acknowledge_identity(self, account_id: str) -> None:
+        self.core.monitor.acknowledge_identity(account_id)
+        self.core.save_state()
+        self.refresh_views()
+
+    def provider_name(self, account: Account) -> str:
+        return catalog.info(account.provider).display_name

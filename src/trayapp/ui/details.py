@@ -1,0 +1,259 @@
+"""The details window: every account in a table, and for the selected one its alerts explained."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+from ..core import rules
+from ..core.explain import explain
+from ..core.models import Status
+from ..core.monitor import AccountView
+from ..providers import catalog
+from .icon import COLOURS
+
+COLUMNS = ("Account", "Provider", "Remaining", "Granted / paid", "Expires in", "Status", "Updated", "Alerts")
+
+
+def _money(value: Decimal | None, currency: str | None) -> str:
+    return "—" if value is None else rules.format_money(value, currency)
+
+
+class DetailsWindow(QWidget):
+    add_requested = Signal()
+    edit_requested = Signal(str)
+    remove_requested = Signal(str)
+    refresh_requested = Signal()
+    acknowledge_identity = Signal(str)
+
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._views: list[AccountView] = []
+        self.setWindowTitle(f"{APP_NAME} — accounts")
+        self.resize(980, 560)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setStyleSheet("background:#fff4ce;color:#3a2d00;padding:6px;border-radius:4px;")
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+
+        self.explanation = QTextBrowser()
+        self.explanation.setOpenExternalLinks(True)
+
+        self.add_button = QPushButton("Add account…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove")
+        self.refresh_button = QPushButton("Refresh now")
+        self.ack_button = QPushButton("Confirm new owner")
+        self.ack_button.setVisible(False)
+        self.add_button.clicked.connect(self.add_requested.emit)
+        self.edit_button.clicked.connect(lambda: self._emit_selected(self.edit_requested.emit))
+        self.remove_button.clicked.connect(lambda: self._emit_selected(self.remove_requested.emit))
+        self.refresh_button.clicked.connect(self.refresh_requested.emit)
+        self.ack_button.clicked.connect(lambda: self._emit_selected(self.acknowledge_identity.emit))
+
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.edit_button, self.remove_button, self.ack_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.explanation)
+        splitter.setSizes([300, 260])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # ------------------------------------------------------------ state
+
+    def set_banner(self, text: str | None) -> None:
+        self.banner.setText(text or "")
+        self.banner.setVisible(bool(text))
+
+    def set_views(self, views: list[AccountView]) -> None:
+        selected = self.selected_account_id()
+        self._views = list(views)
+        now = self._clock()
+        self.table.setRowCount(len(views))
+        for row, v in enumerate(views):
+            snap = v.snapshot
+            cur = snap.currency if snap else None
+            split = "—"
+            if snap and (snap.remaining_granted is not None or snap.remaining_paid is not None):
+                split = f"{_money(snap.remaining_granted, cur)} / {_money(snap.remaining_paid, cur)}"
+            cells = (
+                v.account.label,
+                catalog.info(v.account.provider).display_name
+                if v.account.provider in catalog.CATALOG
+                else v.account.provider,
+                v.remaining_text,
+                split,
+                "—" if v.days_to_expiry is None else f"{v.days_to_expiry} d",
+                v.status.value,
+                rules.age_text(v.checked_at or (snap.checked_at if snap else None), now),
+                ", ".join(a.code for a in v.alerts) or "—",
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, v.account.id)
+                if col == 2:
+                    item.setForeground(COLOURS.get(v.level.name, QColor("black")))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if col == 7 and v.alerts:
+                    item.setToolTip("\n".join(a.message for a in v.alerts))
+                self.table.setItem(row, col, item)
+        if selected and self.select_account(selected):
+            return
+        if views and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self._show_selected()
+
+    def select_account(self, account_id: str) -> bool:
+        for row, v in enumerate(self._views):
+            if v.account.id == account_id:
+                self.table.selectRow(row)
+                self._show_selected()
+                return True
+        return False
+
+    def selected_account_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 0)
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def selected_view(self) -> AccountView | None:
+        account_id = self.selected_account_id()
+        return next((v for v in self._views if v.account.id == account_id), None)
+
+    def bring_forward(self, account_id: str | None = None) -> None:
+        if account_id:
+            self.select_account(account_id)
+        self.show()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.raise_()
+        self.activateWindow()
+
+    # ------------------------------------------------------------ the explanation pane
+
+    def explanation_html(self) -> str:
+        return self.explanation.toHtml()
+
+    def _show_selected(self) -> None:
+        view = self.selected_view()
+        self._update_buttons()
+        self.explanation.setHtml(
+            render_explanation(view, self._clock())
+            if view
+            else "<p>No accounts yet. Choose <b>Add account…</b> to add one.</p>"
+        )
+
+    def _update_buttons(self) -> None:
+        view = self.selected_view()
+        has = view is not None
+        demo = has and view is not None and view.account.provider == "demo"
+        self.edit_button.setEnabled(has and not demo)
+        self.remove_button.setEnabled(has and not demo)
+        self.ack_button.setVisible(bool(view and any(a.code == "identity_changed" for a in view.alerts)))
+
+    def _emit_selected(self, emit: Callable[[str], object]) -> None:
+        account_id = self.selected_account_id()
+        if account_id:
+            emit(account_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing the window only hides it: the app lives in the tray.
+        event.ignore()
+        self.hide()
+
+
+def render_explanation(view: AccountView, now: datetime) -> str:
+    e = html.escape
+    a = view.account
+    snap = view.snapshot
+    info = catalog.CATALOG.get(a.provider)
+    parts = [f"<h3>{e(a.label)}</h3>"]
+    facts: list[tuple[str, str]] = [("Provider", info.display_name if info else a.provider)]
+    facts.append(("Remaining", view.remaining_text))
+    if view.unknown_reason:
+        facts.append(("Why unknown", view.unknown_reason))
+    if snap:
+        cur = snap.currency
+        if snap.remaining_granted is not None:
+            facts.append(("Of which granted (trial / bonus)", _money(snap.remaining_granted, cur)))
+        if snap.remaining_paid is not None:
+            facts.append(("Of which paid", _money(snap.remaining_paid, cur)))
+        if snap.granted_total is not None:
+            facts.append(("Granted in total", _money(snap.granted_total, cur)))
+        if snap.used is not None:
+            facts.append(("Used", _money(snap.used, cur)))
+        if snap.expires_at is not None:
+            facts.append(
+                (
+                    "Expires",
+                    f"{snap.expires_at.astimezone(UTC).date().isoformat()} ({view.days_to_expiry} days)",
+                )
+            )
+        if snap.identity is not None:
+            ident = snap.identity
+            who = ", ".join(x for x in (ident.user_id, ident.email_masked, ident.phone_masked) if x)
+            facts.append(("Key belongs to", who or "—"))
+        for note in snap.notes:
+            facts.append(("Note", note))
+    facts.append(("Status", view.status.value + ("" if view.status is not Status.STALE else " (old data)")))
+    facts.append(("Updated", rules.age_text(view.checked_at, now)))
+    parts.append(
+        "<table cellspacing=4>"
+        + "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in facts)
+        + "</table>"
+    )
+    if view.error is not None:
+        parts.append(f"<p style='color:#b3261e'><b>{e(view.error.title)}</b>: {e(view.error.message)}</p>")
+    for alert in view.alerts:
+        colour = "#b3261e" if alert.severity.value == "critical" else "#8a5a00"
+        parts.append(f"<h4 style='color:{colour}'>{e(alert.severity.value.upper())}: {e(alert.message)}</h4>")
+        ex = explain(alert.code)
+        if ex is not None:
+            parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
+            parts.append(f"<p><b>What to do:</b> {e(ex.todo)}</p>")
+            if ex.links:
+                parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
+    if info and info.billing_url:
+        parts.append(f"<p><a href='{e(info.billing_url)}'>{e(info.display_name)} billing page</a></p>")
+    return "".join(parts)

@@ -1,0 +1,232 @@
+"""Add/edit-account and settings dialogs. They collect and check input; the controller does the work
+(test poll, keyring, saving) off the UI thread and reports back with `show_error` or `accept`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import ConfigError
+from ..core.models import MIN_POLL_MINUTES, Account, Settings
+from ..core.monitor import FetchResult
+from ..core.validation import parse_currency, validate_base_url
+from ..providers import catalog
+from ..secrets.secret import Secret
+
+
+@dataclass
+class AccountDraft:
+    """What the dialog collected. Keys stay wrapped; an empty key on edit means "keep the stored one"."""
+
+    provider: str
+    label: str
+    base_url: str | None
+    currency: str | None
+    secrets: dict[str, Secret] = field(default_factory=dict)
+    account_id: str | None = None  # set when editing
+
+
+class AccountDialog(QDialog):
+    submitted = Signal(object)  # AccountDraft; the controller answers with accept() or show_error()
+
+    def __init__(self, parent: QWidget | None = None, account: Account | None = None) -> None:
+        super().__init__(parent)
+        self.account = account
+        self.pending: tuple[Account, FetchResult] | None = None  # tested account and its first reading
+        self.setWindowTitle("Edit account" if account else "Add account")
+        self.setMinimumWidth(480)
+
+        self.provider = QComboBox()
+        for name, info in catalog.CATALOG.items():
+            if name != "demo":
+                self.provider.addItem(info.display_name, name)
+        self.label = QLineEdit()
+        self.base_url = QLineEdit()
+        self.currency = QLineEdit()
+        self.currency.setPlaceholderText("from the host (e.g. USD, CNY)")
+        self.currency.setMaxLength(3)
+        self.key_fields: dict[str, QLineEdit] = {}
+        self.key_labels: dict[str, QLabel] = {}
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#b3261e")
+        self.error.setVisible(False)
+        self.busy = QLabel("Checking the key with the provider…")
+        self.busy.setVisible(False)
+
+        self.form = QFormLayout()
+        self.form.addRow("Provider", self.provider)
+        self.form.addRow("Label", self.label)
+        self.form.addRow("Base URL (optional)", self.base_url)
+        self.form.addRow("Currency (optional)", self.currency)
+        for kind in ("api", "admin", "management"):
+            edit = QLineEdit()
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+            label = QLabel()
+            self.key_fields[kind] = edit
+            self.key_labels[kind] = label
+            self.form.addRow(label, edit)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+
+        self.provider.currentIndexChanged.connect(self._provider_changed)
+        if account is not None:
+            index = self.provider.findData(account.provider)
+            self.provider.setCurrentIndex(max(0, index))
+            self.provider.setEnabled(False)
+            self.label.setText(account.label)
+            self.base_url.setText(account.base_url or "")
+            self.currency.setText(account.currency or "")
+        self._provider_changed()
+
+    def provider_name(self) -> str:
+        return str(self.provider.currentData())
+
+    def _provider_changed(self) -> None:
+        info = catalog.info(self.provider_name())
+        self.base_url.setPlaceholderText(
+            info.default_base_url or "required: the relay's API root, e.g. https://relay.example.com/v1"
+        )
+        specs = {s.kind: s for s in info.secrets}
+        for kind, edit in self.key_fields.items():
+            spec = specs.get(kind)
+            visible = spec is not None
+            edit.setVisible(visible)
+            self.key_labels[kind].setVisible(visible)
+            if spec is not None:
+                self.key_labels[kind].setText(spec.label)
+                stored = self.account is not None and kind in self.account.secret_kinds
+                edit.setPlaceholderText("stored in the OS keyring; type to replace" if stored else spec.hint)
+        notes = [f"Reads: {info.reads}."] if info.reads else []
+        if info.not_knowable:
+            notes.append(f"Cannot be known: {info.not_knowable}.")
+        notes.append("Keys are stored only in the OS keyring.")
+        self.hint.setText(" ".join(notes))
+
+    def draft(self) -> AccountDraft:
+        """The input, checked; raises ConfigError with a message for the user."""
+        provider = self.provider_name()
+        info = catalog.info(provider)
+        base_url = validate_base_url(self.base_url.text()) if self.base_url.text().strip() else None
+        if base_url is None and info.default_base_url is None:
+            raise ConfigError("Base URL needed", f"{info.display_name} has no default address: enter one.")
+        currency = parse_currency(self.currency.text()) if self.currency.text().strip() else None
+        secrets: dict[str, Secret] = {}
+        for spec in info.secrets:
+            value = self.key_fields[spec.kind].text().strip()
+            if value:
+                if any(c.isspace() for c in value):
+                    raise ConfigError("Invalid key", f"The {spec.label.lower()} contains spaces.")
+                secrets[spec.kind] = Secret(value)
+            elif spec.required and (self.account is None or spec.kind not in self.account.secret_kinds):
+                raise ConfigError("Key needed", f"Enter the {spec.label.lower()}.")
+        if "api" in secrets and secrets["api"].kind_hint == "sess-":
+            self.hint.setText(
+                "A session key (sess-…) is as powerful as your login: anyone holding it can "
+                "act as you on the platform. It is kept only in the OS keyring."
+            )
+        return AccountDraft(
+            provider,
+            self.label.text().strip() or info.display_name,
+            base_url,
+            currency,
+            secrets,
+            self.account.id if self.account else None,
+        )
+
+    def _submit(self) -> None:
+        try:
+            draft = self.draft()
+        except ConfigError as exc:
+            self.show_error(f"{exc.title}: {exc.message}")
+            return
+        self.error.setVisible(False)
+        self.set_busy(True)
+        self.submitted.emit(draft)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
+
+    def show_error(self, text: str) -> None:
+        self.set_busy(False)
+        self.error.setText(text)
+        self.error.setVisible(True)
+
+    def clear_keys(self) -> None:
+        for edit in self.key_fields.values():
+            edit.clear()
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.interval = QSpinBox()
+        self.interval.setRange(MIN_POLL_MINUTES, 24 * 60)
+        self.interval.setSuffix(" min")
+        self.interval.setValue(settings.poll_interval_minutes)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0, 1_000_000)
+        self.threshold.setDecimals(2)
+        self.threshold.setValue(float(settings.low_credit_threshold))
+        self.expiry_days = QSpinBox()
+        self.expiry_days.setRange(0, 365)
+        self.expiry_days.setSuffix(" days")
+        self.expiry_days.setValue(settings.expiry_warning_days)
+        self.notifications = QCheckBox("Show notifications")
+        self.notifications.setChecked(settings.notifications)
+        self._settings = settings
+
+        form = QFormLayout()
+        form.addRow("Poll every", self.interval)
+        form.addRow("Warn when credit is at or below", self.threshold)
+        form.addRow("Warn this long before credit expires", self.expiry_days)
+        form.addRow("", self.notifications)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        note = QLabel("Settings never contain a key; keys live only in the OS keyring.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        from dataclasses import replace
+
+        return replace(
+            self._settings,
+            poll_interval_minutes=max(MIN_POLL_MINUTES, self.interval.value()),
+            low_credit_threshold=Decimal(str(round(self.threshold.value(), 2))),
+            expiry_warning_days=self.expiry_days.value(),
+            notifications=self.notifications.isChecked(),
+        )

@@ -1,0 +1,215 @@
+"""Notifications that can be clicked to open the account they are about.
+
+Linux: the freedesktop notification service over D-Bus (through jeepney: PySide6's QtDBus cannot
+marshal the uint32 that Notify needs), with urgency, a default and a "Details" action, and replaces_id
+so an update replaces the bubble instead of stacking. ActionInvoked is sent only to the connection that
+sent the notification, so one connection sends and listens.
+Elsewhere (or with no notification service): QSystemTrayIcon.showMessage and messageClicked.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from .. import APP_NAME
+from ..core.models import Alert, Severity
+
+log = logging.getLogger(__name__)
+
+URGENT_CODES = {"credit_zero", "second_account", "key_invalid"}
+
+
+@dataclass(frozen=True)
+class Message:
+    summary: str
+    body: str
+    critical: bool
+    account_id: str  # what a click opens
+    group: bool  # several accounts in one bubble
+
+
+def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
+    """One message for a burst: a single account's alert as is, several accounts grouped."""
+    if not alerts:
+        return None
+    ordered = sorted(alerts, key=lambda a: (a.severity is not Severity.CRITICAL, a.code not in URGENT_CODES))
+    critical = any(a.code in URGENT_CODES or a.severity is Severity.CRITICAL for a in alerts)
+    accounts = list(dict.fromkeys(a.account_id for a in ordered))
+    first = ordered[0]
+    if len(accounts) == 1:
+        label = labels.get(first.account_id, first.account_id)
+        summary = f"{label}: {_headline(first)}"
+        body = "\n".join(a.message for a in ordered)
+    else:
+        summary = f"{len(accounts)} accounts need attention"
+        body = "\n".join(a.message for a in ordered[:6])
+        if len(ordered) > 6:
+            body += f"\n…and {len(ordered) - 6} more"
+    return Message(summary, body, critical, first.account_id, len(accounts) > 1)
+
+
+def _headline(alert: Alert) -> str:
+    return {
+        "credit_zero": "no credit left",
+        "credit_low": "credit is low",
+        "expiring_soon": "credit expires soon",
+        "second_account": "second account detected",
+        "same_login": "two keys of one login",
+        "no_trial_credit": "no trial credit",
+        "identity_changed": "key owner changed",
+        "key_invalid": "key rejected",
+        "stale": "data is old",
+    }.get(alert.code, alert.code)
+
+
+class Notifier(Protocol):
+    clicked: Any  # Signal(str): the account id to open
+
+    def show(self, message: Message) -> None: ...
+    def close(self) -> None: ...
+
+
+class TrayMessageNotifier(QObject):
+    """Qt's own balloon (macOS, Windows, XEmbed trays). A click opens the last message's account."""
+
+    clicked = Signal(str)
+
+    def __init__(self, tray: QSystemTrayIcon) -> None:
+        super().__init__()
+        self._tray = tray
+        self._last_account = ""
+        tray.messageClicked.connect(lambda: self.clicked.emit(self._last_account))
+        self.sent: list[Message] = []
+
+    def show(self, message: Message) -> None:
+        self._last_account = message.account_id
+        self.sent.append(message)
+        icon = QSystemTrayIcon.MessageIcon.Critical if message.critical else QSystemTrayIcon.MessageIcon.Warning
+        self._tray.showMessage(message.summary, message.body, icon, 0)
+
+    def close(self) -> None:
+        pass
+
+
+class _SignalQueue:
+    """What jeepney's router puts matched signals into; hands them to Qt (queued to the GUI thread)."""
+
+    def __init__(self, owner: FreedesktopNotifier) -> None:
+        self._owner = owner
+
+    def put_nowait(self, msg: Any) -> None:
+        from jeepney.low_level import HeaderFields
+
+        self._owner._incoming.emit(msg.header.fields.get(HeaderFields.member), tuple(msg.body))
+
+
+class FreedesktopNotifier(QObject):
+    clicked = Signal(str)
+    delivered = Signal(int)  # the server's id, once Notify answered
+    _incoming = Signal(object, object)
+
+    def __init__(self, app_icon: str = "") -> None:
+        super().__init__()
+        from jeepney import DBusAddress, MatchRule
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.threading import DBusRouter, open_dbus_connection
+
+        self._address = DBusAddress(
+            "/org/freedesktop/Notifications", "org.freedesktop.Notifications", "org.freedesktop.Notifications"
+        )
+        self._app_icon = app_icon
+        self._conn = open_dbus_connection(bus="SESSION")
+        self._router = DBusRouter(self._conn)
+        self._ids: dict[int, str] = {}  # server id -> account id
+        self._replace: dict[str, int] = {}  # account id or "*group*" -> server id to replace
+        self._lock = threading.Lock()
+        self._incoming.connect(self._on_signal)
+        self._filters: list[Any] = []
+        for member in ("ActionInvoked", "NotificationClosed"):
+            rule = MatchRule(
+                type="signal",
+                interface=self._address.interface,
+                member=member,
+                path=self._address.object_path,
+            )
+            self._router.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)
+            self._filters.append(self._router.filter(rule, queue=_SignalQueue(self)))
+        # Fail now (and fall back) if nobody serves notifications.
+        from jeepney import new_method_call
+
+        reply = self._router.send_and_get_reply(new_method_call(self._address, "GetServerInformation"), timeout=2)
+        self.server = tuple(reply.body)
+
+    def show(self, message: Message) -> None:
+        from jeepney import new_method_call
+
+        key = "*group*" if message.group else message.account_id
+        with self._lock:
+            replaces = self._replace.get(key, 0)
+        hints = {"urgency": ("y", 2 if message.critical else 1), "desktop-entry": ("s", "credit-tray")}
+        msg = new_method_call(
+            self._address,
+            "Notify",
+            "susssasa{sv}i",
+            (
+                APP_NAME,
+                replaces,
+                self._app_icon,
+                message.summary,
+                message.body,
+                ["default", "Open details", "details", "Details"],
+                hints,
+                -1,
+            ),
+        )
+
+        def send() -> None:
+            try:
+                reply = self._router.send_and_get_reply(msg, timeout=5)
+                server_id = int(reply.body[0])
+            except Exception as exc:  # the bubble is lost, the tray badge still shows the alert
+                log.warning("notification not delivered: %s", type(exc).__name__)
+                return
+            with self._lock:
+                self._ids[server_id] = message.account_id
+                self._replace[key] = server_id
+            self.delivered.emit(server_id)
+
+        threading.Thread(target=send, name="notify", daemon=True).start()
+
+    def _on_signal(self, member: str, body: tuple[Any, ...]) -> None:
+        if member == "ActionInvoked" and len(body) == 2:
+            server_id, _action = int(body[0]), str(body[1])
+            with self._lock:
+                account = self._ids.get(server_id)
+            if account is not None:
+                self.clicked.emit(account)
+        elif member == "NotificationClosed" and body:
+            with self._lock:
+                closed = int(body[0])
+                self._replace = {k: v for k, v in self._replace.items() if v != closed}
+
+    def close(self) -> None:
+        for f in self._filters:
+            f.close()
+        self._router.close()
+        self._conn.close()
+
+
+def make_notifier(tray: QSystemTrayIcon, *, prefer_dbus: bool = True) -> TrayMessageNotifier | FreedesktopNotifier:
+    """The freedesktop notifier where a notification service answers; Qt's balloon otherwise."""
+    import sys
+
+    if prefer_dbus and sys.platform.startswith("linux"):
+        try:
+            return FreedesktopNotifier()
+        except Exception as exc:  # no session bus, no service: the balloon still works
+            log.info("no freedesktop notification service (%s); using the tray balloon", type(exc).__name__)
+    return TrayMessageNotifier(tray)

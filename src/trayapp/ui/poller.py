@@ -1,0 +1,72 @@
+"""Runs polls off the UI thread and hands results back by Qt signals (queued into the GUI thread)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.models import Account, AccountState
+from ..core.monitor import FetchResult
+from ..engine import Job, child_env, prepare_jobs, run_in_child, run_jobs
+from ..secrets.secret import Secret
+from ..secrets.store import SecretStore
+
+Runner = Callable[..., list[FetchResult]]
+
+
+class Poller(QObject):
+    result = Signal(object)  # FetchResult, one per account as it arrives
+    finished = Signal(object)  # list[FetchResult] of the whole poll
+    tested = Signal(object, object)  # (token, FetchResult) of a dialog's test poll
+
+    def __init__(self, store: SecretStore, salt: str, *, in_process: bool = False) -> None:
+        super().__init__()
+        self._store = store
+        self._salt = salt
+        self._runner: Runner = run_jobs if in_process else self._child
+        self._in_flight: set[str] = set()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _child(jobs: Sequence[Job], now: datetime, salt: str, **kw: object) -> list[FetchResult]:
+        return run_in_child(jobs, now, salt, env=child_env(), **kw)  # type: ignore[arg-type]
+
+    def in_flight(self) -> set[str]:
+        with self._lock:
+            return set(self._in_flight)
+
+    def poll(self, accounts: Sequence[Account], states: dict[str, AccountState]) -> bool:
+        """Start a poll of these accounts, skipping any already in flight. False if nothing started."""
+        with self._lock:
+            todo = [a for a in accounts if a.id not in self._in_flight]
+            self._in_flight.update(a.id for a in todo)
+        if not todo:
+            return False
+        snapshot_states = dict(states)
+
+        def work() -> None:
+            results: list[FetchResult] = []
+            try:
+                jobs, failed = prepare_jobs(todo, snapshot_states, self._store)  # keyring: bounded waits
+                for r in failed:
+                    self.result.emit(r)
+                results = failed + self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
+            finally:
+                with self._lock:
+                    self._in_flight.difference_update(a.id for a in todo)
+                self.finished.emit(results)
+
+        threading.Thread(target=work, name="poll", daemon=True).start()
+        return True
+
+    def test(self, token: object, account: Account, secrets: dict[str, Secret]) -> None:
+        """A dialog's test poll with keys not yet stored."""
+
+        def work() -> None:
+            results = self._runner([Job(account, secrets)], datetime.now(UTC), self._salt)
+            self.tested.emit(token, results[0])
+
+        threading.Thread(target=work, name="test-poll", daemon=True).start()

@@ -1,0 +1,135 @@
+"""The tray icon, its tooltip and its menu. The menu is rebuilt from current state each time it opens
+(GNOME shows no tooltips, so every account's line is in the menu too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from .. import APP_NAME
+from ..core import rules
+from ..core.monitor import AccountView
+from .icon import IconSpec, render_icon, spec_for
+
+
+def account_line(view: AccountView, now: datetime) -> str:
+    """One line per account: label, remaining with currency, days to expiry, age of the data."""
+    parts = [f"{view.account.label}: {view.remaining_text}"]
+    if view.days_to_expiry is not None:
+        parts.append("expires today" if view.days_to_expiry == 0 else f"{view.days_to_expiry} d left")
+    if view.status.value == "stale":
+        parts.append("stale")
+    parts.append(rules.age_text(view.checked_at or (view.snapshot.checked_at if view.snapshot else None), now))
+    line = " · ".join(parts)
+    if view.alerts:
+        line = ("⚠ " if any(a.severity.value == "critical" for a in view.alerts) else "• ") + line
+    return line
+
+
+class TrayController(QObject):
+    refresh_requested = Signal()
+    details_requested = Signal(str)  # account id, or "" for the window itself
+    add_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, clock: Callable[[], datetime] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._views: list[AccountView] = []
+        self._spec: IconSpec | None = None
+        self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
+        self.busy = False
+        self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
+        self.tray = QSystemTrayIcon(self)
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.rebuild_menu)
+        self.tray.setContextMenu(self.menu)
+        self.tray.activated.connect(self._on_activated)
+        self.set_views([])
+        self.rebuild_menu()
+
+    # ------------------------------------------------------------ state
+
+    def set_views(self, views: list[AccountView]) -> None:
+        self._views = list(views)
+        spec = spec_for(self._views)
+        if spec != self._spec:
+            self._spec = spec
+            self.tray.setIcon(render_icon(spec))
+            self.icon_renders += 1
+        self.tray.setToolTip(self.tooltip())
+
+    @property
+    def icon_spec(self) -> IconSpec | None:
+        return self._spec
+
+    def icon(self) -> QIcon:
+        return self.tray.icon()
+
+    def tooltip(self) -> str:
+        now = self._clock()
+        lines = [APP_NAME]
+        if self.status_line:
+            lines.append(self.status_line)
+        if not self._views:
+            lines.append("No accounts yet: choose Add account…")
+        lines.extend(account_line(v, now) for v in self._views)
+        return "\n".join(lines)
+
+    def show(self) -> None:
+        self.tray.show()
+
+    def hide(self) -> None:
+        self.tray.hide()
+
+    # ------------------------------------------------------------ menu
+
+    def rebuild_menu(self) -> None:
+        now = self._clock()
+        menu = self.menu
+        menu.clear()
+        if self.status_line:
+            status = menu.addAction(self.status_line)
+            status.setEnabled(False)
+            menu.addSeparator()
+        if not self._views:
+            empty = menu.addAction("No accounts yet")
+            empty.setEnabled(False)
+        for view in self._views:
+            action = menu.addAction(account_line(view, now))
+            action.setData(view.account.id)
+            action.setToolTip("; ".join(a.message for a in view.alerts) or view.account.label)
+            action.triggered.connect(lambda _=False, i=view.account.id: self.details_requested.emit(i))
+        menu.addSeparator()
+        self._add(
+            menu,
+            "Refreshing…" if self.busy else "Refresh now",
+            self.refresh_requested.emit,
+            enabled=not self.busy,
+        )
+        self._add(menu, "Details…", lambda: self.details_requested.emit(""))
+        self._add(menu, "Add account…", self.add_requested.emit)
+        self._add(menu, "Settings…", self.settings_requested.emit)
+        menu.addSeparator()
+        self._add(menu, "Quit", self.quit_requested.emit)
+
+    @staticmethod
+    def _add(menu: QMenu, text: str, slot: Callable[[], None], *, enabled: bool = True) -> QAction:
+        action = menu.addAction(text)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda _=False: slot())
+        return action
+
+    def action(self, text: str) -> QAction | None:
+        """The menu entry with this text (as rebuilt now), for tests and accessibility tools."""
+        self.rebuild_menu()
+        return next((a for a in self.menu.actions() if a.text() == text), None)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.details_requested.emit("")
