@@ -5,9 +5,7 @@ from tests.conftest import CliRunner
 
 def test_add_stores_key_only_in_keyring_and_prints_id_last(cli: CliRunner, tmp_path) -> None:
     key = "sk-test-CANARY-1234567890abcdef"
-    result = cli(
-        "accounts", "add", "--provider", "deepseek", "--label", "My DeepSeek", "--key-stdin", stdin=key + "\n"
-    )
+    result = cli("accounts", "add", "--provider", "deepseek", "--label", "My DeepSeek", "--key-stdin", stdin=key + "\n")
     assert result.code == 0, result.err
     account_id = result.out.strip().splitlines()[-1]
     assert account_id.startswith("deepseek-")

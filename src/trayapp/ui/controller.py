@@ -94,7 +94,7 @@ class AppController(QObject):
         if self.scheduler is not None:
             self.scheduler.shutdown()
         self.notifier.close()
-        self.tray.hide()
+        self.tray.dispose()
 
     def scheduler_due(self) -> None:
         """Called on the scheduler's thread: only hands over to the GUI thread."""

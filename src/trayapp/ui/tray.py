@@ -87,6 +87,13 @@ class TrayController(QObject):
     def hide(self) -> None:
         self.tray.hide()
 
+    def dispose(self) -> None:
+        """Remove the icon and free the menu now (the menu has no parent widget to free it)."""
+        self.tray.hide()
+        self.tray.setContextMenu(None)  # type: ignore[arg-type]
+        self.menu.deleteLater()
+        self.tray.deleteLater()
+
     # ------------------------------------------------------------ menu
 
     def rebuild_menu(self) -> None:

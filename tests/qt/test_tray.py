@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from trayapp.core.models import Severity
+from trayapp.ui.notifier import TrayMessageNotifier
+
+from .conftest import poll_and_wait
+
+MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "Quit"]
+
+
+def test_tooltip_and_menu_show_every_demo_account(qtbot, make_controller) -> None:
+    c = make_controller()
+    with qtbot.waitSignal(c.poller.finished, timeout=20000):
+        c.start()
+    tooltip = c.tray.tray.toolTip()
+    assert "Moonshot (demo): 0.00 CNY" in tooltip
+    assert "OpenRouter (demo): $1.85" in tooltip
+    assert "OpenAI trial (demo): $3.20 · 5 d left" in tooltip
+    assert "updated just now" in tooltip
+    c.tray.rebuild_menu()
+    texts = [a.text() for a in c.tray.menu.actions() if not a.isSeparator()]
+    assert texts[-5:] == MENU_ENTRIES
+    assert any(t.startswith("⚠ Moonshot (demo): 0.00 CNY") for t in texts)
+    assert len([a for a in c.tray.menu.actions() if a.data()]) == 6
+
+
+def test_icon_shows_the_most_urgent_account_with_a_critical_badge(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    spec = c.tray.icon_spec
+    assert spec is not None
+    assert spec.level == "zero" and spec.fraction == 0.0
+    assert spec.badge is Severity.CRITICAL
+    assert not c.tray.icon().isNull()
+
+
+def test_icon_is_not_redrawn_when_nothing_it_shows_changed(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    renders = c.tray.icon_renders
+    poll_and_wait(qtbot, c)
+    assert c.tray.icon_renders == renders
+
+
+def test_menu_actions_emit_their_requests(qtbot, make_controller) -> None:
+    c = make_controller()
+    with qtbot.waitSignal(c.tray.settings_requested):
+        c.tray.action("Settings…").trigger()
+    with qtbot.waitSignal(c.tray.quit_requested):
+        c.tray.action("Quit").trigger()
+    with qtbot.waitSignal(c.poller.finished, timeout=20000):
+        c.tray.action("Refresh now").trigger()
+
+
+def test_account_entry_in_menu_opens_its_details(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    c.tray.rebuild_menu()
+    entry = next(a for a in c.tray.menu.actions() if a.data() == "demo-alias")
+    entry.trigger()
+    assert c.details.isVisible()
+    assert c.details.selected_account_id() == "demo-alias"
+    assert "second account" in c.details.explanation_html()
+
+
+def test_alerts_are_notified_once_grouped_and_not_repeated_after_restart(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    assert len(c.delivered) == 1, "a burst of alerts becomes one grouped notification"
+    first = c.delivered[0]
+    assert first.group and first.critical
+    assert "accounts need attention" in first.summary
+    assert "second account" in first.body
+    poll_and_wait(qtbot, c)
+    assert len(c.delivered) == 1, "no repeat while the alerts stay true"
+
+    # A restart with the same state file delivers nothing new.
+    again = make_controller(core=None, demo=True)
+    again.core.state.notified = set(c.core.state.notified)
+    poll_and_wait(qtbot, again)
+    assert again.delivered == []
+
+
+def test_cleared_alert_rearms_and_notifies_again(qtbot, make_controller) -> None:
+    from dataclasses import replace
+
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    # The user tops up: the zero account becomes healthy, so its alert clears…
+    zero = c.core.monitor.account("demo-zero")
+    c.core.config.accounts = [
+        replace(a, options={"scenario": "healthy"}) if a.id == "demo-zero" else a for a in c.core.config.accounts
+    ]
+    c.core.monitor.set_accounts(c.core.config.accounts)
+    poll_and_wait(qtbot, c)
+    assert "demo-zero/credit_zero" not in c.core.state.notified
+    # …and when it runs out again, it is notified again, alone.
+    c.core.config.accounts = [zero if a.id == "demo-zero" else a for a in c.core.config.accounts]
+    c.core.monitor.set_accounts(c.core.config.accounts)
+    poll_and_wait(qtbot, c)
+    assert len(c.delivered) == 2
+    assert c.delivered[-1].summary == "Moonshot (demo): no credit left"
+    assert c.delivered[-1].critical and not c.delivered[-1].group
+
+
+def test_clicking_a_notification_opens_that_account_with_reason_and_what_to_do(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    notifier = c.notifier
+    assert isinstance(notifier, TrayMessageNotifier)
+    notifier.clicked.emit("demo-alias")
+    assert c.details.isVisible()
+    assert c.details.selected_account_id() == "demo-alias"
+    html = c.details.explanation_html()
+    assert "first phone-verified account" in html
+    assert "What to do" in html
+    assert "help.openai.com" in html
+
+
+def test_notifications_off_delivers_nothing(qtbot, make_controller) -> None:
+    from dataclasses import replace
+
+    c = make_controller()
+    c.core.config.settings = replace(c.core.config.settings, notifications=False)
+    c.core.monitor.settings = c.core.config.settings
+    poll_and_wait(qtbot, c)
+    assert c.delivered == []
+    assert c.tray.icon_spec is not None and c.tray.icon_spec.badge is Severity.CRITICAL
