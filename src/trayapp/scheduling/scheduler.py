@@ -61,6 +61,9 @@ class PollScheduler:
     def start(self) -> None:
         self._scheduler.start()
         self._scheduler.add_job(self._check_wake, "interval", seconds=WAKE_CHECK_SECONDS, id="wake-check")
+        # One permanent job, paused until armed: re-arming moves its next run time, so no job is ever
+        # removed while the scheduler's thread may be running it.
+        self._scheduler.add_job(self._fire, "interval", days=1, id="poll", next_run_time=None)
 
     def shutdown(self) -> None:
         if self._scheduler.running:
@@ -69,13 +72,11 @@ class PollScheduler:
     def arm(self, when: datetime | None) -> None:
         """Run the poll job at `when` (now if in the past); None: nothing is due, no job."""
         with self._lock:
-            job = self._scheduler.get_job("poll")
             if when is None:
-                if job:
-                    job.remove()
+                self._scheduler.pause_job("poll")
                 return
             when = max(when, datetime.now(UTC) + timedelta(milliseconds=10))
-            self._scheduler.add_job(self._fire, "date", run_date=when, id="poll", replace_existing=True)
+            self._scheduler.modify_job("poll", next_run_time=when)
 
     def next_run(self) -> datetime | None:
         job = self._scheduler.get_job("poll")
