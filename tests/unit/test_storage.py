@@ -56,7 +56,7 @@ def test_corrupt_config_without_backup_keeps_the_file_and_says_so(tmp_path: Path
     report = LoadReport()
     assert ConfigStore(tmp_path / "config.json").load(report).accounts == []
     assert "Starting with no accounts" in report.problems[0]
-    assert list(tmp_path.glob("config.json.corrupt-*"))[0].read_text() == "not json"
+    assert next(iter(tmp_path.glob("config.json.corrupt-*"))).read_text() == "not json"
 
 
 def test_wrong_types_in_config_are_detected_not_coerced(tmp_path: Path) -> None:
