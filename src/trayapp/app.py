@@ -191,6 +191,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     log.info("started (%s accounts%s)", len(core.config.accounts), ", demo" if demo else "")
     code = app.exec()
     controller.stop()
+    instance.close()
     core.save_state()
     signal.set_wakeup_fd(-1)
     return int(code)

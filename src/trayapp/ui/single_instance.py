@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 
@@ -16,21 +16,27 @@ class SingleInstance(QObject):
 
     def ask_running(self, request: str = "details", timeout_ms: int = 500) -> bool:
         """True if another instance is running (and was told `request`)."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(timeout_ms):
-            return False
-        socket.write(request.encode() + b"\n")
-        socket.flush()
-        socket.waitForBytesWritten(timeout_ms)
-        socket.disconnectFromServer()
-        return True
+        socket = QLocalSocket(self)
+        try:
+            socket.connectToServer(self.name)
+            if not socket.waitForConnected(timeout_ms):
+                return False
+            socket.write(request.encode() + b"\n")
+            socket.flush()
+            socket.waitForBytesWritten(timeout_ms)
+            socket.disconnectFromServer()
+            if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+                socket.waitForDisconnected(timeout_ms)
+            return True
+        finally:
+            socket.abort()
+            socket.deleteLater()
 
     def listen(self) -> bool:
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            # A stale socket of a crashed instance: nobody answered above, so it is safe to remove.
+            # A stale socket of a crashed instance: nobody answered ask_running, so it is safe to remove.
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
                 return False
@@ -38,16 +44,26 @@ class SingleInstance(QObject):
         self._server = server
         return True
 
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+
+    @Slot()
     def _on_connection(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-
-            def read(s: QLocalSocket = socket) -> None:
-                data = bytes(s.readAll().data()).decode(errors="replace").strip()
-                if data:
-                    self.activated.emit(data.splitlines()[0])
-
-            socket.readyRead.connect(read)
+            socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
-                read()
+                self._read(socket)
+
+    @Slot()
+    def _on_ready_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        data = bytes(socket.readAll().data()).decode(errors="replace").strip()
+        if data:
+            self.activated.emit(data.splitlines()[0])

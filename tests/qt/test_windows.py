@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from tests.support.keyring_backend import MemoryKeyring
+from trayapp.app import build_core
+from trayapp.secrets.store import KeyringStore
+from trayapp.ui.details import COLUMNS
+from trayapp.ui.dialogs import AccountDialog, SettingsDialog
+from trayapp.ui.single_instance import SingleInstance
+
+from .conftest import poll_and_wait
+
+
+def test_details_table_lists_accounts_with_every_column(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    c.open_details()
+    table = c.details.table
+    assert [table.horizontalHeaderItem(i).text() for i in range(table.columnCount())] == list(COLUMNS)
+    rows = {
+        table.item(r, 0).text(): [table.item(r, col).text() for col in range(len(COLUMNS))]
+        for r in range(table.rowCount())
+    }
+    assert rows["DeepSeek (demo)"][2:4] == ["82.40 CNY", "10.00 CNY / 72.40 CNY"]
+    assert rows["OpenAI trial (demo)"][4] == "5 d"
+    assert rows["OpenAI alias (demo)"][7] == "credit_zero, second_account, no_trial_credit"
+    assert rows["Moonshot (demo)"][5] == "ok"
+    # Demo accounts are built in: they cannot be edited or removed.
+    c.details.select_account("demo-healthy")
+    assert not c.details.edit_button.isEnabled() and not c.details.remove_button.isEnabled()
+
+
+def test_details_explains_zero_credit_with_sources(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    c.open_details("demo-zero")
+    html = c.details.explanation_html()
+    assert "insufficient_quota" in html and "Nothing is charged automatically" in html
+    assert "trial credit is spent before paid credit" in html
+
+
+def test_closing_details_hides_it_but_the_app_stays(qtbot, make_controller) -> None:
+    c = make_controller()
+    c.open_details()
+    c.details.close()
+    assert not c.details.isVisible()
+
+
+def real_core(tmp_path: Path):
+    core = build_core(str(tmp_path / "cfg"))
+    backend = MemoryKeyring()
+    core.secrets = KeyringStore(backend=backend)
+    return core, backend
+
+
+def test_add_account_dialog_masks_the_key_and_reports_a_failed_test_poll(
+    qtbot, make_controller, tmp_path: Path
+) -> None:
+    core, backend = real_core(tmp_path)
+    c = make_controller(core=core)
+    dialog = c.add_account()
+    assert dialog.key_fields["api"].echoMode() == dialog.key_fields["api"].EchoMode.Password
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai-compatible"))
+    dialog.label.setText("Local relay")
+    dialog.base_url.setText("http://127.0.0.1:9/v1")  # nothing listens on the discard port
+    dialog.key_fields["api"].setText("sk-relay-CANARY-123456")
+    with qtbot.waitSignal(c.poller.tested, timeout=30000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.isVisible(), "the dialog stays open on a failed test poll"
+    assert dialog.error.isVisible() and dialog.error.text()
+    assert backend.items == {}, "nothing reaches the keyring before the key works"
+    assert core.config.accounts == []
+    dialog.reject()
+
+
+def test_add_account_dialog_refuses_plain_http_to_another_host(qtbot, make_controller, tmp_path: Path) -> None:
+    core, _ = real_core(tmp_path)
+    c = make_controller(core=core)
+    dialog = c.add_account()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai-compatible"))
+    dialog.base_url.setText("http://relay.example.com/v1")
+    dialog.key_fields["api"].setText("sk-abc")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "plain http" in dialog.error.text()
+    assert not dialog.busy.isVisible()
+    dialog.reject()
+
+
+def test_add_account_dialog_requires_a_key_and_a_relay_address(qtbot) -> None:
+    dialog = AccountDialog()
+    qtbot.addWidget(dialog)
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai-compatible"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "Base URL needed" in dialog.error.text()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("deepseek"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "Enter the api key" in dialog.error.text()
+    # OpenAI asks for the optional admin key too; DeepSeek does not.
+    assert dialog.key_fields["admin"].isHidden()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
+    assert not dialog.key_fields["admin"].isHidden()
+
+
+def test_settings_are_saved_apart_from_state_without_secrets(qtbot, make_controller, tmp_path: Path) -> None:
+    core, _ = real_core(tmp_path)
+    c = make_controller(core=core)
+    c.open_settings()
+    dialog = next(d for d in c._dialogs if isinstance(d, SettingsDialog))
+    assert dialog.interval.value() == 15 and dialog.interval.minimum() == 1
+    dialog.interval.setValue(5)
+    dialog.threshold.setValue(2.5)
+    dialog.expiry_days.setValue(14)
+    dialog.notifications.setChecked(False)
+    dialog.accept()
+    saved = json.loads((tmp_path / "cfg" / "config.json").read_text())["settings"]
+    assert saved["poll_interval_minutes"] == 5 and saved["low_credit_threshold"] == "2.5"
+    assert saved["expiry_warning_days"] == 14 and saved["notifications"] is False
+    assert c.core.monitor.settings.poll_interval_minutes == 5
+
+
+def test_second_instance_brings_the_first_forward(qtbot, tmp_path: Path) -> None:
+    name = f"credit-tray-test-{tmp_path.name}"
+    first = SingleInstance(name)
+    assert first.listen()
+    second = SingleInstance(name)
+    with qtbot.waitSignal(first.activated, timeout=5000) as got:
+        assert second.ask_running("details")
+    assert got.args == ["details"]
+    assert not SingleInstance(name + "-other").ask_running()
+    first.close()
+
+
+def test_icon_pixels_follow_state(qapp) -> None:
+    from trayapp.core.models import Severity
+    from trayapp.ui.icon import COLOURS, IconSpec, render_image
+
+    def centre(spec: IconSpec):
+        return render_image(spec, 64).pixelColor(32, 32)
+
+    assert centre(IconSpec("healthy", 1.0)).name() == COLOURS["healthy"].name()
+    assert centre(IconSpec("zero", 0.0)).red() > 150
+    stale = render_image(IconSpec("healthy", 1.0, stale=True), 64).pixelColor(32, 32)
+    assert stale.alpha() < 200, "stale data is drawn dimmed"
+    badge = render_image(IconSpec("healthy", 1.0, badge=Severity.CRITICAL), 64).pixelColor(64 - 13, 13)
+    assert badge.red() > 180 and badge.green() < 100
+    plain = render_image(IconSpec("healthy", 1.0), 64).pixelColor(64 - 13, 13)
+    assert plain != badge
+    # HiDPI: the 2x rendering is drawn natively, not scaled up.
+    assert render_image(IconSpec("low", 0.5), 128).size().width() == 128
+    full = render_image(IconSpec("healthy", 1.0), 64)
+    half = render_image(IconSpec("healthy", 0.5), 64)
+    # The gauge: the left side of the ring is filled only when more than half remains.
+    assert full.pixelColor(5, 32) != half.pixelColor(5, 32)
+    assert Qt.GlobalColor.transparent is not None
