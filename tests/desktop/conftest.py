@@ -78,9 +78,7 @@ def run(argv: list[str], *, timeout: float = 10, check: bool = True, **kw: Any) 
     return proc.stdout
 
 
-def poll(
-    predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition", step: float = 0.05
-) -> Any:
+def poll(predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition", step: float = 0.05) -> Any:
     """Poll until predicate() is truthy and return its value; fail the test after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -181,9 +179,7 @@ class DBusSession:
         return tuple(reply.body)
 
     def get_property(self, dest: str, path: str, interface: str, name: str) -> Any:
-        (variant,) = self.typed_call(
-            dest, path, "org.freedesktop.DBus.Properties", "Get", "ss", (interface, name)
-        )
+        (variant,) = self.typed_call(dest, path, "org.freedesktop.DBus.Properties", "Get", "ss", (interface, name))
         return variant[1]  # jeepney gives (signature, value)
 
     def name_has_owner(self, name: str) -> bool:
@@ -198,9 +194,7 @@ class DBusSession:
         return bool(owned)
 
     def names(self) -> list[str]:
-        (names,) = self.typed_call(
-            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "ListNames"
-        )
+        (names,) = self.typed_call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "ListNames")
         return list(names)
 
     def wait_for_name(self, name: str, timeout: float = 5, present: bool = True) -> None:
@@ -426,9 +420,7 @@ class SecretServiceControl:
 
 
 @pytest.fixture
-def secret_service(
-    desktop_session: DesktopSession, dbus_session: DBusSession
-) -> Iterator[SecretServiceControl]:
+def secret_service(desktop_session: DesktopSession, dbus_session: DBusSession) -> Iterator[SecretServiceControl]:
     """gnome-keyring running and unlocked for this test (and again afterwards, whatever the test did)."""
     control = SecretServiceControl(desktop_session, dbus_session)
     if control.state != "unlocked":

@@ -65,9 +65,7 @@ def bounded(fn: Callable[[], Any], timeout: float = 15.0) -> tuple[Any, BaseExce
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        pytest.fail(
-            f"keyring call still blocked after {timeout}s (waiting for an unlock prompt?)", pytrace=False
-        )
+        pytest.fail(f"keyring call still blocked after {timeout}s (waiting for an unlock prompt?)", pytrace=False)
     return box.get("result"), box.get("error"), box["elapsed"]
 
 
@@ -79,9 +77,7 @@ def fresh_backend() -> keyring.backend.KeyringBackend:
 
 def item_paths(service: str, username: str) -> list[str]:
     with secretstorage.dbus_init() as conn:
-        return sorted(
-            i.item_path for i in secretstorage.search_items(conn, {"service": service, "username": username})
-        )
+        return sorted(i.item_path for i in secretstorage.search_items(conn, {"service": service, "username": username}))
 
 
 def stored_secret(service: str, username: str) -> bytes:

@@ -56,9 +56,7 @@ def qt_tray_icon(mode: str) -> Iterator[dict[str, Any]]:
         line = proc.stdout.readline() if ready else ""
         if not line:
             proc.kill()
-            raise AssertionError(
-                f"Qt tray subprocess gave no report; stderr: {proc.communicate(timeout=5)[1]}"
-            )
+            raise AssertionError(f"Qt tray subprocess gave no report; stderr: {proc.communicate(timeout=5)[1]}")
         yield json.loads(line)
     finally:
         proc.terminate()
@@ -131,9 +129,7 @@ def test_no_tray_host(tray_host):
 
 def test_notify_send_reaches_dunst_history(dunst, notify_calls, dbus_session):
     assert dbus_session.name_has_owner("org.freedesktop.Notifications")
-    subprocess.run(
-        ["notify-send", "-a", "ds-test", "Credits low", "Acme: $3.10 left"], check=True, timeout=10
-    )
+    subprocess.run(["notify-send", "-a", "ds-test", "Credits low", "Acme: $3.10 left"], check=True, timeout=10)
     history = dunst.collect()
     assert [(n["appname"], n["summary"], n["body"]) for n in history] == [
         ("ds-test", "Credits low", "Acme: $3.10 left")
