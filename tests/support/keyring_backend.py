@@ -8,12 +8,19 @@ import json
 import os
 from pathlib import Path
 
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, PasswordDeleteError
 
 
 class FileTestKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        # Never chosen by keyring's own discovery (importing this module must not change which backend
+        # other tests get); only when named by PYTHON_KEYRING_BACKEND with its file set.
+        if "TRAYAPP_TEST_KEYRING_FILE" not in os.environ:
+            raise RuntimeError("test keyring not configured")
+        return 1
 
     @property
     def _path(self) -> Path:
@@ -40,9 +47,11 @@ class FileTestKeyring(KeyringBackend):
 
 
 class MemoryKeyring(KeyringBackend):
-    """In-process keyring for unit tests (through keyring's real API)."""
+    """In-process keyring for unit tests (through keyring's real API); passed explicitly, never discovered."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("only used when passed explicitly")
 
     def __init__(self) -> None:
         super().__init__()

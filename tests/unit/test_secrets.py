@@ -7,7 +7,6 @@ import time
 
 import keyring.backends.fail
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, NoKeyringError
 
 from tests.support.keyring_backend import MemoryKeyring
@@ -61,9 +60,7 @@ def test_key_is_read_once_then_from_memory() -> None:
     assert Counting.reads == 1
 
 
-class Locked(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
+class Locked(MemoryKeyring):
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringLocked("Failed to unlock the collection!")
 
