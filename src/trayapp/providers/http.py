@@ -495,7 +495,8 @@ def _refused(
         elif body is None and text.strip() and text.lstrip()[:1] != "<":
             said = text
     quote = f": {scrub(said, secrets)}" if said and scrub(said, secrets) else ""
-    haystack = (text[:4096] + " " + _error_codes(body)).lower()
+    # The decoded message too: JSON may escape non-ASCII text (\u989d...).
+    haystack = " ".join((text[:4096], said or "", _error_codes(body))).lower()
     quota = any(marker in haystack for marker in _QUOTA_MARKERS)
     retry = retry_after_seconds(headers.get("retry-after"))
 
