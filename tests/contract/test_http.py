@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -257,3 +258,39 @@ def test_scrub() -> None:
     assert scrub(f"key {KEY} end", [KEY]) == "key *** end"
     assert scrub("a\n\tb\x00c", []) == "a b c"
     assert len(scrub("x " * 500, [])) <= 160
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HTTPServer]:
+    """A https server with a self-signed certificate that no trust store knows."""
+    import ssl
+    import subprocess
+
+    d = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(d / "k.pem"), "-out", str(d / "c.pem")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(d / "c.pem", d / "k.pem")
+    srv = HTTPServer(host="127.0.0.1", port=0, ssl_context=ctx, threaded=True)
+    srv.start()
+    yield srv
+    srv.clear()
+    srv.stop()
+
+
+def test_untrusted_certificate_is_an_error_and_nothing_is_sent(tls_server: HTTPServer) -> None:
+    tls_server.expect_request(PATH).respond_with_json({"ok": True})
+    req = request_for("deepseek", f"https://127.0.0.1:{tls_server.port}")
+    with pytest.raises(ProviderError) as info:
+        get_json(req, DS, PATH)
+    err = info.value
+    assert err.kind is ErrorKind.NETWORK and err.title == "Certificate problem"
+    assert "could not be verified" in err.message and KEY not in err.message
+    assert tls_server.log == []  # the handshake failed: no request, no key

@@ -25,9 +25,10 @@ class DeepSeekProvider:
         answer = get_json(request, self.info, PATH)
         root = answer.root()
         available = root.opt_boolean("is_available")
-        balances = [_balance(entry) for entry in root.objects("balance_infos")]
+        entries = root.objects("balance_infos")
+        balances = [_balance(entry) for entry in entries]
         seen: set[str] = set()
-        for entry, bal in zip(root.objects("balance_infos"), balances, strict=True):
+        for entry, bal in zip(entries, balances, strict=True):
             if bal.currency in seen:
                 raise entry.bad("currency", f"repeats {bal.currency}")
             seen.add(bal.currency)
@@ -59,7 +60,7 @@ class DeepSeekProvider:
                     f"Also {other.remaining} {other.currency} "
                     f"({other.remaining_granted} granted, {other.remaining_paid} topped up)."
                 )
-        for entry, bal in zip(root.objects("balance_infos"), balances, strict=True):
+        for entry, bal in zip(entries, balances, strict=True):
             parts = (bal.remaining_granted or Decimal(0)) + (bal.remaining_paid or Decimal(0))
             if bal.remaining is not None and abs(parts - bal.remaining) > Decimal("0.01"):
                 notes.append(

@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
@@ -117,6 +117,7 @@ class Fields:
     endpoint: str
     data: Mapping[str, Any]
     path: str = ""
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # to scrub quoted values; never shown
 
     def name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -142,7 +143,7 @@ class Fields:
         value = self._present(key)
         if not isinstance(value, Mapping):
             raise self.bad(key, f"is {_kind(value)}, not an object")
-        return Fields(self.provider, self.endpoint, value, self.name(key))
+        return Fields(self.provider, self.endpoint, value, self.name(key), self.secrets)
 
     def objects(self, key: str) -> list[Fields]:
         value = self._present(key)
@@ -152,7 +153,7 @@ class Fields:
         for i, item in enumerate(value):
             if not isinstance(item, Mapping):
                 raise self.bad(f"{key}[{i}]", f"is {_kind(item)}, not an object")
-            out.append(Fields(self.provider, self.endpoint, item, f"{self.name(key)}[{i}]"))
+            out.append(Fields(self.provider, self.endpoint, item, f"{self.name(key)}[{i}]", self.secrets))
         return out
 
     def decimal(self, key: str, *, negative: bool = False) -> Decimal:
@@ -173,11 +174,11 @@ class Fields:
         elif isinstance(value, str):
             text = value.strip()
             if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-                raise self.bad(key, f"is '{scrub(value, (), 40)}', not a number")
+                raise self.bad(key, f"is '{scrub(value, self.secrets, 40)}', not a number")
             try:
                 number = Decimal(text)
             except InvalidOperation:  # pragma: no cover - the pattern above admits only valid text
-                raise self.bad(key, f"is '{scrub(value, (), 40)}', not a number") from None
+                raise self.bad(key, f"is '{scrub(value, self.secrets, 40)}', not a number") from None
         else:
             raise self.bad(key, f"is {_kind(value)}, not an amount")
         if not number.is_finite():
@@ -253,13 +254,14 @@ class JsonAnswer:
     endpoint: str  # e.g. "GET /user/balance", for messages
     body: Any
     headers: Mapping[str, str]
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def root(self) -> Fields:
         if not isinstance(self.body, Mapping):
             raise bad_response(
                 self.provider, self.endpoint, "(body)", f"is {_kind(self.body)}, not an object"
             )
-        return Fields(self.provider, self.endpoint, self.body)
+        return Fields(self.provider, self.endpoint, self.body, secrets=self.secrets)
 
 
 def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
@@ -393,7 +395,7 @@ def get_json(
     if not 200 <= status < 300:
         _refused(info, endpoint, status, raw, answer_headers, secrets, secret_label)
     body = _parse(info, endpoint, status, raw, content_type, secrets)
-    return JsonAnswer(info, endpoint, body, answer_headers)
+    return JsonAnswer(info, endpoint, body, answer_headers, tuple(secrets))
 
 
 def _too_large(info: ProviderInfo, endpoint: str, limit: int) -> ProviderError:
