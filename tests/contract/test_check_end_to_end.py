@@ -67,6 +67,13 @@ def assert_no_key_leaked(cli: CliRunner, output: str) -> None:
                 assert key not in f.read_text(errors="replace"), f
 
 
+def saved_readings(cli: CliRunner, ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The last good reading per provider, as `check` saved it (flags and balances are not in --json)."""
+    (state_file,) = list(cli.config_dir.rglob("state.json"))
+    accounts = json.loads(state_file.read_text())["accounts"]
+    return {p: accounts[i]["last_good"] for p, i in ids.items() if accounts.get(i, {}).get("last_good")}
+
+
 def alert_codes(account: dict[str, Any]) -> list[str]:
     return [a["code"] for a in account["alerts"]]
 
@@ -169,6 +176,10 @@ def test_check_reads_every_provider(cli: CliRunner, server: HTTPServer) -> None:
     )
     for account in acc.values():
         assert account["error"] is None and account["alerts"] == [], account
+    saved = saved_readings(cli, ids)
+    balances = [(b["currency"], b["remaining"]) for b in saved["deepseek"]["balances"]]
+    assert balances == [("CNY", "110.00"), ("USD", "0.00")]
+    assert all(r["flags"] == [] for r in saved.values())
     assert_no_key_leaked(cli, output)
     # Each key went only to its own provider's endpoints.
     for request, _ in server.log:
@@ -241,6 +252,11 @@ def test_check_reports_zero_unknown_and_errors(cli: CliRunner, server: HTTPServe
     assert (
         relay["status"] == "unknown" and relay["remaining"] is None and "unlimited" in relay["unknown_reason"]
     )
+    saved = saved_readings(cli, ids)
+    assert saved["deepseek"]["flags"] == ["blocked"]
+    assert saved["openrouter"]["flags"] == ["free_tier"]
+    assert saved["openai-compatible"]["flags"] == ["unlimited"]
+    assert "siliconflow" not in saved  # an error leaves no reading, let alone a number
     assert_no_key_leaked(cli, output)
 
 

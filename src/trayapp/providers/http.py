@@ -365,14 +365,24 @@ def get_json(
     except httpx2.TimeoutException:
         raise timeout_error() from None
     except httpx2.TooManyRedirects:  # pragma: no cover - redirects are never followed
-        raise ProviderError(ErrorKind.CONFIG, "Redirected", f"{name} redirected {endpoint}.") from None
+        raise ProviderError(
+            ErrorKind.CONFIG, "Redirected", f"{name} redirected {endpoint}.", provider=info.name
+        ) from None
     except httpx2.ConnectError as exc:
         reason = str(exc)
-        if "CERTIFICATE" in reason.upper() or "SSL" in reason.upper():
+        if "CERTIFICATE" in reason.upper():
             raise ProviderError(
                 ErrorKind.NETWORK,
                 "Certificate problem",
                 f"The certificate of {host} could not be verified, so nothing was sent to it "
+                f"({scrub(reason, secrets, 100)}).",
+                provider=info.name,
+            ) from None
+        if "SSL" in reason.upper() or "TLS" in reason.upper():
+            raise ProviderError(
+                ErrorKind.NETWORK,
+                "Secure connection failed",
+                f"No secure connection could be made to {host}, so nothing was sent to it "
                 f"({scrub(reason, secrets, 100)}).",
                 provider=info.name,
             ) from None
