@@ -1,0 +1,116 @@
+"""DeepSeek: `GET /user/balance` with a normal key.
+
+Answer: `{"is_available": bool, "balance_infos": [{"currency", "total_balance", "granted_balance",
+"topped_up_balance"}, ...]}`, amounts as decimal strings, one entry per currency (CNY, USD).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.errors import ConfigError
+from ..core.models import CurrencyBalance, Snapshot
+from ..core.validation import parse_currency
+from .base import FetchOutcome, FetchRequest
+from .catalog import info
+from .http import Fields, get_json
+
+PATH = "/user/balance"
+
+
+class DeepSeekProvider:
+    info = info("deepseek")
+
+    def fetch(self, request: FetchRequest) -> FetchOutcome:
+        answer = get_json(request, self.info, PATH)
+        root = answer.root()
+        available = root.opt_boolean("is_available")
+        entries = root.objects("balance_infos")
+        balances = [_balance(entry) for entry in entries]
+        seen: set[str] = set()
+        for entry, bal in zip(entries, balances, strict=True):
+            if bal.currency in seen:
+                raise entry.bad("currency", f"repeats {bal.currency}")
+            seen.add(bal.currency)
+
+        notes: list[str] = []
+        flags: set[str] = set()
+        if available is False:
+            flags.add("blocked")
+            notes.append(
+                "DeepSeek says this balance cannot be used for API calls right now (is_available: false); "
+                "it is counted as no spendable credit until DeepSeek lifts that."
+            )
+        main = _main(balances, request.account.currency, self.info.default_currency)
+        if main is None:
+            snapshot = Snapshot(
+                account_id=request.account.id,
+                checked_at=request.now,
+                currency=request.account.currency,
+                unknown_reason="DeepSeek reported no balance in any currency.",
+                flags=frozenset(flags),
+                notes=tuple(notes),
+            )
+            return FetchOutcome(snapshot=snapshot)
+        if request.account.currency and main.currency != request.account.currency:
+            notes.append(f"DeepSeek reported no {request.account.currency} balance; showing {main.currency}.")
+        for other in balances:
+            if other is not main and other.remaining is not None:
+                notes.append(
+                    f"Also {other.remaining} {other.currency} "
+                    f"({other.remaining_granted} granted, {other.remaining_paid} topped up)."
+                )
+        for entry, bal in zip(entries, balances, strict=True):
+            parts = (bal.remaining_granted or Decimal(0)) + (bal.remaining_paid or Decimal(0))
+            if bal.remaining is not None and abs(parts - bal.remaining) > Decimal("0.01"):
+                notes.append(
+                    f"DeepSeek's {bal.currency} total ({bal.remaining}) is not granted + topped up "
+                    f"({parts}); the total is shown ({entry.name('total_balance')})."
+                )
+        snapshot = Snapshot(
+            account_id=request.account.id,
+            checked_at=request.now,
+            currency=main.currency,
+            remaining=main.remaining,
+            remaining_granted=main.remaining_granted,
+            remaining_paid=main.remaining_paid,
+            balances=tuple(balances),
+            flags=frozenset(flags),
+            notes=tuple(notes),
+        )
+        return FetchOutcome(snapshot=snapshot)
+
+
+def _balance(entry: Fields) -> CurrencyBalance:
+    raw_currency = entry.text("currency", limit=20)
+    try:
+        currency = parse_currency(raw_currency)
+    except ConfigError:
+        raise entry.bad("currency", "is not a three-letter currency code") from None
+    return CurrencyBalance(
+        currency=currency,
+        # Debt is not documented for DeepSeek, but a negative total or top-up is shown, not hidden.
+        remaining=entry.decimal("total_balance", negative=True),
+        remaining_granted=entry.decimal("granted_balance"),
+        remaining_paid=entry.decimal("topped_up_balance", negative=True),
+    )
+
+
+def _main(
+    balances: list[CurrencyBalance], preferred: str | None, default: str | None
+) -> CurrencyBalance | None:
+    """The currency to headline: the account's setting, else the only one with money, else the default."""
+    if not balances:
+        return None
+    by_currency = {b.currency: b for b in balances}
+    if preferred and preferred in by_currency:
+        return by_currency[preferred]
+    funded = [b for b in balances if b.remaining is not None and b.remaining != 0]
+    if len(funded) == 1:
+        return funded[0]
+    if default and default in by_currency:
+        return by_currency[default]
+    return balances[0]
+
+
+PROVIDER = DeepSeekProvider()

@@ -1,0 +1,74 @@
+"""Moonshot / Kimi: `GET {base}/users/me/balance` (base ends in /v1) with a normal key.
+
+Answer: `{"code": 0, "status": true, "scode": "0x0", "data": {"available_balance", "voucher_balance",
+"cash_balance"}}`, numbers without a currency: CNY on moonshot.cn, USD on moonshot.ai.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.models import Snapshot
+from .base import FetchOutcome, FetchRequest
+from .catalog import info
+from .http import base_url_of, business_error, get_json, secret_values
+
+PATH = "/users/me/balance"
+TOLERANCE = Decimal("0.01")
+
+
+class MoonshotProvider:
+    info = info("moonshot")
+
+    def fetch(self, request: FetchRequest) -> FetchOutcome:
+        answer = get_json(request, self.info, PATH)
+        root = answer.root()
+        code = root.raw("code")
+        status = root.raw("status")
+        if (code is not None and str(code) != "0") or status is False:
+            err = root.raw("error")
+            message = root.opt_text("message") or (
+                str(err.get("message")) if isinstance(err, dict) and err.get("message") else None
+            )
+            raise business_error(self.info, answer.endpoint, code, message, secret_values(request))
+        data = root.obj("data")
+        available = data.decimal("available_balance", negative=True)
+        voucher = data.opt_decimal("voucher_balance")
+        cash = data.opt_decimal("cash_balance", negative=True)
+
+        notes: list[str] = []
+        paid: Decimal | None = None
+        if cash is not None:
+            paid = cash if cash >= 0 else Decimal(0)
+            if cash < 0:
+                notes.append(
+                    f"The cash balance is {cash} (owed); what can be spent is the voucher part only."
+                )
+        if voucher is not None and cash is not None:
+            expected = voucher + max(cash, Decimal(0))
+            if abs(expected - available) > TOLERANCE:
+                notes.append(
+                    f"Moonshot's available balance ({available}) is not voucher + cash ({expected}); "
+                    "the available balance is shown."
+                )
+        currency = self.info.currency_for(base_url_of(request, self.info), request.account.currency)
+        if currency is None:
+            notes.append(
+                "Moonshot's answer has no currency and this host does not tell (moonshot.cn is CNY, "
+                "moonshot.ai is USD): set the account's currency."
+            )
+        if voucher:
+            notes.append("Moonshot does not say when voucher credit expires; enter it with `accounts grant`.")
+        snapshot = Snapshot(
+            account_id=request.account.id,
+            checked_at=request.now,
+            currency=currency,
+            remaining=available,
+            remaining_granted=voucher,
+            remaining_paid=paid,
+            notes=tuple(notes),
+        )
+        return FetchOutcome(snapshot=snapshot)
+
+
+PROVIDER = MoonshotProvider()

@@ -1,0 +1,118 @@
+"""OpenRouter: `GET {base}/key` with the API key; `GET {base}/credits` with the optional management key.
+
+/key: `{"data": {"limit", "limit_remaining", "limit_reset", "usage", "is_free_tier", "expires_at", ...}}`
+(USD). `limit: null` means the key has no cap of its own and draws on the account balance, which only
+/credits shows (`{"data": {"total_credits", "total_usage"}}`), and only to a management key since 2026.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..core.errors import ProviderError
+from ..core.models import ErrorKind, Snapshot
+from .base import FetchOutcome, FetchRequest
+from .catalog import info
+from .http import base_url_of, get_json
+
+KEY_PATH = "/key"
+CREDITS_PATH = "/credits"
+
+NO_BALANCE_REASON = (
+    "This key has no spending limit of its own, so it draws on the account balance, which OpenRouter "
+    "shows only to a management key: add one to the account to read it."
+)
+
+
+class OpenRouterProvider:
+    info = info("openrouter")
+
+    def fetch(self, request: FetchRequest) -> FetchOutcome:
+        key_data = get_json(request, self.info, KEY_PATH).root().obj("data")
+        limit = key_data.opt_decimal("limit")
+        limit_remaining = key_data.opt_decimal("limit_remaining", negative=True)
+        usage = key_data.opt_decimal("usage")
+        free_tier = key_data.opt_boolean("is_free_tier")
+        limit_reset = key_data.opt_text("limit_reset", limit=40)
+        expires_at = key_data.opt_text("expires_at", limit=40)
+
+        notes: list[str] = []
+        flags: set[str] = set()
+        key_left: Decimal | None = None
+        if limit is not None:
+            if limit_remaining is not None:
+                key_left = limit_remaining
+            elif usage is not None:
+                key_left = limit - usage
+                notes.append("OpenRouter gave no limit_remaining; computed as the key's limit minus usage.")
+            else:
+                raise key_data.bad("limit_remaining", "is missing although the key has a limit")
+            if limit_reset:
+                notes.append(f"The key's limit of ${limit} resets {limit_reset}.")
+
+        balance: Decimal | None = None
+        if "management" in request.secrets:
+            balance = self._account_balance(request)
+
+        remaining: Decimal | None
+        unknown_reason: str | None = None
+        if key_left is not None and balance is not None:
+            remaining = min(key_left, balance)
+            if balance < key_left:
+                notes.append(f"The account balance (${balance}) is below this key's remaining limit.")
+            else:
+                notes.append(f"The key's own limit leaves less than the account balance (${balance}).")
+        elif key_left is not None:
+            remaining = key_left
+            notes.append(
+                "This is what the key's own limit leaves; the account balance may be lower "
+                "(a management key would show it)."
+            )
+        elif balance is not None:
+            remaining = balance
+        else:
+            remaining = None
+            unknown_reason = NO_BALANCE_REASON
+        if free_tier:
+            flags.add("free_tier")
+            notes.append(
+                "OpenRouter marks this key as free tier: the account has never bought credits, "
+                "so only free models are usable."
+            )
+        if expires_at:
+            notes.append(f"The key itself expires at {expires_at}.")
+        snapshot = Snapshot(
+            account_id=request.account.id,
+            checked_at=request.now,
+            currency=self.info.currency_for(base_url_of(request, self.info), request.account.currency),
+            remaining=remaining,
+            used=usage,
+            unknown_reason=unknown_reason,
+            flags=frozenset(flags),
+            notes=tuple(notes),
+        )
+        return FetchOutcome(snapshot=snapshot)
+
+    def _account_balance(self, request: FetchRequest) -> Decimal:
+        try:
+            answer = get_json(
+                request, self.info, CREDITS_PATH, secret_kind="management", secret_label="management key"
+            )
+        except ProviderError as exc:
+            if exc.kind is ErrorKind.PERMISSION:
+                raise ProviderError(
+                    ErrorKind.PERMISSION,
+                    "Management key refused",
+                    exc.message + " The account balance (/credits) needs an OpenRouter management key; "
+                    "a normal API key is not enough. Enter a management key, or remove it from the account "
+                    "to show only the key's limit.",
+                    provider=self.info.name,
+                ) from None
+            raise
+        data = answer.root().obj("data")
+        total = data.decimal("total_credits")
+        used = data.decimal("total_usage")
+        return total - used
+
+
+PROVIDER = OpenRouterProvider()
