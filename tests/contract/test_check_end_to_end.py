@@ -215,9 +215,7 @@ def test_check_reports_zero_unknown_and_errors(cli: CliRunner, server: HTTPServe
             "status": True,
         },
     )
-    expect(
-        server, "siliconflow", "/user/info", {"code": 20000, "status": True, "data": {"totalBalance": "lots"}}
-    )
+    expect(server, "siliconflow", "/user/info", {"code": 20000, "status": True, "data": {"totalBalance": "lots"}})
     expect(
         server,
         "openrouter",
@@ -249,9 +247,7 @@ def test_check_reports_zero_unknown_and_errors(cli: CliRunner, server: HTTPServe
     assert orr["status"] == "unknown" and orr["remaining"] is None
     assert "management key" in orr["unknown_reason"] and alert_codes(orr) == []
     relay = acc["openai-compatible"]
-    assert (
-        relay["status"] == "unknown" and relay["remaining"] is None and "unlimited" in relay["unknown_reason"]
-    )
+    assert relay["status"] == "unknown" and relay["remaining"] is None and "unlimited" in relay["unknown_reason"]
     saved = saved_readings(cli, ids)
     assert saved["deepseek"]["flags"] == ["blocked"]
     assert saved["openrouter"]["flags"] == ["free_tier"]

@@ -157,9 +157,7 @@ def test_empty_list_is_unknown_not_zero(server: HTTPServer) -> None:
         ([1, 2], "(body)", "not an object"),
     ],
 )
-def test_malformed_answers_are_clear_errors(
-    server: HTTPServer, body: object, field: str, problem: str
-) -> None:
+def test_malformed_answers_are_clear_errors(server: HTTPServer, body: object, field: str, problem: str) -> None:
     serve(server, body)
     with pytest.raises(BadResponse) as info:
         fetch("deepseek", base(server))

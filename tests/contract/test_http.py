@@ -204,9 +204,7 @@ def test_connection_refused_is_network() -> None:
     req = request_for("deepseek", f"http://127.0.0.1:{port}")
     with pytest.raises(ProviderError) as info:
         get_json(req, DS, PATH)
-    assert (
-        info.value.kind is ErrorKind.NETWORK and "Could not reach DeepSeek at 127.0.0.1" in info.value.message
-    )
+    assert info.value.kind is ErrorKind.NETWORK and "Could not reach DeepSeek at 127.0.0.1" in info.value.message
 
 
 def test_plain_http_to_another_machine_is_refused_before_sending() -> None:

@@ -175,9 +175,7 @@ def test_siliconflow_currency_from_host() -> None:
         {"code": 40001, "message": "Invalid token", "status": True, "data": None},
     ],
 )
-def test_siliconflow_business_errors_carry_the_providers_message(
-    server: HTTPServer, body: dict[str, object]
-) -> None:
+def test_siliconflow_business_errors_carry_the_providers_message(server: HTTPServer, body: dict[str, object]) -> None:
     serve(server, SF, body)
     with pytest.raises(ProviderError) as info:
         fetch("siliconflow", base(server, "/v1"), currency="CNY")

@@ -92,9 +92,7 @@ def test_openrouter_key_limit_above_balance_shows_the_balance(server: HTTPServer
 
 def test_openrouter_403_on_credits_names_the_management_key(server: HTTPServer) -> None:
     serve_key(server, key_data())
-    serve_credits(
-        server, {"error": {"message": "Only management keys can perform this operation", "code": 403}}, 403
-    )
+    serve_credits(server, {"error": {"message": "Only management keys can perform this operation", "code": 403}}, 403)
     with pytest.raises(ProviderError) as info:
         openrouter(server, management=True)
     err = info.value
@@ -226,15 +224,10 @@ def test_relay_exhausted_token_refusal_is_quota(server: HTTPServer) -> None:
 
 
 def test_relay_error_object_with_200(server: HTTPServer) -> None:
-    server.expect_request(SUB).respond_with_json(
-        {"error": {"message": "invalid token", "type": "new_api_error"}}
-    )
+    server.expect_request(SUB).respond_with_json({"error": {"message": "invalid token", "type": "new_api_error"}})
     with pytest.raises(ProviderError) as info:
         fetch("openai-compatible", base(server))
-    assert (
-        "invalid token" in info.value.message
-        and "GET /v1/dashboard/billing/subscription" in info.value.message
-    )
+    assert "invalid token" in info.value.message and "GET /v1/dashboard/billing/subscription" in info.value.message
 
 
 @pytest.mark.parametrize(

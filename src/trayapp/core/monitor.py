@@ -150,8 +150,6 @@ def view_json(view: AccountView, language_alerts: Sequence[Alert] | None = None)
     snap = view.snapshot
     alerts = view.alerts if language_alerts is None else language_alerts
     error = {"title": view.error.title, "message": view.error.message} if view.error is not None else None
-    if error is None and view.unknown_reason is not None and snap is not None:
-        error = None
     return {
         "id": view.account.id,
         "label": view.account.label,
@@ -167,6 +165,17 @@ def view_json(view: AccountView, language_alerts: Sequence[Alert] | None = None)
         "days_to_expiry": view.days_to_expiry,
         "identity": _public_identity(snap) if snap else None,
         "unknown_reason": view.unknown_reason,
+        "flags": sorted(snap.flags) if snap else [],
+        "balances": [
+            {
+                "currency": b.currency,
+                "remaining": _num(b.remaining),
+                "remaining_granted": _num(b.remaining_granted),
+                "remaining_paid": _num(b.remaining_paid),
+            }
+            for b in (snap.balances if snap else ())
+        ],
+        "notes": list(snap.notes) if snap else [],
         "alerts": [{"code": a.code, "severity": a.severity.value, "message": a.message} for a in alerts],
         "error": error,
         "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),

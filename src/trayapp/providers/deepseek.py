@@ -96,9 +96,7 @@ def _balance(entry: Fields) -> CurrencyBalance:
     )
 
 
-def _main(
-    balances: list[CurrencyBalance], preferred: str | None, default: str | None
-) -> CurrencyBalance | None:
+def _main(balances: list[CurrencyBalance], preferred: str | None, default: str | None) -> CurrencyBalance | None:
     """The currency to headline: the account's setting, else the only one with money, else the default."""
     if not balances:
         return None

@@ -258,9 +258,7 @@ class JsonAnswer:
 
     def root(self) -> Fields:
         if not isinstance(self.body, Mapping):
-            raise bad_response(
-                self.provider, self.endpoint, "(body)", f"is {_kind(self.body)}, not an object"
-            )
+            raise bad_response(self.provider, self.endpoint, "(body)", f"is {_kind(self.body)}, not an object")
         return Fields(self.provider, self.endpoint, self.body, secrets=self.secrets)
 
 
@@ -397,8 +395,7 @@ def get_json(
         raise ProviderError(
             ErrorKind.NETWORK,
             "Connection failed",
-            f"The connection to {name} at {host} failed ({type(exc).__name__}: "
-            f"{scrub(str(exc), secrets, 100)}).",
+            f"The connection to {name} at {host} failed ({type(exc).__name__}: {scrub(str(exc), secrets, 100)}).",
             provider=info.name,
         ) from None
 
@@ -417,9 +414,7 @@ def _too_large(info: ProviderInfo, endpoint: str, limit: int) -> ProviderError:
     )
 
 
-def _redirect(
-    info: ProviderInfo, endpoint: str, response: httpx2.Response, secrets: Sequence[str]
-) -> NoReturn:
+def _redirect(info: ProviderInfo, endpoint: str, response: httpx2.Response, secrets: Sequence[str]) -> NoReturn:
     location = response.headers.get("location", "")
     try:
         target = response.url.join(location) if location else None

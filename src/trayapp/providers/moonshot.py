@@ -41,9 +41,7 @@ class MoonshotProvider:
         if cash is not None:
             paid = cash if cash >= 0 else Decimal(0)
             if cash < 0:
-                notes.append(
-                    f"The cash balance is {cash} (owed); what can be spent is the voucher part only."
-                )
+                notes.append(f"The cash balance is {cash} (owed); what can be spent is the voucher part only.")
         if voucher is not None and cash is not None:
             expected = voucher + max(cash, Decimal(0))
             if abs(expected - available) > TOLERANCE:

@@ -95,9 +95,7 @@ class OpenRouterProvider:
 
     def _account_balance(self, request: FetchRequest) -> Decimal:
         try:
-            answer = get_json(
-                request, self.info, CREDITS_PATH, secret_kind="management", secret_label="management key"
-            )
+            answer = get_json(request, self.info, CREDITS_PATH, secret_kind="management", secret_label="management key")
         except ProviderError as exc:
             if exc.kind is ErrorKind.PERMISSION:
                 raise ProviderError(

@@ -39,13 +39,9 @@ class RelayProvider:
         if not sub.has("hard_limit_usd") and sub.has("error"):
             err = sub.raw("error")
             message = err.get("message") if isinstance(err, dict) else err
-            raise business_error(
-                self.info, sub_answer.endpoint, "error", str(message) if message else None, secrets
-            )
+            raise business_error(self.info, sub_answer.endpoint, "error", str(message) if message else None, secrets)
         hard_limit = sub.decimal("hard_limit_usd")
-        access_until = (
-            sub.integer("access_until", minimum=-1, maximum=MAX_TIMESTAMP) if sub.has("access_until") else 0
-        )
+        access_until = sub.integer("access_until", minimum=-1, maximum=MAX_TIMESTAMP) if sub.has("access_until") else 0
         usage = get_json(request, self.info, billing_path(base, "usage")).root()
         used = usage.decimal("total_usage") / 100
 

@@ -31,9 +31,7 @@ class SiliconFlowProvider:
         if str(code) != str(OK_CODE) or status is False:
             if code is None and status is None:
                 raise root.bad("code", "is missing")
-            raise business_error(
-                self.info, answer.endpoint, code, root.opt_text("message"), secret_values(request)
-            )
+            raise business_error(self.info, answer.endpoint, code, root.opt_text("message"), secret_values(request))
         data = root.obj("data")
         total = data.decimal("totalBalance", negative=True)
         paid = data.opt_decimal("chargeBalance", negative=True)
@@ -41,9 +39,7 @@ class SiliconFlowProvider:
 
         notes: list[str] = []
         if paid is not None and gift is not None and abs(paid + gift - total) > TOLERANCE:
-            notes.append(
-                f"SiliconFlow's total ({total}) is not paid + gift ({paid + gift}); the total is shown."
-            )
+            notes.append(f"SiliconFlow's total ({total}) is not paid + gift ({paid + gift}); the total is shown.")
         currency = self.info.currency_for(base_url_of(request, self.info), request.account.currency)
         if currency is None:
             notes.append(
