@@ -585,3 +585,35 @@ def test_snapshot_round_trips_through_the_codec(server: FakeOpenAI) -> None:
     snap = fetch(server).snapshot
     assert codec.snapshot_in(json.loads(json.dumps(codec.snapshot_out(snap)))) == snap
     assert isinstance(snap, Snapshot)
+
+
+def test_restricted_key_that_may_not_list_models_is_still_read(server: FakeOpenAI) -> None:
+    normal_key_server(server)
+    server.route(
+        "GET",
+        MODELS,
+        error(
+            403,
+            "You have insufficient permissions for this operation. Missing scopes: api.model.read.",
+            "invalid_request_error",
+        ),
+    )
+    first = fetch(server)
+    second = fetch(server, cache=first.cache, now=NOW + timedelta(hours=1))
+    assert second.snapshot.identity == first.snapshot.identity and first.snapshot.identity is not None
+    assert second.snapshot.unknown_reason is not None
+
+
+def test_revoked_key_is_seen_on_the_next_poll_even_with_identity_cached(server: FakeOpenAI) -> None:
+    normal_key_server(server)
+    first = fetch(server)
+    server.route(
+        "GET",
+        MODELS,
+        error(
+            401, "Incorrect API key provided: sk-proj-****cdef.", "invalid_request_error", "invalid_api_key"
+        ),
+    )
+    with pytest.raises(ProviderError) as caught:
+        fetch(server, cache=first.cache, now=NOW + timedelta(minutes=15))
+    assert caught.value.kind is ErrorKind.AUTH

@@ -265,7 +265,7 @@ class OpenAIProvider:
         header_org: str | None = None
         if client.role == "api" and fresh:
             # A cheap request every poll: a revoked key is seen now, not tomorrow.
-            header_org = client.get("/models", "GET /v1/models").headers.get("openai-organization")
+            header_org = self._liveness(client)
             slugs = memory.org_slugs()
             if header_org and slugs and header_org not in slugs:
                 fresh = False  # the key now bills to another organization: read who it is again
@@ -286,7 +286,7 @@ class OpenAIProvider:
                 reading.notes.append("The key belongs to a personal organization.")
             return me.identity
         if header_org is None and client.role == "api":
-            header_org = client.get("/models", "GET /v1/models").headers.get("openai-organization")
+            header_org = self._liveness(client)
         if cached is not None and (header_org is None or header_org in memory.org_slugs()):
             reading.notes.append(
                 f"Who the key belongs to could not be read again (/v1/me: {why}); shown as before."
@@ -300,6 +300,20 @@ class OpenAIProvider:
             return Identity(org_names=(header_org,))
         reading.notes.append(f"Who the key belongs to could not be read (/v1/me: {why}).")
         return None
+
+    @staticmethod
+    def _liveness(client: Client) -> str | None:
+        """GET /v1/models: 401 if the key was revoked; the organization it bills to from the header.
+
+        A restricted key may not list models (403): it is still a valid key, so that is not an error.
+        """
+        try:
+            response = client.get("/models", "GET /v1/models")
+        except OpenAIFailure as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        return response.headers.get("openai-organization") or None
 
     # ------------------------------------------------------------ session key: credit_grants + subscription
 
