@@ -1,0 +1,531 @@
+"""OpenAI: every honest way to know remaining credit, expiry and who a key belongs to (issue 3).
+
+By key kind (recognised by prefix):
+- normal key (sk-, sk-proj-, sk-svcacct-): identity from GET /v1/me (cached a day); the legacy
+  credit_grants tried at most weekly (it answers 403 "session key" to API keys since 2023); an
+  optional hourly 1-token probe tells "out of credit" (429 insufficient_quota) from "throttled".
+- session key (sess-): credit_grants (+ subscription): every grant, what is left, the nearest expiry.
+- admin key (sk-admin-, the account's "admin" secret): /organization/costs and /organization/spend_limit;
+  with the user's grants, remaining = unexpired grants − costs since each grant's effective date.
+Remaining stays None, with a reason, whenever it cannot be known. Sources: docs/openai.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+import httpx2
+import openai
+
+from ..core import codec
+from ..core.errors import BadResponse, ProviderError
+from ..core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
+from ..core.rules import format_money
+from ..core.validation import is_loopback_host
+from ..secrets.secret import Secret
+from . import openai_parse as parse
+from .base import FetchOutcome, FetchRequest
+from .catalog import info
+from .openai_http import Client, OpenAIFailure, decode
+
+INFO = info("openai")
+IDENTITY_TTL = timedelta(days=1)
+LEGACY_RETRY = timedelta(days=7)
+PROBE_EVERY = timedelta(hours=1)
+DEFAULT_PROBE_MODEL = "gpt-4.1-nano"  # the cheapest chat model that accepts max_tokens=1
+MAX_COST_PAGES = 60
+LEGACY_PATH = "/dashboard/billing/credit_grants"
+LEGACY_EP = "GET /dashboard/billing/credit_grants"
+SUBSCRIPTION_PATH = "/dashboard/billing/subscription"
+SUBSCRIPTION_EP = "GET /dashboard/billing/subscription"
+COSTS_EP = "GET /v1/organization/costs"
+SPEND_LIMIT_EP = "GET /v1/organization/spend_limit"
+
+NOT_READABLE = "balance not readable with this key"
+HINT = (
+    "add an admin key (sk-admin-…) and enter your credit grants with their dates to compute it, or "
+    "turn on the probe to learn when it runs out"
+)
+REASONS = {
+    "session": f"{NOT_READABLE}: OpenAI shows credit grants only to the browser session, not to API "
+    f"keys; {HINT}",
+    "denied": f"{NOT_READABLE}: OpenAI has no balance endpoint for API keys (project and service-account "
+    "keys "
+    f"cannot read credit grants); {HINT}",
+    "transient": f"{NOT_READABLE} this time (the credit_grants endpoint did not answer); {HINT}",
+}
+
+
+def key_kind(secret: Secret) -> str:
+    """'admin', 'session' or 'api' (normal keys: sk-, sk-proj-, sk-svcacct-, or anything else)."""
+    value = secret.reveal()
+    if value.startswith("sk-admin-"):
+        return "admin"
+    if value.startswith("sess-"):
+        return "session"
+    return "api"
+
+
+def _fingerprint(salt: str, secret: Secret) -> str:
+    return hmac.new(salt.encode(), secret.reveal().encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _base_url(account: Account) -> str:
+    from urllib.parse import urlsplit
+
+    url = (account.base_url or INFO.default_base_url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
+        raise ProviderError(
+            ErrorKind.CONFIG, "Invalid base URL", "The account's base URL is not an http(s) URL with a host."
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            "Insecure base URL",
+            "The account's base URL uses plain http to another machine, which would send the key in clear; "
+            "use https.",
+        )
+    return url
+
+
+# ---------------------------------------------------------------- provider memory between polls
+
+
+class _Memory:
+    """request.cache, read defensively (a corrupt value is forgotten, never trusted)."""
+
+    def __init__(self, cache: Mapping[str, Any], fingerprint: str) -> None:
+        self.data: dict[str, Any] = dict(cache) if cache.get("key_fp") == fingerprint else {}
+        self.data["key_fp"] = fingerprint
+
+    def when(self, name: str) -> datetime | None:
+        try:
+            return codec.dt_in(self.data.get(name))
+        except ValueError:
+            return None
+
+    def within(self, name: str, now: datetime, period: timedelta) -> bool:
+        at = self.when(name)
+        return at is not None and timedelta(0) <= now - at < period
+
+    def identity(self) -> Identity | None:
+        raw = self.data.get("identity")
+        try:
+            return codec.identity_in(raw) if isinstance(raw, Mapping) else None
+        except (ValueError, TypeError):
+            return None
+
+    def org_slugs(self) -> list[str]:
+        slugs = self.data.get("org_slugs")
+        return [s for s in slugs if isinstance(s, str) and s] if isinstance(slugs, list) else []
+
+    def store_identity(self, me: parse.Me, now: datetime) -> None:
+        self.data["identity"] = codec.identity_out(me.identity)
+        self.data["org_slugs"] = list(me.org_slugs)
+        self.data["org_personal"] = list(me.personal)
+        self.data["identity_at"] = codec.dt_out(now)
+
+
+# ---------------------------------------------------------------- what one poll learned
+
+
+@dataclass
+class _Reading:
+    currency: str
+    identity: Identity | None = None
+    remaining: Decimal | None = None
+    remaining_granted: Decimal | None = None
+    remaining_paid: Decimal | None = None
+    granted_total: Decimal | None = None
+    used: Decimal | None = None
+    expires_at: datetime | None = None
+    reason: str | None = None
+    grants: tuple[Grant, ...] = ()
+    flags: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def apply_totals(self, totals: parse.GrantTotals) -> None:
+        self.remaining = totals.remaining
+        self.remaining_granted = totals.remaining_granted
+        self.remaining_paid = totals.remaining_paid
+        self.granted_total = totals.granted_total
+        self.used = totals.used
+        self.expires_at = totals.expires_at
+
+    def snapshot(self, account_id: str, now: datetime) -> Snapshot:
+        balances = (
+            (CurrencyBalance(self.currency, self.remaining, self.remaining_granted, self.remaining_paid),)
+            if self.remaining is not None
+            else ()
+        )
+        return Snapshot(
+            account_id=account_id,
+            checked_at=now,
+            currency=self.currency,
+            remaining=self.remaining,
+            remaining_granted=self.remaining_granted,
+            remaining_paid=self.remaining_paid,
+            granted_total=self.granted_total,
+            used=self.used,
+            expires_at=self.expires_at,
+            identity=self.identity,
+            unknown_reason=None if self.remaining is not None else (self.reason or REASONS["denied"]),
+            grants=self.grants,
+            balances=balances,
+            flags=frozenset(self.flags),
+            notes=tuple(self.notes),
+        )
+
+
+def _money(value: Decimal) -> str:
+    return format_money(value, "USD")
+
+
+# ---------------------------------------------------------------- the provider
+
+
+class OpenAIProvider:
+    info = INFO
+
+    def fetch(self, request: FetchRequest) -> FetchOutcome:
+        account = request.account
+        now = request.now.astimezone(UTC)
+        base_url = _base_url(account)
+        api = request.secrets.get("api")
+        admin = request.secrets.get("admin")
+        if api is not None and key_kind(api) == "admin":
+            admin, api = admin or api, None  # an admin key entered as the main key
+        if admin is not None and key_kind(admin) != "admin":
+            raise ProviderError(
+                ErrorKind.CONFIG,
+                "Not an admin key",
+                "The admin key of this account does not start with sk-admin-.",
+            )
+        if api is None and admin is None:
+            raise ProviderError(ErrorKind.SECRET, "Key missing", "No OpenAI key for this account; edit it.")
+        main = api if api is not None else admin
+        assert main is not None
+        memory = _Memory(request.cache, _fingerprint(request.identity_salt, main))
+        reading = _Reading(currency=INFO.currency_for(base_url, account.currency) or "USD")
+        probe: str | None = None
+
+        if api is not None:
+            role = key_kind(api)
+            client = Client(base_url, api, role, request.timeout, admin)
+            try:
+                reading.identity = self._identity(client, memory, now, request.identity_salt, reading)
+                if role == "session":
+                    self._session(client, now, reading)
+                else:
+                    self._legacy(client, memory, now, reading)
+                    if account.options.get("probe") is True:
+                        probe = self._probe(client, account, memory, now, reading)
+            finally:
+                client.close()
+        if admin is not None:
+            client = Client(base_url, admin, "admin", request.timeout, api)
+            try:
+                self._spend_limit(client, reading)
+                if reading.remaining is None:
+                    self._admin_credit(client, account, now, reading)
+            finally:
+                client.close()
+        elif reading.remaining is None and account.grants:
+            reading.reason = (
+                f"{NOT_READABLE}: subtracting what was spent since your grants needs an admin key "
+                "(sk-admin-…); the expiry of your grants still counts down"
+            )
+        if probe in ("insufficient_quota", "billing_not_active"):
+            # OpenAI's own word beats any arithmetic: requests are refused for lack of credit.
+            if reading.remaining is not None and reading.remaining > 0:
+                reading.notes.append(
+                    f"The computed {_money(reading.remaining)} is overridden: OpenAI refuses requests for "
+                    "lack of credit (a grant entered may be wrong, or costs not yet reported)."
+                )
+            reading.remaining = Decimal(0)
+            reading.remaining_granted = reading.remaining_paid = None
+            reading.flags.add("insufficient_quota")
+        return FetchOutcome(snapshot=reading.snapshot(account.id, now), cache=memory.data)
+
+    # ------------------------------------------------------------ identity (/v1/me, header fallback)
+
+    def _identity(
+        self, client: Client, memory: _Memory, now: datetime, salt: str, reading: _Reading
+    ) -> Identity | None:
+        cached = memory.identity()
+        fresh = cached is not None and memory.within("identity_at", now, IDENTITY_TTL)
+        header_org: str | None = None
+        if client.role == "api" and fresh:
+            # A cheap request every poll: a revoked key is seen now, not tomorrow.
+            header_org = self._liveness(client)
+            slugs = memory.org_slugs()
+            if header_org and slugs and header_org not in slugs:
+                fresh = False  # the key now bills to another organization: read who it is again
+        if fresh:
+            return cached
+        try:
+            data, _ = client.get_json("/me", "GET /v1/me")
+            me = parse.parse_me(data, salt)
+        except OpenAIFailure as exc:
+            if exc.status is None or exc.status == 401:
+                raise
+            why = exc.title.lower()
+        except BadResponse as exc:
+            why = exc.message
+        else:
+            memory.store_identity(me, now)
+            if any(me.personal) and len(me.personal) == 1:
+                reading.notes.append("The key belongs to a personal organization.")
+            return me.identity
+        if header_org is None and client.role == "api":
+            header_org = self._liveness(client)
+        if cached is not None and (header_org is None or header_org in memory.org_slugs()):
+            reading.notes.append(
+                f"Who the key belongs to could not be read again (/v1/me: {why}); shown as before."
+            )
+            return cached
+        if header_org:
+            reading.notes.append(
+                f"Who the key belongs to could not be read (/v1/me: {why}); only its organization is known, "
+                "from the openai-organization header."
+            )
+            return Identity(org_names=(header_org,))
+        reading.notes.append(f"Who the key belongs to could not be read (/v1/me: {why}).")
+        return None
+
+    @staticmethod
+    def _liveness(client: Client) -> str | None:
+        """GET /v1/models: 401 if the key was revoked; the organization it bills to from the header.
+
+        A restricted key may not list models (403): it is still a valid key, so that is not an error.
+        """
+        try:
+            response = client.get("/models", "GET /v1/models")
+        except OpenAIFailure as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        return response.headers.get("openai-organization") or None
+
+    # ------------------------------------------------------------ session key: credit_grants + subscription
+
+    def _session(self, client: Client, now: datetime, reading: _Reading) -> None:
+        data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
+        self._apply_grants(parse.parse_credit_grants(data, LEGACY_EP), now, reading)
+        reading.notes.append(
+            "A session key is as powerful as your login: anyone holding it can act on your account. "
+            "It stops working when you log out of platform.openai.com."
+        )
+        try:
+            sub_data, _ = client.get_json(SUBSCRIPTION_PATH, SUBSCRIPTION_EP)
+            sub = parse.parse_subscription(sub_data)
+        except OpenAIFailure as exc:
+            if exc.status == 401:
+                raise
+            reading.notes.append(f"The plan could not be read ({exc.title.lower()}).")
+            return
+        except BadResponse as exc:
+            reading.notes.append(f"The plan could not be read ({exc.message})")
+            return
+        if sub.plan_title or sub.plan_id:
+            free = " (free trial)" if sub.plan_id == "free" else ""
+            reading.notes.append(f"Plan: {sub.plan_title or sub.plan_id}{free}.")
+        if sub.hard_limit_usd is not None:
+            reading.notes.append(f"Monthly usage limit: {_money(sub.hard_limit_usd)}.")
+        if sub.access_until is not None:
+            reading.notes.append(f"Access until {sub.access_until.date().isoformat()} (subscription).")
+
+    def _apply_grants(self, summary: parse.CreditSummary, now: datetime, reading: _Reading) -> None:
+        reading.apply_totals(parse.grant_totals(summary, now))
+        reading.grants = tuple(g.grant for g in summary.grants)
+        expired = [g for g in summary.grants if g.expires_at is not None and g.expires_at <= now]
+        if expired:
+            reading.notes.append(
+                f"{len(expired)} expired grant(s) "
+                f"({_money(sum((g.grant.amount for g in expired), Decimal(0)))}) no longer count."
+            )
+
+    # ------------------------------------------------------------ normal key: legacy credit_grants, once
+
+    def _legacy(self, client: Client, memory: _Memory, now: datetime, reading: _Reading) -> None:
+        if memory.within("legacy_blocked_at", now, LEGACY_RETRY):
+            why = memory.data.get("legacy_reason")
+            reading.reason = REASONS.get(why if isinstance(why, str) else "", REASONS["denied"])
+            return
+        try:
+            data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
+        except OpenAIFailure as exc:
+            if exc.status in (401, 403, 404):
+                why = "session" if "session key" in exc.provider_message.lower() else "denied"
+                memory.data["legacy_blocked_at"] = codec.dt_out(now)
+                memory.data["legacy_reason"] = why
+                reading.reason = REASONS[why]
+                return
+            if exc.status is None:
+                raise
+            reading.reason = REASONS["transient"]
+            reading.notes.append(f"credit_grants: {exc.title.lower()}; tried again next time.")
+            return
+        memory.data.pop("legacy_blocked_at", None)
+        memory.data.pop("legacy_reason", None)
+        self._apply_grants(parse.parse_credit_grants(data, LEGACY_EP), now, reading)
+        reading.notes.append("Credit grants read with this key (older user keys still may).")
+
+    # ------------------------------------------------------------ normal key: the optional 1-token probe
+
+    def _probe(
+        self, client: Client, account: Account, memory: _Memory, now: datetime, reading: _Reading
+    ) -> str | None:
+        if memory.within("probe_at", now, PROBE_EVERY):
+            result = memory.data.get("probe_result")
+            checked = memory.when("probe_at")
+        else:
+            model = account.options.get("probe_model")
+            model = model if isinstance(model, str) and model else DEFAULT_PROBE_MODEL
+            result = self._run_probe(client, model, reading)
+            checked = now
+            if result is not None:
+                memory.data["probe_at"] = codec.dt_out(now)
+                memory.data["probe_result"] = result
+        at = f" (checked {checked:%Y-%m-%d %H:%M} UTC)" if checked else ""
+        if result == "ok":
+            reading.notes.append(f"A 1-token test request succeeded: the key can still spend{at}.")
+        elif result == "insufficient_quota":
+            reading.notes.append(f"OpenAI refused a 1-token test request for lack of credit{at}.")
+        elif result == "billing_not_active":
+            reading.notes.append(f"OpenAI refused a 1-token test request: billing is not active{at}.")
+        elif result == "rate_limited":
+            reading.notes.append(f"The 1-token test request was throttled (429): not out of credit{at}.")
+        elif result == "refused":
+            reading.notes.append(f"The 1-token test request was refused (permission or model){at}.")
+        return result if isinstance(result, str) else None
+
+    def _run_probe(self, client: Client, model: str, reading: _Reading) -> str | None:
+        endpoint = "POST /v1/chat/completions (1-token probe)"
+        try:
+            client.call(
+                endpoint,
+                lambda: client.sdk.chat.completions.with_raw_response.create(
+                    model=model, messages=[{"role": "user", "content": "1"}], max_tokens=1
+                ),
+            )
+        except OpenAIFailure as exc:
+            if exc.kind is ErrorKind.QUOTA:
+                return "billing_not_active" if exc.code == "billing_not_active" else "insufficient_quota"
+            if exc.kind is ErrorKind.RATE_LIMITED:
+                return "rate_limited"
+            if exc.status == 401:
+                raise
+            if exc.status in (400, 403, 404):
+                return "refused"
+            reading.notes.append(
+                f"The 1-token test request failed ({exc.title.lower()}); tried again next poll."
+            )
+            return None
+        return "ok"
+
+    # ------------------------------------------------------------ admin key: spend limit and costs
+
+    def _spend_limit(self, client: Client, reading: _Reading) -> None:
+        try:
+            response = client.call(
+                SPEND_LIMIT_EP, lambda: client.sdk.admin.organization.spend_limit.with_raw_response.retrieve()
+            )
+        except OpenAIFailure as exc:
+            if exc.status in (403, 404):
+                reading.notes.append(f"The spend limit could not be read ({exc.title.lower()}).")
+                return
+            raise
+        limit = parse.parse_spend_limit(decode(response.http_response, SPEND_LIMIT_EP))
+        if limit.enforcing:
+            reading.flags.add("spend_limit_enforcing")
+            amount = f" of {_money(limit.threshold_usd)}" if limit.threshold_usd is not None else ""
+            reading.notes.append(
+                f"The organization reached its {limit.interval or 'monthly'} spend limit{amount}: "
+                "OpenAI refuses requests until the limit is raised or the period ends."
+            )
+
+    def _costs(self, client: Client, start: datetime) -> list[tuple[datetime, Decimal]]:
+        buckets: list[tuple[datetime, Decimal]] = []
+        page: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_COST_PAGES):
+            response = client.call(COSTS_EP, partial(self._costs_page, client, start, page))
+            result = parse.parse_costs_page(decode(response, COSTS_EP))
+            buckets.extend(result.buckets)
+            if result.next_page is None:
+                return buckets
+            if result.next_page in seen:
+                raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", "repeats an earlier page")
+            seen.add(result.next_page)
+            page = result.next_page
+        raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", f"goes on beyond {MAX_COST_PAGES} pages")
+
+    @staticmethod
+    def _costs_page(client: Client, start: datetime, page: str | None) -> httpx2.Response:
+        return client.sdk.admin.organization.usage.with_raw_response.costs(
+            start_time=int(start.timestamp()),
+            bucket_width="1d",
+            limit=180,
+            page=page if page else openai.omit,
+        ).http_response
+
+    def _admin_credit(self, client: Client, account: Account, now: datetime, reading: _Reading) -> None:
+        today = now.date()
+        grants = [g for g in account.grants if g.currency == "USD"]
+        others = [g for g in account.grants if g.currency != "USD"]
+        if others:
+            reading.notes.append(
+                f"{len(others)} grant(s) not in USD are left out: OpenAI reports costs in USD."
+            )
+        if not grants:
+            start = parse.midnight(today.replace(day=1))
+            spent = sum((c for _, c in self._costs(client, start)), Decimal(0))
+            reading.notes.append(f"Spent this month so far: {_money(spent)} (costs lag by up to a day).")
+            reading.reason = (
+                f"{NOT_READABLE}: the admin key reads spending, not credit; enter your credit grants with "
+                "their dates (Billing → Credit grants) to compute what is left"
+            )
+            return
+        undated = [g for g in grants if g.effective is None]
+        if undated:
+            g = undated[0]
+            until = f", expiring {g.expires.isoformat()}" if g.expires else ""
+            reading.reason = (
+                f"{NOT_READABLE}: the grant of {_money(g.amount)}{until} has no effective date; enter it so "
+                "the costs since then can be subtracted"
+            )
+            return
+        start = parse.midnight(min(g.effective for g in grants if g.effective is not None))
+        allocation = parse.allocate_costs(grants, self._costs(client, start))
+        live = [g for g in allocation.grants if g.expires is None or g.expires > today]
+        left = [(g, g.left or Decimal(0)) for g in live]
+        reading.grants = allocation.grants
+        reading.granted_total = sum((g.amount for g in live), Decimal(0))
+        reading.used = sum((g.used or Decimal(0) for g in live), Decimal(0))
+        reading.remaining = sum((x for _, x in left), Decimal(0))
+        reading.remaining_granted = sum((x for g, x in left if g.kind != "paid"), Decimal(0))
+        reading.remaining_paid = sum((x for g, x in left if g.kind == "paid"), Decimal(0))
+        expiries = [g.expires for g, x in left if g.expires is not None and x > 0]
+        reading.expires_at = parse.midnight(min(expiries)) if expiries else None
+        reading.notes.append(
+            "Remaining = the grants you entered − the organization's costs since each grant's effective "
+            "date, the grant expiring first used first (costs lag by up to a day)."
+        )
+        if allocation.unallocated > 0:
+            reading.notes.append(
+                f"{_money(allocation.unallocated)} of costs since {start.date().isoformat()} fall outside "
+                "every grant you entered (before its effective date, after its expiry, or beyond its "
+                "amount): a grant may be missing."
+            )
+
+
+PROVIDER = OpenAIProvider()
