@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--key-env", metavar="VAR", help="read the key from this environment variable")
     add.add_argument("--admin-key-env", metavar="VAR", help="OpenAI admin key (sk-admin-…) from this variable")
     add.add_argument("--management-key-env", metavar="VAR", help="OpenRouter management key from this variable")
+    add.add_argument(
+        "--probe",
+        action="store_true",
+        help="OpenAI: a 1-token request at most hourly (well under a cent a month) to see credit run out",
+    )
     rm = asub.add_parser("remove", parents=[common], help="remove an account and its keys")
     rm.add_argument("id")
     grant = asub.add_parser("grant", parents=[common], help="enter credit with its expiry")
@@ -261,6 +266,8 @@ def cmd_add(config_dir: str | None, args: argparse.Namespace) -> int:
         mgmt = _env_secret(args.management_key_env)
         assert mgmt is not None
         extra["management"] = mgmt
+    if args.probe and args.provider != "openai":
+        raise ConfigError("The probe is OpenAI's", "--probe applies to --provider openai.")
     core = build_core(config_dir)
     account_id = new_account_id(args.provider, {a.id for a in core.config.accounts})
     # Keys first: if the secret store refuses, nothing is half-added.
@@ -275,6 +282,7 @@ def cmd_add(config_dir: str | None, args: argparse.Namespace) -> int:
         base_url=base_url,
         currency=currency,
         secret_kinds=("api", *extra.keys()),
+        options={"probe": True} if args.probe else {},
     )
     core.config.accounts.append(account)
     core.save_config()

@@ -117,3 +117,17 @@ def test_grant_is_recorded_with_expiry(cli: CliRunner) -> None:
 def test_missing_account_is_a_clear_error(cli: CliRunner) -> None:
     result = cli("accounts", "remove", "nope")
     assert result.code == 1 and "No such account" in result.err
+
+
+def test_probe_is_opt_in_per_openai_account(cli: CliRunner) -> None:
+    account_id = (
+        cli("accounts", "add", "--provider", "openai", "--label", "p", "--probe", "--key-stdin", stdin="sk-abcdef1\n")
+        .out.strip()
+        .splitlines()[-1]
+    )
+    config = json.loads((cli.config_dir / "config.json").read_text())
+    assert [a["options"] for a in config["accounts"] if a["id"] == account_id] == [{"probe": True}]
+    refused = cli(
+        "accounts", "add", "--provider", "deepseek", "--label", "d", "--probe", "--key-stdin", stdin="sk-abcdef2\n"
+    )
+    assert refused.code == 1 and "--probe applies to --provider openai" in refused.err

@@ -37,9 +37,7 @@ class Seen:
 Route = Answer | list[Answer] | Callable[[Seen], Answer]
 
 
-def error(
-    status: int, message: str, type_: str | None = None, code: str | None = None, **headers: str
-) -> Answer:
+def error(status: int, message: str, type_: str | None = None, code: str | None = None, **headers: str) -> Answer:
     body = {"error": {"message": message, "type": type_, "param": None, "code": code}}
     return Answer(status, body, dict(headers))
 
@@ -142,9 +140,7 @@ EMAIL = "pat.example+api@gmail.com"
 PHONE = "+1 555 0100 200"
 
 
-def me(
-    user_id: str = "user-ohfap0ky8lkatw97iskuhghv", created: int = 1_780_000_000, **extra: Any
-) -> dict[str, Any]:
+def me(user_id: str = "user-ohfap0ky8lkatw97iskuhghv", created: int = 1_780_000_000, **extra: Any) -> dict[str, Any]:
     return {
         "object": "user",
         "id": user_id,

@@ -141,9 +141,7 @@ def test_admin_key_with_user_grant_subtracts_costs_since_it(cli: CliRunner, serv
             200,
             costs_page([(ts(effective - timedelta(days=3)), 50.0)])  # before the grant: not counted
             if int(seen.query["start_time"][0]) < ts(effective)
-            else costs_page(
-                [(ts(effective + timedelta(days=1)), 1.25), (ts(today - timedelta(days=1)), 0.5)]
-            ),
+            else costs_page([(ts(effective + timedelta(days=1)), 1.25), (ts(today - timedelta(days=1)), 0.5)]),
         ),
     )
     account_id = add(cli, server, API, "--admin-key-env", "ADMIN_KEY", env={"ADMIN_KEY": ADMIN})

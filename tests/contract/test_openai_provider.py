@@ -208,9 +208,7 @@ def test_legacy_grants_readable_with_an_old_user_key_are_used(server: FakeOpenAI
 
 def test_project_key_without_billing_access_is_not_an_error(server: FakeOpenAI) -> None:
     normal_key_server(server)
-    server.route(
-        "GET", GRANTS, error(403, "project keys may not expose credit grants", "invalid_request_error")
-    )
+    server.route("GET", GRANTS, error(403, "project keys may not expose credit grants", "invalid_request_error"))
     snap = fetch(server).snapshot
     assert snap.remaining is None
     assert snap.unknown_reason is not None and "no balance endpoint for API keys" in snap.unknown_reason
@@ -241,9 +239,7 @@ def test_probe_rate_limit_is_throttled_not_empty(server: FakeOpenAI) -> None:
     server.route(
         "POST",
         CHAT,
-        error(
-            429, "Rate limit reached for requests", "requests", "rate_limit_exceeded", **{"retry-after": "20"}
-        ),
+        error(429, "Rate limit reached for requests", "requests", "rate_limit_exceeded", **{"retry-after": "20"}),
     )
     snap = fetch(server, options={"probe": True}).snapshot
     assert snap.remaining is None
@@ -263,9 +259,7 @@ def test_probe_success_says_the_key_can_spend(server: FakeOpenAI) -> None:
                 "object": "chat.completion",
                 "created": 1,
                 "model": "gpt-4.1-nano",
-                "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": "1"}, "finish_reason": "length"}
-                ],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "1"}, "finish_reason": "length"}],
             },
         ),
     )
@@ -291,9 +285,7 @@ def test_session_key_grants_expired_used_up_and_nearest_expiry(server: FakeOpenA
     assert snap.granted_total == Decimal("15")
     assert snap.used == Decimal("7.5")
     assert snap.remaining_granted == Decimal("7.5") and snap.remaining_paid == Decimal(0)
-    assert snap.expires_at == datetime(
-        2027, 2, 1, tzinfo=UTC
-    )  # not the used-up grant's, nor the expired one's
+    assert snap.expires_at == datetime(2027, 2, 1, tzinfo=UTC)  # not the used-up grant's, nor the expired one's
     assert snap.unknown_reason is None
     assert [(g.amount, g.used, g.effective, g.expires, g.source) for g in snap.grants] == [
         (Decimal("18.0"), Decimal("2.0"), date(2026, 5, 1), date(2026, 8, 1), "provider"),
@@ -417,17 +409,13 @@ def test_spend_limit_enforcing_flags_the_account(server: FakeOpenAI) -> None:
 def test_admin_key_given_as_the_main_key_is_used_only_for_organization(server: FakeOpenAI) -> None:
     server.route("GET", LIMIT, Answer(200, spend_limit()))
     server.route("GET", COSTS, Answer(200, costs_page([])))
-    fetch(
-        server, api=ADMIN, grants=(Grant(Decimal(5), effective=date(2026, 11, 1), expires=date(2027, 2, 1)),)
-    )
+    fetch(server, api=ADMIN, grants=(Grant(Decimal(5), effective=date(2026, 11, 1), expires=date(2027, 2, 1)),))
     assert server.paths() and all(p.startswith("/v1/organization/") for p in server.paths())
 
 
 def test_user_grants_without_admin_key_leave_remaining_unknown(server: FakeOpenAI) -> None:
     normal_key_server(server)
-    snap = fetch(
-        server, grants=(Grant(Decimal(5), effective=date(2026, 11, 1), expires=date(2027, 2, 1)),)
-    ).snapshot
+    snap = fetch(server, grants=(Grant(Decimal(5), effective=date(2026, 11, 1), expires=date(2027, 2, 1)),)).snapshot
     assert snap.remaining is None
     assert snap.unknown_reason is not None and "admin key" in snap.unknown_reason
 
@@ -550,9 +538,7 @@ def test_redirects_are_not_followed(server: FakeOpenAI) -> None:
     try:
         other.route("GET", GRANTS, Answer(200, credit_summary()))
         server.route("GET", ME, Answer(200, me()))
-        server.route(
-            "GET", GRANTS, Answer(302, {}, {"Location": other.base_url + "/dashboard/billing/credit_grants"})
-        )
+        server.route("GET", GRANTS, Answer(302, {}, {"Location": other.base_url + "/dashboard/billing/credit_grants"}))
         with pytest.raises(ProviderError) as caught:
             fetch(server, api=SESSION)
         assert caught.value.kind is ErrorKind.CONFIG and "redirect" in caught.value.message
@@ -610,9 +596,7 @@ def test_revoked_key_is_seen_on_the_next_poll_even_with_identity_cached(server: 
     server.route(
         "GET",
         MODELS,
-        error(
-            401, "Incorrect API key provided: sk-proj-****cdef.", "invalid_request_error", "invalid_api_key"
-        ),
+        error(401, "Incorrect API key provided: sk-proj-****cdef.", "invalid_request_error", "invalid_api_key"),
     )
     with pytest.raises(ProviderError) as caught:
         fetch(server, cache=first.cache, now=NOW + timedelta(minutes=15))

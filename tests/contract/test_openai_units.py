@@ -13,9 +13,7 @@ from trayapp.secrets.secret import Secret
 
 
 def test_key_kinds_by_prefix() -> None:
-    kinds = {
-        p: key_kind(Secret(p + "abc123")) for p in ("sk-", "sk-proj-", "sk-svcacct-", "sess-", "sk-admin-")
-    }
+    kinds = {p: key_kind(Secret(p + "abc123")) for p in ("sk-", "sk-proj-", "sk-svcacct-", "sess-", "sk-admin-")}
     assert kinds == {
         "sk-": "api",
         "sk-proj-": "api",
@@ -27,9 +25,7 @@ def test_key_kinds_by_prefix() -> None:
 
 def test_scrub_removes_our_keys_and_anything_key_like() -> None:
     ours = Secret("weird-key-without-prefix-123")
-    text = (
-        "Incorrect API key provided: sk-proj-****abcd; also sess-XYZ123456 and weird-key-without-prefix-123"
-    )
+    text = "Incorrect API key provided: sk-proj-****abcd; also sess-XYZ123456 and weird-key-without-prefix-123"
     cleaned = scrub(text, [ours, None])
     assert "abcd" not in cleaned and "XYZ123456" not in cleaned and "weird-key" not in cleaned
     assert "sk-proj-***" in cleaned and "sess-***" in cleaned

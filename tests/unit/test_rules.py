@@ -251,3 +251,10 @@ def test_money_formatting() -> None:
     assert rules.format_money(Decimal("-2"), "USD") == "-$2.00"
     assert rules.format_money(Decimal("82.4"), "CNY") == "82.40 CNY"
     assert rules.format_money(None, "USD") == "unknown"
+
+
+def test_enforced_spend_limit_is_critical_and_drawn_as_empty() -> None:
+    state = good("a", "40", flags=frozenset({"spend_limit_enforcing"}))
+    alerts = rules.credit_alerts(acct("a"), state, Settings(), NOW)
+    assert [(a.code, a.severity) for a in alerts] == [("spend_limit", Severity.CRITICAL)]
+    assert rules.level_of(Status.OK, state.last_good, alerts).name == "zero"

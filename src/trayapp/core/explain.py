@@ -66,6 +66,13 @@ EXPLANATIONS: dict[str, Explanation] = {
         "Add credit on the provider's billing page, or switch your tools to an account with credit.",
         (_QUOTA, _BILLING, _PREPAID),
     ),
+    "spend_limit": Explanation(
+        "Spend limit reached",
+        "The organization's monthly spend limit is being enforced: API requests are refused until the limit "
+        "is raised or the month ends. This is a cap you set, not a lack of credit.",
+        "Raise the limit on the billing page's limits section, or wait for the next period.",
+        (_BILLING,),
+    ),
     "credit_low": Explanation(
         "Credit is low",
         "The remaining credit is at or below your warning threshold.",

@@ -120,6 +120,13 @@ def credit_alerts(account: Account, state: AccountState, settings: Settings, now
                 f"{account.label}: credit is low: {format_money(snap.remaining, cur)} left "
                 f"(warning at {format_money(settings.threshold_for(snap.currency), cur)}).",
             )
+        if "spend_limit_enforcing" in snap.flags:
+            add(
+                "spend_limit",
+                Severity.CRITICAL,
+                f"{account.label}: the organization reached its spend limit; requests are refused until "
+                "the limit is raised or the period ends.",
+            )
         days = days_to_expiry(snap.expires_at, now)
         if (
             days is not None
@@ -234,7 +241,7 @@ def evaluate(
 
 def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert]) -> Level:
     codes = {a.code for a in alerts}
-    if "credit_zero" in codes:
+    if codes & {"credit_zero", "spend_limit"}:
         return Level(4, "zero")
     if status is Status.ERROR or "key_invalid" in codes:
         return Level(3, "error")

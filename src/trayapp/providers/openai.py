@@ -54,8 +54,7 @@ HINT = (
     "turn on the probe to learn when it runs out"
 )
 REASONS = {
-    "session": f"{NOT_READABLE}: OpenAI shows credit grants only to the browser session, not to API "
-    f"keys; {HINT}",
+    "session": f"{NOT_READABLE}: OpenAI shows credit grants only to the browser session, not to API keys; {HINT}",
     "denied": f"{NOT_READABLE}: OpenAI has no balance endpoint for API keys (project and service-account "
     "keys "
     f"cannot read credit grants); {HINT}",
@@ -90,8 +89,7 @@ def _base_url(account: Account) -> str:
         raise ProviderError(
             ErrorKind.CONFIG,
             "Insecure base URL",
-            "The account's base URL uses plain http to another machine, which would send the key in clear; "
-            "use https.",
+            "The account's base URL uses plain http to another machine, which would send the key in clear; use https.",
         )
     return url
 
@@ -288,9 +286,7 @@ class OpenAIProvider:
         if header_org is None and client.role == "api":
             header_org = self._liveness(client)
         if cached is not None and (header_org is None or header_org in memory.org_slugs()):
-            reading.notes.append(
-                f"Who the key belongs to could not be read again (/v1/me: {why}); shown as before."
-            )
+            reading.notes.append(f"Who the key belongs to could not be read again (/v1/me: {why}); shown as before.")
             return cached
         if header_org:
             reading.notes.append(
@@ -381,9 +377,7 @@ class OpenAIProvider:
 
     # ------------------------------------------------------------ normal key: the optional 1-token probe
 
-    def _probe(
-        self, client: Client, account: Account, memory: _Memory, now: datetime, reading: _Reading
-    ) -> str | None:
+    def _probe(self, client: Client, account: Account, memory: _Memory, now: datetime, reading: _Reading) -> str | None:
         if memory.within("probe_at", now, PROBE_EVERY):
             result = memory.data.get("probe_result")
             checked = memory.when("probe_at")
@@ -426,9 +420,7 @@ class OpenAIProvider:
                 raise
             if exc.status in (400, 403, 404):
                 return "refused"
-            reading.notes.append(
-                f"The 1-token test request failed ({exc.title.lower()}); tried again next poll."
-            )
+            reading.notes.append(f"The 1-token test request failed ({exc.title.lower()}); tried again next poll.")
             return None
         return "ok"
 
@@ -483,9 +475,7 @@ class OpenAIProvider:
         grants = [g for g in account.grants if g.currency == "USD"]
         others = [g for g in account.grants if g.currency != "USD"]
         if others:
-            reading.notes.append(
-                f"{len(others)} grant(s) not in USD are left out: OpenAI reports costs in USD."
-            )
+            reading.notes.append(f"{len(others)} grant(s) not in USD are left out: OpenAI reports costs in USD.")
         if not grants:
             start = parse.midnight(today.replace(day=1))
             spent = sum((c for _, c in self._costs(client, start)), Decimal(0))

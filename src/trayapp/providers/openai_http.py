@@ -85,9 +85,7 @@ def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None)
 class Client:
     """The SDK, configured for polling one key of one account."""
 
-    def __init__(
-        self, base_url: str, key: Secret, role: str, timeout: float, scrub_also: Secret | None
-    ) -> None:
+    def __init__(self, base_url: str, key: Secret, role: str, timeout: float, scrub_also: Secret | None) -> None:
         self.role = role
         self.label = ROLE_LABELS[role]
         self.timeout = timeout
@@ -97,9 +95,7 @@ class Client:
         self._origin = (base.scheme, base.host, base.port)
         self._prefix = base.path.rstrip("/")
         self.refused: str | None = None
-        self._http = httpx2.Client(
-            follow_redirects=False, timeout=timeout, event_hooks={"request": [self._on_request]}
-        )
+        self._http = httpx2.Client(follow_redirects=False, timeout=timeout, event_hooks={"request": [self._on_request]})
         self.sdk = openai.OpenAI(
             api_key=key.reveal(),
             admin_api_key=key.reveal() if role == "admin" else None,
@@ -179,9 +175,7 @@ class Client:
         etype = body.get("type") if isinstance(body.get("type"), str) else None
         quoted = f" OpenAI said: “{said}”" if said else ""
 
-        def fail(
-            kind: ErrorKind, title: str, message: str, retry_after: float | None = None
-        ) -> OpenAIFailure:
+        def fail(kind: ErrorKind, title: str, message: str, retry_after: float | None = None) -> OpenAIFailure:
             return OpenAIFailure(
                 kind,
                 title,
@@ -255,12 +249,9 @@ class Client:
             return fail(
                 ErrorKind.CONFIG,
                 "Not found",
-                f"{endpoint} was not found (404): check the account's base URL (normally "
-                "https://api.openai.com/v1).",
+                f"{endpoint} was not found (404): check the account's base URL (normally https://api.openai.com/v1).",
             )
-        return fail(
-            ErrorKind.BAD_RESPONSE, "Request refused", f"OpenAI answered {status} to {endpoint}.{quoted}"
-        )
+        return fail(ErrorKind.BAD_RESPONSE, "Request refused", f"OpenAI answered {status} to {endpoint}.{quoted}")
 
 
 def decode(response: httpx2.Response, endpoint: str) -> Any:

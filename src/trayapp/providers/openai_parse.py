@@ -188,9 +188,7 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
     }
     if raw_grants is None and totals["total_available"] is None:
         raise BadResponse(PROVIDER, endpoint, "total_available", "is missing (and there is no grants list)")
-    return CreditSummary(
-        totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants)
-    )
+    return CreditSummary(totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants))
 
 
 @dataclass(frozen=True)
@@ -206,9 +204,7 @@ class GrantTotals:
 def grant_totals(summary: CreditSummary, now: datetime) -> GrantTotals:
     """Sums over the grants still live at `now`; expired grants and used-up grants never count."""
     if not summary.grants:
-        return GrantTotals(
-            summary.total_granted, summary.total_used, summary.total_available, None, None, None
-        )
+        return GrantTotals(summary.total_granted, summary.total_used, summary.total_available, None, None, None)
     live = [g for g in summary.grants if g.expires_at is None or g.expires_at > now]
     granted = sum((g.grant.amount for g in live), ZERO)
     used = sum((g.grant.used or ZERO for g in live), ZERO)
@@ -271,9 +267,7 @@ def parse_costs_page(data: object) -> CostPage:
             amount = _obj(result.get("amount"), ep, f"data[{i}].results[{j}].amount")
             currency = amount.get("currency", "usd")
             if not isinstance(currency, str) or currency.lower() != "usd":
-                raise BadResponse(
-                    PROVIDER, ep, f"data[{i}].results[{j}].amount.currency", f"is {currency!r}, not usd"
-                )
+                raise BadResponse(PROVIDER, ep, f"data[{i}].results[{j}].amount.currency", f"is {currency!r}, not usd")
             value = _num(amount.get("value"), ep, f"data[{i}].results[{j}].amount.value")
             assert value is not None
             total += value

@@ -23,7 +23,7 @@ from ..core.models import Alert, Severity
 
 log = logging.getLogger(__name__)
 
-URGENT_CODES = {"credit_zero", "second_account", "key_invalid"}
+URGENT_CODES = {"credit_zero", "second_account", "key_invalid", "spend_limit"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
 def _headline(alert: Alert) -> str:
     return {
         "credit_zero": "no credit left",
+        "spend_limit": "spend limit reached",
         "credit_low": "credit is low",
         "expiring_soon": "credit expires soon",
         "second_account": "second account detected",
