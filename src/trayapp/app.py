@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .core.models import AccountState
 from .core.monitor import FetchResult, Monitor
+from .core.texts import resolve_language
 from .secrets.secret import Secret
 from .secrets.store import KeyringStore, MemorySecretStore, SecretStore
 from .storage.config import Config, ConfigStore, LoadReport
@@ -44,6 +45,7 @@ class Core:
             self.config_store.save(self.config)
         self.monitor.set_accounts(self.config.accounts)
         self.monitor.settings = self.config.settings
+        self.monitor.lang = resolve_language(self.config.settings.language)
 
     def save_state(self) -> None:
         self.state.accounts = dict(self.monitor.states)
@@ -83,7 +85,7 @@ def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
     state = state_store.load(problems)
     known = {a.id for a in config.accounts}
     states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
-    monitor = Monitor(config.accounts, config.settings, states)
+    monitor = Monitor(config.accounts, config.settings, states, lang=resolve_language(config.settings.language))
     return Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
 
 

@@ -50,3 +50,15 @@ def test_demo_check_text_names_the_worst_state_first(cli: CliRunner) -> None:
 def test_version(cli: CliRunner) -> None:
     result = cli("--version")
     assert result.code == 0 and result.out.startswith("trayapp ")
+
+
+def test_check_speaks_japanese_with_a_japanese_locale(cli: CliRunner) -> None:
+    result = cli("--demo", "check", "--json", env={"LANG": "ja_JP.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert result.code == 2
+    report = json.loads(result.out)
+    alias = next(a for a in report["accounts"] if a["id"] == "demo-alias")
+    second = next(a for a in alias["alerts"] if a["code"] == "second_account")
+    assert "2つ目のアカウント" in second["message"] and "OpenAI main (demo)" in second["message"]
+    english = json.loads(cli("--demo", "check", "--json", env={"LANG": "C", "LC_ALL": ""}).out)
+    alias_en = next(a for a in english["accounts"] if a["id"] == "demo-alias")
+    assert "second account" in next(a for a in alias_en["alerts"] if a["code"] == "second_account")["message"]

@@ -24,7 +24,7 @@ _TRIAL = ("OpenAI help: free trial credit", "https://help.openai.com/en/articles
 _QUOTA = ("OpenAI help: error 429 insufficient_quota", "https://help.openai.com/en/articles/6891831")
 _PREPAID = ("OpenAI help: prepaid billing", "https://help.openai.com/en/articles/8264644")
 
-EXPLANATIONS: dict[str, Explanation] = {
+EXPLANATIONS_EN: dict[str, Explanation] = {
     "second_account": Explanation(
         "Second account on the same phone or mailbox",
         "OpenAI gave free trial credit only to the first API account that verified a phone number. This "
@@ -101,5 +101,89 @@ EXPLANATIONS: dict[str, Explanation] = {
 }
 
 
-def explain(code: str) -> Explanation | None:
-    return EXPLANATIONS.get(code)
+_TRIAL_JA = ("OpenAI ヘルプ: 無料トライアルクレジット", _TRIAL[1])
+_QUOTA_JA = ("OpenAI ヘルプ: エラー 429 insufficient_quota", _QUOTA[1])
+_PREPAID_JA = ("OpenAI ヘルプ: 前払い請求", _PREPAID[1])
+_BILLING_JA = ("OpenAI 請求の概要", _BILLING[1])
+_GRANTS_JA = ("OpenAI クレジット付与（Credit grants）", _GRANTS[1])
+
+EXPLANATIONS_JA: dict[str, Explanation] = {
+    "second_account": Explanation(
+        "同じ電話番号またはメールボックスの2つ目のアカウント",
+        "OpenAI の無料トライアルクレジットは、電話番号を認証した最初の API アカウントにのみ付与されました。"
+        "このアカウントは先に作成された別のアカウントと電話番号またはメールボックスが同じため、"
+        "トライアルクレジットを受け取っていません。クレジットがあるとすれば最初のアカウントです。",
+        "同じ電話番号や同じ Google ログインで作成したアカウントを確認してください（Gmail のエイリアスで登録した"
+        "つもりでも、実際にはメインの Google アカウントでログインしていることがあります）。最初のアカウントの"
+        "キーを使うか、このアカウントにクレジットを追加してください。各アカウントの請求ページに付与が一覧されます。",
+        (_TRIAL_JA, _GRANTS_JA),
+    ),
+    "same_login": Explanation(
+        "同じログインの2つのキー",
+        "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。"
+        "「エイリアスで登録」したつもりが、実際にはメインの Google アカウントでログインしていた場合に起こります。",
+        "どちらか一方を残すか、同じアカウントのキーとしてラベルを付けてください。",
+        (_GRANTS_JA,),
+    ),
+    "no_trial_credit": Explanation(
+        "新しいアカウントにトライアルクレジットがない",
+        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を"
+        "認証した最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません"
+        "（2024年以降の新しいアカウントは前払い請求で、トライアルクレジットがない場合もあります）。",
+        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを"
+        "見てください。このアカウントを使うならクレジットを購入してください。",
+        (_TRIAL_JA, _GRANTS_JA, _PREPAID_JA),
+    ),
+    "identity_changed": Explanation(
+        "キーの所有者が変わりました",
+        "キーの所有者（ユーザー ID）が以前と異なります。別のアカウントのキーに置き換えられたか、アカウントが"
+        "変更されました。",
+        "意図したキーか確認し、詳細画面で新しい所有者を確認するとこの警告は消えます。",
+    ),
+    "credit_zero": Explanation(
+        "クレジット残高がありません",
+        "このアカウントの API 呼び出しは失敗します（OpenAI ではエラー 429 insufficient_quota）。自動チャージ付きの"
+        "支払い方法を設定していない限り、自動で請求されることはありません。トライアルクレジットは有料クレジット"
+        "より先に消費されます。",
+        "プロバイダーの請求ページでクレジットを追加するか、クレジットのあるアカウントに切り替えてください。",
+        (_QUOTA_JA, _BILLING_JA, _PREPAID_JA),
+    ),
+    "spend_limit": Explanation(
+        "利用上限に達しました",
+        "組織の月間利用上限が適用されています。上限を引き上げるか月が変わるまで API リクエストは拒否されます。"
+        "これは設定した上限であり、クレジット不足ではありません。",
+        "請求ページの上限設定で引き上げるか、次の期間までお待ちください。",
+        (_BILLING_JA,),
+    ),
+    "credit_low": Explanation(
+        "クレジット残高が少なくなっています",
+        "残りのクレジットが警告のしきい値以下です。",
+        "なくなる前にクレジットを追加するか、設定でしきい値を下げてください。",
+        (_BILLING_JA,),
+    ),
+    "expiring_soon": Explanation(
+        "クレジットの有効期限が近づいています",
+        "付与・前払いのクレジットには有効期限があります（OpenAI: トライアルは約3か月、購入分は購入から1年）。"
+        "その日に残っている分は失われ、プロバイダーは期限を延長しません。",
+        "期限までに使い切るか、失われることを受け入れてください。期限はプロバイダーの情報か、入力した付与から"
+        "求めています。",
+        (_GRANTS_JA, _PREPAID_JA),
+    ),
+    "key_invalid": Explanation(
+        "キーが拒否されました",
+        "プロバイダーが 401 を返しました。キーが無効か、取り消されたか、削除されたプロジェクトのものです。",
+        "プロバイダーのサイトで新しいキーを作成し、アカウントの編集で入力してください。",
+    ),
+    "stale": Explanation(
+        "データが古くなっています",
+        "ポーリング間隔3回分、新しい読み取りがありません。表示している数値は現在と異なる可能性があります。",
+        "アカウントに表示されているエラー（ネットワーク、キーリング、プロバイダー）を確認してください。"
+        "「今すぐ更新」ですぐに再試行します。",
+    ),
+}
+
+EXPLANATIONS: dict[str, dict[str, Explanation]] = {"en": EXPLANATIONS_EN, "ja": EXPLANATIONS_JA}
+
+
+def explain(code: str, lang: str = "en") -> Explanation | None:
+    return EXPLANATIONS.get(lang, EXPLANATIONS_EN).get(code) or EXPLANATIONS_EN.get(code)

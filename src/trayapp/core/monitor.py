@@ -58,9 +58,11 @@ class Monitor:
         accounts: Sequence[Account],
         settings: Settings,
         states: Mapping[str, AccountState] | None = None,
+        lang: str = "en",
     ) -> None:
         self.accounts: list[Account] = list(accounts)
         self.settings = settings
+        self.lang = lang  # of alert messages: "en" or "ja"
         self.states: dict[str, AccountState] = dict(states or {})
 
     # ------------------------------------------------------------ changes
@@ -108,7 +110,7 @@ class Monitor:
         return rules.next_wakeup(self.accounts, self.states, now)
 
     def alerts(self, now: datetime) -> dict[str, list[Alert]]:
-        return rules.evaluate(self.accounts, self.states, self.settings, now)
+        return rules.evaluate(self.accounts, self.states, self.settings, now, self.lang)
 
     def views(self, now: datetime) -> list[AccountView]:
         all_alerts = self.alerts(now)

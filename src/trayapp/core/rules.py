@@ -23,6 +23,7 @@ from .models import (
     Snapshot,
     Status,
 )
+from .texts import text
 
 STALE_AFTER_INTERVALS = 3
 TRIAL_WINDOW = timedelta(days=91)
@@ -94,7 +95,9 @@ class Level:
     name: str  # "healthy" | "unknown" | "low" | "zero" | "error"
 
 
-def credit_alerts(account: Account, state: AccountState, settings: Settings, now: datetime) -> list[Alert]:
+def credit_alerts(
+    account: Account, state: AccountState, settings: Settings, now: datetime, lang: str = "en"
+) -> list[Alert]:
     alerts: list[Alert] = []
     snap = state.last_good
     err = state.last_error
@@ -103,7 +106,7 @@ def credit_alerts(account: Account, state: AccountState, settings: Settings, now
         alerts.append(Alert(account.id, code, severity, message))
 
     if err is not None and err.kind is ErrorKind.AUTH:
-        add("key_invalid", Severity.CRITICAL, f"{account.label}: the key was rejected ({err.message}).")
+        add("key_invalid", Severity.CRITICAL, text(lang, "key_invalid", label=account.label, detail=err.message))
     if snap is not None:
         zero = (snap.remaining is not None and snap.remaining <= 0) or bool(
             snap.flags & {"blocked", "insufficient_quota"}
@@ -112,20 +115,24 @@ def credit_alerts(account: Account, state: AccountState, settings: Settings, now
             zero = True
         cur = snap.currency or ""
         if zero:
-            add("credit_zero", Severity.CRITICAL, f"{account.label}: no credit left{_amount(snap)}.")
+            add("credit_zero", Severity.CRITICAL, text(lang, "credit_zero", label=account.label, amount=_amount(snap)))
         elif snap.remaining is not None and snap.remaining <= settings.threshold_for(snap.currency):
             add(
                 "credit_low",
                 Severity.WARNING,
-                f"{account.label}: credit is low: {format_money(snap.remaining, cur)} left "
-                f"(warning at {format_money(settings.threshold_for(snap.currency), cur)}).",
+                text(
+                    lang,
+                    "credit_low",
+                    label=account.label,
+                    left=format_money(snap.remaining, cur),
+                    threshold=format_money(settings.threshold_for(snap.currency), cur),
+                ),
             )
         if "spend_limit_enforcing" in snap.flags:
             add(
                 "spend_limit",
                 Severity.CRITICAL,
-                f"{account.label}: the organization reached its spend limit; requests are refused until "
-                "the limit is raised or the period ends.",
+                text(lang, "spend_limit", label=account.label),
             )
         days = days_to_expiry(snap.expires_at, now)
         if (
@@ -138,18 +145,25 @@ def credit_alerts(account: Account, state: AccountState, settings: Settings, now
             add(
                 "expiring_soon",
                 Severity.WARNING,
-                f"{account.label}: credit expires in {_days(days)} "
-                f"(on {snap.expires_at.astimezone(UTC).date().isoformat()}).",
+                text(
+                    lang,
+                    "expiring_soon",
+                    label=account.label,
+                    days=_days(days, lang),
+                    date=snap.expires_at.astimezone(UTC).date().isoformat(),
+                ),
             )
         if is_stale(state, settings, now):
-            age = _age(now - snap.checked_at)
-            add("stale", Severity.WARNING, f"{account.label}: no fresh data for {age}; showing older data.")
+            age = _age(now - snap.checked_at, lang)
+            add("stale", Severity.WARNING, text(lang, "stale", label=account.label, age=age))
     elif err is not None and err.kind is ErrorKind.QUOTA:
-        add("credit_zero", Severity.CRITICAL, f"{account.label}: no credit left ({err.message}).")
+        add("credit_zero", Severity.CRITICAL, text(lang, "credit_zero_error", label=account.label, detail=err.message))
     return alerts
 
 
-def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime) -> list[Alert]:
+def identity_alerts(
+    accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime, lang: str = "en"
+) -> list[Alert]:
     """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came."""
     alerts: list[Alert] = []
     known = [
@@ -170,16 +184,21 @@ def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountSta
                         b.id,
                         "same_login",
                         Severity.WARNING,
-                        f"{a.label} and {b.label} are keys of one login; the credit is on that one "
-                        f"account{'' if holder is None else ' (shown under ' + holder.label + ')'}.",
+                        text(
+                            lang,
+                            "same_login",
+                            a=a.label,
+                            b=b.label,
+                            holder="" if holder is None else text(lang, "same_login_holder", label=holder.label),
+                        ),
                     )
                 )
                 continue
             shared = []
             if ida.phone_hash and ida.phone_hash == idb.phone_hash:
-                shared.append("phone number")
+                shared.append(text(lang, "shared_phone"))
             if ida.email_hash and ida.email_hash == idb.email_hash:
-                shared.append("mailbox")
+                shared.append(text(lang, "shared_mailbox"))
             if shared:
                 first, second = _order_by_creation(a, ida.created, b, idb.created)
                 alerts.append(
@@ -187,9 +206,13 @@ def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountSta
                         second.id,
                         "second_account",
                         Severity.CRITICAL,
-                        f"{second.label} is a second account: it shares the {' and '.join(shared)} of "
-                        f"{first.label}, created earlier. Free trial credit went only to the first "
-                        "phone-verified account.",
+                        text(
+                            lang,
+                            "second_account",
+                            second=second.label,
+                            first=first.label,
+                            shared=text(lang, "shared_and").join(shared),
+                        ),
                     )
                 )
     for a, ident in known:
@@ -205,8 +228,7 @@ def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountSta
                     a.id,
                     "no_trial_credit",
                     Severity.WARNING,
-                    f"{a.label} got no trial credit: this looks like a second account; trial credit goes "
-                    "only to the first phone-verified account.",
+                    text(lang, "no_trial_credit", label=a.label),
                 )
             )
     for a in accounts:
@@ -218,20 +240,24 @@ def identity_alerts(accounts: Sequence[Account], states: Mapping[str, AccountSta
                     a.id,
                     "identity_changed",
                     Severity.WARNING,
-                    f"{a.label}: the key now belongs to another login than before.",
+                    text(lang, "identity_changed", label=a.label),
                 )
             )
     return alerts
 
 
 def evaluate(
-    accounts: Sequence[Account], states: Mapping[str, AccountState], settings: Settings, now: datetime
+    accounts: Sequence[Account],
+    states: Mapping[str, AccountState],
+    settings: Settings,
+    now: datetime,
+    lang: str = "en",
 ) -> dict[str, list[Alert]]:
     """Every alert that is true now, per account id (including ones the user turned off)."""
     result: dict[str, list[Alert]] = {a.id: [] for a in accounts}
     for a in accounts:
-        result[a.id].extend(credit_alerts(a, states.get(a.id, AccountState()), settings, now))
-    for alert in identity_alerts(accounts, states, now):
+        result[a.id].extend(credit_alerts(a, states.get(a.id, AccountState()), settings, now, lang))
+    for alert in identity_alerts(accounts, states, now, lang):
         if not any(x.code == alert.code for x in result[alert.account_id]):
             result[alert.account_id].append(alert)
     for alerts in result.values():
@@ -356,18 +382,20 @@ def _amount(snap: Snapshot) -> str:
     return f" ({format_money(snap.remaining, snap.currency)})"
 
 
-def _days(days: int) -> str:
-    return "less than a day" if days == 0 else ("1 day" if days == 1 else f"{days} days")
+def _days(days: int, lang: str = "en") -> str:
+    if days in (0, 1):
+        return text(lang, f"days_{days}")
+    return text(lang, "days_n", n=days)
 
 
-def _age(delta: timedelta) -> str:
+def _age(delta: timedelta, lang: str = "en") -> str:
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return text(lang, "age_min", n=minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} days"
+        return text(lang, "age_h", n=hours)
+    return text(lang, "age_days", n=hours // 24)
 
 
 def age_text(checked_at: datetime | None, now: datetime) -> str:

@@ -164,6 +164,7 @@ class AppController(QObject):
 
     def refresh_views(self) -> None:
         views = self.core.monitor.views(self.clock())
+        self.details.lang = self.core.monitor.lang
         self.tray.set_views(views)
         self.details.set_views(views)
 

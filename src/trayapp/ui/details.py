@@ -49,6 +49,7 @@ class DetailsWindow(QWidget):
         super().__init__()
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: list[AccountView] = []
+        self.lang = "en"  # of the alert explanations
         self.setWindowTitle(f"{APP_NAME} — accounts")
         self.resize(980, 560)
 
@@ -203,7 +204,7 @@ class DetailsWindow(QWidget):
         self.hide()
 
 
-def render_explanation(view: AccountView, now: datetime) -> str:
+def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> str:
     e = html.escape
     a = view.account
     snap = view.snapshot
@@ -248,10 +249,10 @@ def render_explanation(view: AccountView, now: datetime) -> str:
     for alert in view.alerts:
         colour = "#b3261e" if alert.severity.value == "critical" else "#8a5a00"
         parts.append(f"<h4 style='color:{colour}'>{e(alert.severity.value.upper())}: {e(alert.message)}</h4>")
-        ex = explain(alert.code)
+        ex = explain(alert.code, lang)
         if ex is not None:
             parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
-            parts.append(f"<p><b>What to do:</b> {e(ex.todo)}</p>")
+            parts.append(f"<p><b>{'対処' if lang == 'ja' else 'What to do'}:</b> {e(ex.todo)}</p>")
             if ex.links:
                 parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
     if info and info.billing_url:
