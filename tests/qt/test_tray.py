@@ -5,7 +5,7 @@ from trayapp.ui.notifier import TrayMessageNotifier
 
 from .conftest import poll_and_wait
 
-MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "Quit"]
+MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 
 
 def test_tooltip_and_menu_show_every_demo_account(qtbot, make_controller) -> None:
@@ -19,7 +19,7 @@ def test_tooltip_and_menu_show_every_demo_account(qtbot, make_controller) -> Non
     assert "updated just now" in tooltip
     c.tray.rebuild_menu()
     texts = [a.text() for a in c.tray.menu.actions() if not a.isSeparator()]
-    assert texts[-5:] == MENU_ENTRIES
+    assert texts[-6:] == MENU_ENTRIES
     assert any(t.startswith("⚠ Moonshot (demo): 0.00 CNY") for t in texts)
     assert len([a for a in c.tray.menu.actions() if a.data()]) == 6
 

@@ -157,3 +157,49 @@ def test_icon_pixels_follow_state(qapp) -> None:
     # The gauge: the left side of the ring is filled only when more than half remains.
     assert full.pixelColor(5, 32) != half.pixelColor(5, 32)
     assert Qt.GlobalColor.transparent is not None
+
+
+def test_snooze_silences_notifications_until_resumed(qtbot, make_controller, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    core, _ = real_core(tmp_path)
+    c = make_controller(core=None)
+    c.tray.rebuild_menu()
+    snooze = next(a for a in c.tray.menu.actions() if a.text() == "Snooze notifications")
+    hour = next(a for a in snooze.menu().actions() if a.text() == "For 1 hour")
+    hour.trigger()
+    until = c.core.config.settings.snoozed_until
+    assert until is not None and abs(until - (datetime.now(UTC) + timedelta(hours=1))) < timedelta(minutes=1)
+    poll_and_wait(qtbot, c)
+    assert c.delivered == [], "snoozed: nothing pops up"
+    assert c.tray.icon_spec is not None and c.tray.icon_spec.badge is not None, "the badge still shows it"
+    resume = c.tray.action(f"Notifications snoozed until {until.astimezone().strftime('%H:%M')}: resume")
+    assert resume is not None
+    resume.trigger()
+    assert c.core.config.settings.snoozed_until is None
+    assert len(c.delivered) == 1, "what was held back is delivered once the snooze ends"
+
+
+def test_settings_choose_language_and_alert_kinds(qtbot, make_controller, tmp_path: Path) -> None:
+    core, _ = real_core(tmp_path)
+    c = make_controller(core=core)
+    c.open_settings()
+    dialog = next(d for d in c._dialogs if isinstance(d, SettingsDialog))
+    dialog.language.setCurrentIndex(dialog.language.findData("ja"))
+    dialog.alert_kinds["credit_low"].setChecked(False)
+    dialog.accept()
+    saved = json.loads((tmp_path / "cfg" / "config.json").read_text())["settings"]
+    assert saved["language"] == "ja" and saved["disabled_alerts"] == ["credit_low"]
+    assert c.core.monitor.lang == "ja"
+
+
+def test_probe_option_is_offered_for_openai_only_and_saved_in_the_draft(qtbot) -> None:
+    dialog = AccountDialog()
+    qtbot.addWidget(dialog)
+    dialog.provider.setCurrentIndex(dialog.provider.findData("deepseek"))
+    assert dialog.probe.isHidden()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
+    assert not dialog.probe.isHidden() and not dialog.probe.isChecked()
+    dialog.probe.setChecked(True)
+    dialog.key_fields["api"].setText("sk-proj-abcdef")
+    assert dialog.draft().options == {"probe": True}

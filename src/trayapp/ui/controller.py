@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -71,6 +71,7 @@ class AppController(QObject):
         tray.details_requested.connect(self.open_details)
         tray.add_requested.connect(self.add_account)
         tray.settings_requested.connect(self.open_settings)
+        tray.snooze_requested.connect(self.snooze)
         tray.quit_requested.connect(self.quit_requested.emit)
         details.add_requested.connect(self.add_account)
         details.edit_requested.connect(self.edit_account)
@@ -82,6 +83,7 @@ class AppController(QObject):
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
+        self.tray.snoozed_until = self.core.config.settings.snoozed_until
         self.refresh_views()
         self._show_tray_when_available()
         if self.core.problems:
@@ -182,6 +184,22 @@ class AppController(QObject):
             self.delivered.append(message)
             self.notifier.show(message)
 
+    def snooze(self, how: str) -> None:
+        """Silence notifications for a while (the icon's badge still shows alerts); "resume" ends it."""
+        now = self.clock()
+        if how == "resume":
+            until = None
+        elif how == "tomorrow":
+            local = now.astimezone()
+            until = (local + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+        else:
+            until = now + timedelta(hours=int(how.rstrip("h")))
+        self.core.config.settings = replace(self.core.config.settings, snoozed_until=until)
+        self.core.save_config()
+        self.tray.snoozed_until = until
+        if until is None:
+            self.deliver_alerts()
+
     # ------------------------------------------------------------ windows
 
     def open_details(self, account_id: str = "") -> None:
@@ -233,6 +251,7 @@ class AppController(QObject):
                 base_url=draft.base_url,
                 currency=draft.currency,
                 secret_kinds=kinds,
+                options=draft.options,
             )
         ids = {a.id for a in self.core.config.accounts}
         return Account(
@@ -243,6 +262,7 @@ class AppController(QObject):
             base_url=draft.base_url,
             currency=draft.currency,
             secret_kinds=tuple(draft.secrets),
+            options=draft.options,
         )
 
     def _test_draft(self, dialog: AccountDialog, draft: AccountDraft) -> None:

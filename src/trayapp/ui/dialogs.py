@@ -39,6 +39,7 @@ class AccountDraft:
     currency: str | None
     secrets: dict[str, Secret] = field(default_factory=dict)
     account_id: str | None = None  # set when editing
+    options: dict[str, object] = field(default_factory=dict)
 
 
 class AccountDialog(QDialog):
@@ -62,6 +63,10 @@ class AccountDialog(QDialog):
         self.currency.setMaxLength(3)
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_labels: dict[str, QLabel] = {}
+        self.probe = QCheckBox(
+            "Detect when credit runs out with a 1-token request at most hourly "
+            "(OpenAI; costs a tiny fraction of a cent per request, off by default)"
+        )
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.error = QLabel()
@@ -91,6 +96,7 @@ class AccountDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        layout.addWidget(self.probe)
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
@@ -104,6 +110,7 @@ class AccountDialog(QDialog):
             self.label.setText(account.label)
             self.base_url.setText(account.base_url or "")
             self.currency.setText(account.currency or "")
+            self.probe.setChecked(account.options.get("probe") is True)
         self._provider_changed()
 
     def provider_name(self) -> str:
@@ -124,6 +131,7 @@ class AccountDialog(QDialog):
                 self.key_labels[kind].setText(spec.label)
                 stored = self.account is not None and kind in self.account.secret_kinds
                 edit.setPlaceholderText("stored in the OS keyring; type to replace" if stored else spec.hint)
+        self.probe.setVisible(info.name == "openai")
         notes = [f"Reads: {info.reads}."] if info.reads else []
         if info.not_knowable:
             notes.append(f"Cannot be known: {info.not_knowable}.")
@@ -152,6 +160,9 @@ class AccountDialog(QDialog):
                 "A session key (sess-…) is as powerful as your login: anyone holding it can "
                 "act as you on the platform. It is kept only in the OS keyring."
             )
+        options = dict(self.account.options) if self.account else {}
+        if provider == "openai":
+            options["probe"] = self.probe.isChecked()
         return AccountDraft(
             provider,
             self.label.text().strip() or info.display_name,
@@ -159,6 +170,7 @@ class AccountDialog(QDialog):
             currency,
             secrets,
             self.account.id if self.account else None,
+            options,
         )
 
     def _submit(self) -> None:
@@ -185,6 +197,20 @@ class AccountDialog(QDialog):
             edit.clear()
 
 
+ALERT_KINDS = (
+    ("credit_zero", "No credit left"),
+    ("credit_low", "Low credit"),
+    ("expiring_soon", "Credit expiring soon"),
+    ("second_account", "Second account detected"),
+    ("same_login", "Two keys of one login"),
+    ("no_trial_credit", "No trial credit"),
+    ("identity_changed", "Key owner changed"),
+    ("key_invalid", "Key rejected"),
+    ("spend_limit", "Spend limit reached"),
+    ("stale", "Data is old"),
+)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,6 +229,15 @@ class SettingsDialog(QDialog):
         self.expiry_days.setValue(settings.expiry_warning_days)
         self.notifications = QCheckBox("Show notifications")
         self.notifications.setChecked(settings.notifications)
+        self.language = QComboBox()
+        for code, name in ((None, "System language"), ("en", "English"), ("ja", "日本語")):
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.alert_kinds: dict[str, QCheckBox] = {}
+        for code, label in ALERT_KINDS:
+            box = QCheckBox(label)
+            box.setChecked(code not in settings.disabled_alerts)
+            self.alert_kinds[code] = box
         self._settings = settings
 
         form = QFormLayout()
@@ -210,6 +245,11 @@ class SettingsDialog(QDialog):
         form.addRow("Warn when credit is at or below", self.threshold)
         form.addRow("Warn this long before credit expires", self.expiry_days)
         form.addRow("", self.notifications)
+        form.addRow("Language", self.language)
+        kinds = QVBoxLayout()
+        for box in self.alert_kinds.values():
+            kinds.addWidget(box)
+        form.addRow("Notify about", kinds)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -229,4 +269,6 @@ class SettingsDialog(QDialog):
             low_credit_threshold=Decimal(str(round(self.threshold.value(), 2))),
             expiry_warning_days=self.expiry_days.value(),
             notifications=self.notifications.isChecked(),
+            language=self.language.currentData(),
+            disabled_alerts=frozenset(code for code, box in self.alert_kinds.items() if not box.isChecked()),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
@@ -35,6 +36,7 @@ class TrayController(QObject):
     details_requested = Signal(str)  # account id, or "" for the window itself
     add_requested = Signal()
     settings_requested = Signal()
+    snooze_requested = Signal(str)  # "1h" | "8h" | "tomorrow" | "resume"
     quit_requested = Signal()
 
     def __init__(self, clock: Callable[[], datetime] | None = None, parent: QObject | None = None) -> None:
@@ -44,10 +46,14 @@ class TrayController(QObject):
         self._spec: IconSpec | None = None
         self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
         self.busy = False
+        self.snoozed_until: datetime | None = None
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
         self.tray = QSystemTrayIcon(self)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
+        self.snooze_menu = QMenu("Snooze notifications")
+        for key, text in (("1h", "For 1 hour"), ("8h", "For 8 hours"), ("tomorrow", "Until tomorrow, 8:00")):
+            self._add(self.snooze_menu, text, partial(self.snooze_requested.emit, key))
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)
         self.set_views([])
@@ -92,6 +98,7 @@ class TrayController(QObject):
         self.tray.hide()
         self.tray.setContextMenu(None)  # type: ignore[arg-type]
         self.menu.deleteLater()
+        self.snooze_menu.deleteLater()
         self.tray.deleteLater()
 
     # ------------------------------------------------------------ menu
@@ -111,7 +118,7 @@ class TrayController(QObject):
             action = menu.addAction(account_line(view, now))
             action.setData(view.account.id)
             action.setToolTip("; ".join(a.message for a in view.alerts) or view.account.label)
-            action.triggered.connect(lambda _=False, i=view.account.id: self.details_requested.emit(i))
+            action.triggered.connect(partial(self.details_requested.emit, view.account.id))
         menu.addSeparator()
         self._add(
             menu,
@@ -119,9 +126,16 @@ class TrayController(QObject):
             self.refresh_requested.emit,
             enabled=not self.busy,
         )
-        self._add(menu, "Details…", lambda: self.details_requested.emit(""))
+        self._add(menu, "Details…", partial(self.details_requested.emit, ""))
         self._add(menu, "Add account…", self.add_requested.emit)
         self._add(menu, "Settings…", self.settings_requested.emit)
+        if self.snoozed_until is not None and self.snoozed_until > now:
+            until = self.snoozed_until.astimezone().strftime("%H:%M")
+            self._add(
+                menu, f"Notifications snoozed until {until}: resume", partial(self.snooze_requested.emit, "resume")
+            )
+        else:
+            menu.addMenu(self.snooze_menu)
         menu.addSeparator()
         self._add(menu, "Quit", self.quit_requested.emit)
 
@@ -129,7 +143,7 @@ class TrayController(QObject):
     def _add(menu: QMenu, text: str, slot: Callable[[], None], *, enabled: bool = True) -> QAction:
         action = menu.addAction(text)
         action.setEnabled(enabled)
-        action.triggered.connect(lambda _=False: slot())
+        action.triggered.connect(slot)
         return action
 
     def action(self, text: str) -> QAction | None:
