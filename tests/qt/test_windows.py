@@ -159,11 +159,10 @@ def test_icon_pixels_follow_state(qapp) -> None:
     assert Qt.GlobalColor.transparent is not None
 
 
-def test_snooze_silences_notifications_until_resumed(qtbot, make_controller, tmp_path: Path) -> None:
+def test_snooze_silences_notifications_until_resumed(qtbot, make_controller) -> None:
     from datetime import UTC, datetime, timedelta
 
-    core, _ = real_core(tmp_path)
-    c = make_controller(core=None)
+    c = make_controller()
     c.tray.rebuild_menu()
     snooze = next(a for a in c.tray.menu.actions() if a.text() == "Snooze notifications")
     hour = next(a for a in snooze.menu().actions() if a.text() == "For 1 hour")
