@@ -133,20 +133,22 @@ class FreedesktopNotifier(QObject):
         self._lock = threading.Lock()
         self._incoming.connect(self._on_signal)
         self._filters: list[Any] = []
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(
-                type="signal",
-                interface=self._address.interface,
-                member=member,
-                path=self._address.object_path,
-            )
-            self._router.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)
-            self._filters.append(self._router.filter(rule, queue=_SignalQueue(self)))
-        # Fail now (and fall back) if nobody serves notifications.
-        from jeepney import new_method_call
+        try:
+            from jeepney import new_method_call
+            from jeepney.wrappers import unwrap_msg
 
-        reply = self._router.send_and_get_reply(new_method_call(self._address, "GetServerInformation"), timeout=2)
-        self.server = tuple(reply.body)
+            for member in ("ActionInvoked", "NotificationClosed"):
+                rule = MatchRule(
+                    type="signal", interface=self._address.interface, member=member, path=self._address.object_path
+                )
+                unwrap_msg(self._router.send_and_get_reply(message_bus.AddMatch(rule), timeout=2))
+                self._filters.append(self._router.filter(rule, queue=_SignalQueue(self)))
+            # Fail now (and fall back to the tray balloon) if nobody serves notifications.
+            reply = self._router.send_and_get_reply(new_method_call(self._address, "GetServerInformation"), timeout=2)
+            self.server = tuple(unwrap_msg(reply))
+        except BaseException:
+            self.close()
+            raise
 
     def show(self, message: Message) -> None:
         from jeepney import new_method_call
@@ -200,6 +202,7 @@ class FreedesktopNotifier(QObject):
     def close(self) -> None:
         for f in self._filters:
             f.close()
+        self._filters.clear()
         self._router.close()
         self._conn.close()
 
