@@ -37,6 +37,8 @@ class AppController(QObject):
     _due = Signal()  # from the scheduler's thread
     _resumed = Signal(float)
     _keys_saved = Signal(object, object)  # (dialog, error message or None)
+    _keys_removed = Signal(str, str)  # (account id, error message or "")
+    account_removed = Signal(str)
     quit_requested = Signal()
 
     def __init__(
@@ -64,6 +66,7 @@ class AppController(QObject):
         self._due.connect(self.poll_due)
         self._resumed.connect(self._on_resumed)
         self._keys_saved.connect(self._on_keys_saved)
+        self._keys_removed.connect(self._on_keys_removed)
         poller.result.connect(self._on_result)
         poller.finished.connect(self._on_finished)
         poller.tested.connect(self._on_tested)
@@ -326,23 +329,32 @@ class AppController(QObject):
             return
         if confirm:
             answer = QMessageBox.question(
-                self.details,
-                "Remove account",
-                f"Remove {account.label} and delete its keys from the OS keyring?",
+                self.details, "Remove account", f"Remove {account.label} and delete its keys from the OS keyring?"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        try:
-            for kind in account.secret_kinds:
-                self.core.secrets.delete(account.id, kind)
-        except SecretStoreError as exc:
-            QMessageBox.warning(self.details, exc.title, exc.message + " The account was kept.")
+
+        def delete_keys() -> None:  # off the UI thread: the keyring may wait for an unlock prompt
+            try:
+                for kind in account.secret_kinds:
+                    self.core.secrets.delete(account.id, kind)
+            except SecretStoreError as exc:
+                self._keys_removed.emit(account.id, f"{exc.title}: {exc.message} The account was kept.")
+                return
+            self._keys_removed.emit(account.id, "")
+
+        threading.Thread(target=delete_keys, name="keyring-delete", daemon=True).start()
+
+    def _on_keys_removed(self, account_id: str, error: str) -> None:
+        if error:
+            self.details.set_banner(error)
             return
         self.core.config.accounts = [a for a in self.core.config.accounts if a.id != account_id]
         self.core.save_config()
         self.core.save_state()
         self.refresh_views()
         self._arm()
+        self.account_removed.emit(account_id)
 
     def _acknowledge_identity(self, account_id: str) -> None:
         self.core.monitor.acknowledge_identity(account_id)
