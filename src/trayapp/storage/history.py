@@ -360,6 +360,15 @@ class HistoryStore:
         result: dict[str, list[Point]] = {}
         for key, t, remaining in cursor:
             result.setdefault(keys[key], []).append(Point(_dt(t), None if remaining is None else float(remaining)))
+        # ...and the first reading of the range, so that a line starts where the history does.
+        firsts = self._conn.execute(
+            f"SELECT acct, min(t), remaining FROM readings WHERE acct IN ({marks}) AND t >= ? AND t < ? GROUP BY acct",
+            [*keys, lo, hi],
+        )
+        for key, t, remaining in firsts:
+            series = result.get(keys[key])
+            if series and series[0].at != _dt(t):
+                series.insert(0, Point(_dt(t), None if remaining is None else float(remaining)))
         return result
 
     def newest(self) -> datetime | None:
