@@ -29,10 +29,10 @@ def cmd_history(config_dir: str | None, demo: bool, args: argparse.Namespace) ->
     core = build_core(config_dir, demo=demo)
     for problem in core.problems:
         print(f"trayapp: {problem}", file=sys.stderr)
-    if args.account is not None:
-        core.config.account(args.account)  # an unknown id is an error, not an empty history
     if core.history is None:
         raise ConfigError("No history", "The history file could not be opened (see above).")
+    if args.account is not None and not core.history.has_readings(args.account):
+        core.config.account(args.account)  # an unknown id is an error, not an empty history
     readings = core.history.readings(args.account, since)
     if args.csv:
         sys.stdout.write(readings_csv(readings))

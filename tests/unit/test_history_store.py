@@ -274,3 +274,15 @@ def test_a_damaged_page_fails_the_integrity_check(tmp_path: Path) -> None:
     assert fresh.readings() == []
     assert list(tmp_path.glob("history.sqlite3.corrupt-*"))
     fresh.close()
+
+
+def test_history_and_forecast_import_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, trayapp.storage.history, trayapp.core.forecast, trayapp.core.history, trayapp.history_cli, "
+        "trayapp.providers.demo; print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
