@@ -160,7 +160,6 @@ def test_forecast_alerts_follow_the_language() -> None:
     s = snap("5", remaining_granted=D(5), expires_at=NOW + timedelta(days=10))
     fc = forecast(series(steady(0.1, 7, 5.0)), s, NOW)
     (alert,) = forecast_alerts(ACCOUNT, s, fc, Settings(), NOW, "ja")
-    assert (
-        alert.message
-        == "OpenAI: トライアルクレジット $4.00 が 2026-06-11 に未使用のまま失効します（最近のペースは1日あたり $0.10）。"
+    assert alert.message == (
+        "OpenAI: トライアルクレジット $4.00 が 2026-06-11 に未使用のまま失効します（最近のペースは1日あたり $0.10）。"
     )
