@@ -20,6 +20,7 @@ from .core.texts import resolve_language
 from .secrets.secret import Secret
 from .secrets.store import KeyringStore, MemorySecretStore, SecretStore
 from .storage.config import Config, ConfigStore, LoadReport
+from .storage.history import HistoryStore, open_history, record_results
 from .storage.paths import Paths, resolve_paths
 from .storage.state import AppState, StateStore
 
@@ -39,6 +40,7 @@ class Core:
     state: AppState
     monitor: Monitor
     problems: list[str] = field(default_factory=list)
+    history: HistoryStore | None = None  # None when the history file cannot be opened (the user is told)
 
     def save_config(self) -> None:
         if self.config_store is not None:
@@ -52,7 +54,10 @@ class Core:
         self.state_store.save(self.state)
 
     def apply(self, results: list[FetchResult], now: datetime | None = None) -> None:
-        self.monitor.apply(results, now or datetime.now(UTC))
+        now = now or datetime.now(UTC)
+        self.monitor.apply(results, now)
+        if self.history is not None:
+            record_results(self.history, self.monitor, results, now)
         self.save_state()
 
 
@@ -86,7 +91,8 @@ def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
     known = {a.id for a in config.accounts}
     states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
     monitor = Monitor(config.accounts, config.settings, states, lang=resolve_language(config.settings.language))
-    return Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
+    history = open_history(paths.history_file, monitor, problems, seed=demo)
+    return Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems, history)
 
 
 def _demo_dir_name() -> str:

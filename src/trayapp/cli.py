@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--account", metavar="ID", help="only this account")
 
+    history = sub.add_parser("history", parents=[common], help="print the recorded readings (CSV, JSON or a table)")
+    history.add_argument("--account", metavar="ID", help="only this account")
+    history.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD) or time (ISO 8601, UTC if bare)")
+    history_format = history.add_mutually_exclusive_group()
+    history_format.add_argument("--csv", action="store_true", help="CSV with a header row")
+    history_format.add_argument("--json", action="store_true", help="one JSON object")
+
     accounts = sub.add_parser("accounts", parents=[common], help="list, add or remove accounts")
     asub = accounts.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
     ls = asub.add_parser("list", parents=[common], help="list accounts")
@@ -100,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(config_dir, demo, as_json=args.json, account_id=args.account)
+        if args.command == "history":
+            from .history_cli import cmd_history
+
+            return cmd_history(config_dir, demo, args)
         if args.accounts_command == "list":
             return cmd_list(config_dir, demo, as_json=args.json)
         if demo:

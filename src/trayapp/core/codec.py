@@ -292,6 +292,7 @@ def settings_out(s: Settings) -> Json:
         "low_credit_threshold": dec_out(s.low_credit_threshold),
         "low_credit_thresholds": {k: dec_out(v) for k, v in s.low_credit_thresholds.items()},
         "expiry_warning_days": s.expiry_warning_days,
+        "runs_out_warning_days": s.runs_out_warning_days,
         "notifications": s.notifications,
         "disabled_alerts": sorted(s.disabled_alerts),
         "snoozed_until": dt_out(s.snoozed_until),
@@ -309,6 +310,9 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
     days = d.get("expiry_warning_days", defaults.expiry_warning_days)
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise ValueError("expiry_warning_days: not a whole number of days")
+    runs_out_days = d.get("runs_out_warning_days", defaults.runs_out_warning_days)
+    if not isinstance(runs_out_days, int) or isinstance(runs_out_days, bool) or runs_out_days < 0:
+        raise ValueError("runs_out_warning_days: not a whole number of days")
     notifications = d.get("notifications", True)
     if not isinstance(notifications, bool):
         raise ValueError("notifications: not true or false")
@@ -323,6 +327,7 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
             str(k): v for k, v in ((k, dec_in(v)) for k, v in per_currency.items()) if v is not None
         },
         expiry_warning_days=days,
+        runs_out_warning_days=runs_out_days,
         notifications=notifications,
         disabled_alerts=frozenset(str(x) for x in d.get("disabled_alerts") or ()),
         snoozed_until=dt_in(d.get("snoozed_until")),

@@ -88,6 +88,24 @@ EXPLANATIONS_EN: dict[str, Explanation] = {
         "grant you entered.",
         (_GRANTS, _PREPAID),
     ),
+    "runs_out_soon": Explanation(
+        "Credit runs out soon at the current rate",
+        "A projection from this app's own readings, not a figure from the provider: at the average spend of "
+        "the last 14 days (intervals with a top-up left out), the remaining credit reaches zero within the "
+        "warning window set in Settings (7 days unless changed). Once it is gone, API calls fail (for OpenAI: "
+        "error 429 insufficient_quota).",
+        "Add credit before that date, or move work to an account with credit; the forecast is updated with every poll.",
+        (_QUOTA, _BILLING),
+    ),
+    "will_expire_unused": Explanation(
+        "Credit will expire unused",
+        "At the recent rate of spend, part of the granted credit is still left on its expiry date, and what "
+        "is left on that day is lost: the provider does not extend it. Trial credit is spent before paid "
+        "credit, so the amount shown is what remains of the grant after the projected spend.",
+        "Use the credit before the date (for example, send more of your work to this account), or accept the "
+        "loss; the expiry comes from the provider or from the grant you entered.",
+        (_GRANTS, _TRIAL),
+    ),
     "key_invalid": Explanation(
         "Key rejected",
         "The provider answered 401: the key is invalid, was revoked, or belongs to a deleted project.",
@@ -168,6 +186,24 @@ EXPLANATIONS_JA: dict[str, Explanation] = {
         "期限までに使い切るか、失われることを受け入れてください。期限はプロバイダーの情報か、入力した付与から"
         "求めています。",
         (_GRANTS_JA, _PREPAID_JA),
+    ),
+    "runs_out_soon": Explanation(
+        "今のペースではまもなくクレジットがなくなります",
+        "プロバイダーの数値ではなく、このアプリ自身の読み取りからの予測です。直近14日間の平均消費"
+        "（チャージのあった区間は除外）では、残りのクレジットが設定の警告期間（変更しなければ7日）以内に0になります。"
+        "なくなると API 呼び出しは失敗します（OpenAI: エラー 429 insufficient_quota）。",
+        "その日より前にクレジットを追加するか、クレジットのあるアカウントに作業を移してください。予測はポーリングの"
+        "たびに更新されます。",
+        (_QUOTA_JA, _BILLING_JA),
+    ),
+    "will_expire_unused": Explanation(
+        "クレジットが未使用のまま失効します",
+        "最近の消費ペースでは、付与されたクレジットの一部が有効期限の日にまだ残り、その分は失われます。"
+        "プロバイダーは期限を延長しません。トライアルクレジットは有料クレジットより先に使われるため、表示額は"
+        "予測される消費の後に付与分として残る額です。",
+        "期限までに使う（例えば作業の多くをこのアカウントに回す）か、失われることを受け入れてください。期限は"
+        "プロバイダーの情報か、入力した付与から求めています。",
+        (_GRANTS_JA, _TRIAL_JA),
     ),
     "key_invalid": Explanation(
         "キーが拒否されました",

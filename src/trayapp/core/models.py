@@ -144,6 +144,7 @@ class Settings:
     low_credit_threshold: Decimal = Decimal("5")
     low_credit_thresholds: Mapping[str, Decimal] = field(default_factory=dict)  # per currency
     expiry_warning_days: int = 7
+    runs_out_warning_days: int = 7  # runs_out_soon: the forecast reaches zero within this many days
     notifications: bool = True
     disabled_alerts: frozenset[str] = frozenset()
     snoozed_until: datetime | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import rules
 from .codec import dt_out, identity_out
+from .forecast import Forecast, forecast_alerts
 from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
 
 
@@ -35,6 +36,7 @@ class AccountView:
     days_to_expiry: int | None
     level: rules.Level
     checked_at: datetime | None  # the last attempt, good or not
+    forecast: Forecast | None = None  # from the recorded history; None when there is no history
 
     @property
     def remaining_text(self) -> str:
@@ -64,6 +66,7 @@ class Monitor:
         self.settings = settings
         self.lang = lang  # of alert messages: "en" or "ja"
         self.states: dict[str, AccountState] = dict(states or {})
+        self.forecasts: dict[str, Forecast] = {}  # computed from the history by the caller (I/O stays out)
 
     # ------------------------------------------------------------ changes
 
@@ -71,6 +74,7 @@ class Monitor:
         self.accounts = list(accounts)
         ids = {a.id for a in accounts}
         self.states = {k: v for k, v in self.states.items() if k in ids}
+        self.forecasts = {k: v for k, v in self.forecasts.items() if k in ids}
 
     def account(self, account_id: str) -> Account | None:
         return next((a for a in self.accounts if a.id == account_id), None)
@@ -110,7 +114,16 @@ class Monitor:
         return rules.next_wakeup(self.accounts, self.states, now)
 
     def alerts(self, now: datetime) -> dict[str, list[Alert]]:
-        return rules.evaluate(self.accounts, self.states, self.settings, now, self.lang)
+        result = rules.evaluate(self.accounts, self.states, self.settings, now, self.lang)
+        for a in self.accounts:
+            if (fc := self.forecasts.get(a.id)) is not None:
+                last_good = self.states.get(a.id, AccountState()).last_good
+                extra = forecast_alerts(a, last_good, fc, self.settings, now, self.lang)
+                if extra:
+                    result[a.id] = sorted(
+                        [*result[a.id], *extra], key=lambda x: (x.severity is not Severity.CRITICAL, x.code)
+                    )
+        return result
 
     def views(self, now: datetime) -> list[AccountView]:
         all_alerts = self.alerts(now)
@@ -130,6 +143,7 @@ class Monitor:
                     days_to_expiry=rules.days_to_expiry(snap.expires_at if snap else None, now),
                     level=rules.level_of(status, snap, alerts),
                     checked_at=st.last_attempt_at,
+                    forecast=self.forecasts.get(a.id),
                 )
             )
         return views
@@ -181,6 +195,24 @@ def view_json(view: AccountView, language_alerts: Sequence[Alert] | None = None)
         "alerts": [{"code": a.code, "severity": a.severity.value, "message": a.message} for a in alerts],
         "error": error,
         "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),
+        **forecast_json(view.forecast),
+    }
+
+
+def forecast_json(fc: Forecast | None) -> dict[str, Any]:
+    """The forecast keys of `check --json`: null when there is too little history (forecast_reason says why)."""
+    if fc is None:
+        return {
+            "runs_out_at": None,
+            "expires_unused": None,
+            "burn_per_day": None,
+            "forecast_reason": "no history recorded yet",
+        }
+    return {
+        "runs_out_at": dt_out(fc.runs_out_at),
+        "expires_unused": _num(fc.expires_unused),
+        "burn_per_day": None if fc.burn_per_day is None else round(float(fc.burn_per_day), 6),
+        "forecast_reason": fc.reason,
     }
 
 

@@ -29,6 +29,7 @@ STALE_AFTER_INTERVALS = 3
 TRIAL_WINDOW = timedelta(days=91)
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_RETRY = timedelta(minutes=1)
+FORECAST_CODES = ("runs_out_soon", "will_expire_unused")  # raised by core.forecast, called from the Monitor
 
 
 # ---------------------------------------------------------------- grants entered by the user
@@ -271,7 +272,7 @@ def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert])
         return Level(4, "zero")
     if status is Status.ERROR or "key_invalid" in codes:
         return Level(3, "error")
-    if codes & {"credit_low", "expiring_soon", "second_account", "no_trial_credit", "same_login"}:
+    if codes & {"credit_low", "expiring_soon", "second_account", "no_trial_credit", "same_login", *FORECAST_CODES}:
         return Level(2, "low")
     if snapshot is None or snapshot.remaining is None:
         return Level(1, "unknown")

@@ -28,6 +28,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_trial_credit": "{label} got no trial credit: this looks like a second account; trial credit goes only "
         "to the first phone-verified account.",
         "identity_changed": "{label}: the key now belongs to another login than before.",
+        "runs_out_soon": "{label}: at the recent rate ({rate} a day) the credit runs out in {until} (around {date}).",
+        "will_expire_unused": "{label}: {amount} of {kind} will expire unused on {date} (at the recent rate of "
+        "{rate} a day).",
+        "kind_trial": "trial credit",
+        "kind_credit": "credit",
+        "about_days_1": "about 1 day",
+        "about_days_n": "about {n} days",
         "days_0": "less than a day",
         "days_1": "1 day",
         "days_n": "{n} days",
@@ -54,6 +61,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_trial_credit": "{label} にはトライアルクレジットがありません: 2つ目のアカウントのようです。"
         "トライアルクレジットは電話番号を認証した最初のアカウントにのみ付与されます。",
         "identity_changed": "{label}: このキーは以前とは別のログインのものになっています。",
+        "runs_out_soon": "{label}: 最近のペース（1日あたり {rate}）では、クレジットは{until}で（{date}頃）"
+        "なくなります。",
+        "will_expire_unused": "{label}: {kind} {amount} が {date} に未使用のまま失効します"
+        "（最近のペースは1日あたり {rate}）。",
+        "kind_trial": "トライアルクレジット",
+        "kind_credit": "クレジット",
+        "about_days_1": "約1日",
+        "about_days_n": "約{n}日",
         "days_0": "1日未満",
         "days_1": "1日",
         "days_n": "{n}日",

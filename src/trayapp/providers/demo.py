@@ -5,11 +5,14 @@ Only this provider is fake: with --demo the app runs every other code path as fo
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..core.errors import ProviderError
+from ..core.history import Reading, reading_of
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Account, ErrorKind, Identity, Snapshot
 from .base import FetchOutcome, FetchRequest
@@ -116,3 +119,91 @@ class DemoProvider:
 
 
 PROVIDER = DemoProvider()
+
+
+# ---------------------------------------------------------------- a few weeks of history, for the chart
+
+HISTORY_DAYS = 28
+# scenario: (currency, spend per day, top-ups as (days ago, amount))
+_HISTORY_PLAN: dict[str, tuple[str, Decimal, tuple[tuple[int, Decimal], ...]]] = {
+    "healthy": ("CNY", Decimal("1.6"), ((11, Decimal(50)),)),
+    "low": ("USD", Decimal("0.45"), ()),
+    "zero": ("CNY", Decimal("1.5"), ((18, Decimal(20)),)),
+    "expiring": ("USD", Decimal("0.02"), ()),
+    "main": ("USD", Decimal("0.015"), ((20, Decimal(10)),)),
+    "alias": ("USD", Decimal(0), ()),
+}
+
+
+def demo_history(accounts: Sequence[Account], now: datetime) -> list[Reading]:
+    """Hourly readings for the last four weeks that end where the demo provider's numbers are now:
+    spending mostly in working hours, top-ups, a short outage. Deterministic for a given `now`."""
+    readings: list[Reading] = []
+    end = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    for account in accounts:
+        scenario = str(account.options.get("scenario", "healthy"))
+        plan = _HISTORY_PLAN.get(scenario)
+        if plan is None:
+            continue
+        currency, per_day, topups = plan
+        current = PROVIDER.fetch(FetchRequest(account=account, secrets={}, now=now, identity_salt="demo")).snapshot
+        assert current is not None and current.remaining is not None
+        rng = random.Random(f"{account.id}-history")
+        remaining = current.remaining
+        cent = Decimal("0.01")
+        series: list[Reading] = []
+        for h in range(HISTORY_DAYS * 24):
+            at = end - timedelta(hours=h)
+            days_ago = (now - at).days
+            if scenario == "zero" and days_ago < 3:
+                spend = Decimal(0)
+            else:
+                busy = 9 <= at.hour < 19 and at.weekday() < 5
+                weight = Decimal("2.1") if busy else Decimal("0.3")
+                spend = (per_day / 24 * weight * Decimal(rng.uniform(0.2, 1.8))).quantize(Decimal("0.0001"))
+            alerts = ("credit_zero",) if remaining <= 0 else (("credit_low",) if remaining <= 5 else ())
+            if scenario == "healthy" and days_ago == 9 and 14 <= at.hour < 17:
+                series.append(reading_of(account.id, at, "stale", None, ErrorKind.NETWORK.value, alerts))
+            else:
+                value = remaining.quantize(cent)
+                granted, paid = _split(scenario, value, current, topped_up=h < 20 * 24)
+                series.append(
+                    Reading(
+                        account.id,
+                        at,
+                        "ok",
+                        currency=currency,
+                        remaining=value,
+                        remaining_granted=granted,
+                        remaining_paid=paid,
+                        granted_total=current.granted_total,
+                        used=None if current.used is None else current.used - (current.remaining - value),
+                        expires_at=current.expires_at,
+                        alerts=alerts,
+                    )
+                )
+            # One hour further back: what was spent in this hour was still there; a top-up was not yet.
+            remaining += spend
+            for topup_days, amount in topups:
+                if h == topup_days * 24:
+                    remaining -= amount
+            if scenario == "low":
+                remaining = min(remaining, Decimal(10))  # the grant: nothing was spent before it
+        readings.extend(reversed(series))
+    return readings
+
+
+def _split(
+    scenario: str, remaining: Decimal, current: Snapshot, *, topped_up: bool
+) -> tuple[Decimal | None, Decimal | None]:
+    """(granted, paid) of a past reading: trial credit is spent first; top-ups are paid credit."""
+    if scenario == "healthy":
+        return Decimal("10.00"), remaining - Decimal("10.00")
+    if scenario == "main":
+        paid = Decimal("10.00") if topped_up else Decimal("0.00")
+        return remaining - paid, paid
+    if scenario == "expiring":
+        return remaining, Decimal("0.00")
+    if scenario == "zero":
+        return Decimal("0.00"), remaining
+    return current.remaining_granted, current.remaining_paid

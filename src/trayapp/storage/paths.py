@@ -25,6 +25,10 @@ class Paths:
         return self.data_dir / "state.json"
 
     @property
+    def history_file(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+    @property
     def log_dir(self) -> Path:
         return self.config_dir / "logs"
 

@@ -81,6 +81,7 @@ class AppController(QObject):
         details.remove_requested.connect(self.remove_account)
         details.refresh_requested.connect(self.refresh_now)
         details.acknowledge_identity.connect(self._acknowledge_identity)
+        details.set_history(core.history)
         notifier.clicked.connect(self.open_details)
 
     # ------------------------------------------------------------ life cycle

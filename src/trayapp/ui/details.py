@@ -6,11 +6,13 @@ import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtGui import QCloseEvent, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,9 +31,21 @@ from ..core.explain import explain
 from ..core.models import Status
 from ..core.monitor import AccountView
 from ..providers import catalog
+from ..storage.history import HistoryStore
+from .history_panel import TREND_COLUMN, HistoryPanel
 from .icon import COLOURS
 
-COLUMNS = ("Account", "Provider", "Remaining", "Granted / paid", "Expires in", "Status", "Updated", "Alerts")
+COLUMNS = (
+    "Account",
+    "Provider",
+    "Remaining",
+    "Granted / paid",
+    "Expires in",
+    "Status",
+    "Updated",
+    "Alerts",
+    TREND_COLUMN,
+)
 
 
 def _money(value: Decimal | None, currency: str | None) -> str:
@@ -51,7 +65,7 @@ class DetailsWindow(QWidget):
         self._views: list[AccountView] = []
         self.lang = "en"  # of the alert explanations
         self.setWindowTitle(f"{APP_NAME} — accounts")
-        self.resize(980, 560)
+        self.resize(1040, 640)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -70,6 +84,9 @@ class DetailsWindow(QWidget):
 
         self.explanation = QTextBrowser()
         self.explanation.setOpenExternalLinks(True)
+        self.history = HistoryPanel(self.table, len(COLUMNS) - 1, self._clock)
+        self.chart = self.history.chart
+        self.history.range_changed.connect(lambda: self.history.show_account(self.selected_view()))
 
         self.add_button = QPushButton("Add account…")
         self.edit_button = QPushButton("Edit…")
@@ -82,17 +99,24 @@ class DetailsWindow(QWidget):
         self.remove_button.clicked.connect(lambda: self._emit_selected(self.remove_requested.emit))
         self.refresh_button.clicked.connect(self.refresh_requested.emit)
         self.ack_button.clicked.connect(lambda: self._emit_selected(self.acknowledge_identity.emit))
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.clicked.connect(self._ask_export_csv)
 
         buttons = QHBoxLayout()
         for b in (self.add_button, self.edit_button, self.remove_button, self.ack_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.refresh_button)
 
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.explanation)
+        lower.addWidget(self.history)
+        lower.setSizes([440, 540])
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.explanation)
-        splitter.setSizes([300, 260])
+        splitter.addWidget(lower)
+        splitter.setSizes([260, 300])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -105,6 +129,26 @@ class DetailsWindow(QWidget):
     def set_banner(self, text: str | None) -> None:
         self.banner.setText(text or "")
         self.banner.setVisible(bool(text))
+
+    def set_history(self, history: HistoryStore | None) -> None:
+        self.history.set_source(history)
+        self.export_button.setEnabled(history is not None)
+
+    def export_csv(self, path: str | Path, account_id: str | None = None) -> int:
+        """Write the recorded readings of an account (the selected one by default) as CSV; returns how many."""
+        return self.history.export_csv(Path(path), account_id or self.selected_account_id())
+
+    def _ask_export_csv(self) -> None:
+        account_id = self.selected_account_id()
+        if account_id is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", f"{account_id}-history.csv", "CSV files (*.csv)")
+        if path:
+            self.export_csv(path, account_id)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.history.refresh(self._views, self.selected_view())
 
     def set_views(self, views: list[AccountView]) -> None:
         selected = self.selected_account_id()
@@ -138,11 +182,13 @@ class DetailsWindow(QWidget):
                 if col == 7 and v.alerts:
                     item.setToolTip("\n".join(a.message for a in v.alerts))
                 self.table.setItem(row, col, item)
-        if selected and self.select_account(selected):
-            return
-        if views and not self.table.selectedItems():
-            self.table.selectRow(0)
-        self._show_selected()
+        self.history.add_trend_items(views)
+        if not (selected and self.select_account(selected)):
+            if views and not self.table.selectedItems():
+                self.table.selectRow(0)
+            self._show_selected()
+        if self.isVisible():
+            self.history.refresh(views, self.selected_view())
 
     def select_account(self, account_id: str) -> bool:
         for row, v in enumerate(self._views):
@@ -184,6 +230,8 @@ class DetailsWindow(QWidget):
             if view
             else "<p>No accounts yet. Choose <b>Add account…</b> to add one.</p>"
         )
+        if self.isVisible():
+            self.history.show_account(view)
 
     def _update_buttons(self) -> None:
         view = self.selected_view()

@@ -201,6 +201,8 @@ ALERT_KINDS = (
     ("credit_zero", "No credit left"),
     ("credit_low", "Low credit"),
     ("expiring_soon", "Credit expiring soon"),
+    ("runs_out_soon", "Credit runs out soon (forecast)"),
+    ("will_expire_unused", "Credit will expire unused (forecast)"),
     ("second_account", "Second account detected"),
     ("same_login", "Two keys of one login"),
     ("no_trial_credit", "No trial credit"),

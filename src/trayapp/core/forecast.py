@@ -1,0 +1,185 @@
+"""Forecasts from the recorded history: burn rate, when credit runs out, what expires unused. Pure.
+
+The burn rate is the credit spent over the time it was spent in, over the last 14 days:
+- a top-up (remaining goes up between two readings) hides what was spent in that interval, so the
+  interval is left out entirely (neither its spend nor its time count);
+- a gap (the computer was off) counts: what was spent across it was spent in that time;
+- fewer than two readings, or less than 12 hours of usable intervals, give no rate and a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from .models import Account, Alert, Settings, Severity, Snapshot
+from .rules import format_money
+from .texts import text
+
+WINDOW = timedelta(days=14)
+MIN_SPAN = timedelta(hours=12)
+EXPIRY_HORIZON = timedelta(days=30)  # will_expire_unused looks this far ahead
+CENT = Decimal("0.01")
+_DAY = Decimal(86400)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    burn_per_day: Decimal | None  # None: not enough data (see reason)
+    runs_out_at: datetime | None  # when remaining reaches zero at this rate; None if never or unknown
+    expires_unused: Decimal | None  # left on the expiry date at this rate (0: all used in time)
+    expires_at: datetime | None
+    basis: timedelta  # time covered by the intervals the rate is computed from
+    readings: int
+    topups: int
+    reason: str | None = None  # why runs_out_at is None (too little data, no spending, no credit)
+
+
+@dataclass(frozen=True)
+class Rate:
+    per_day: Decimal | None
+    basis: timedelta
+    readings: int
+    topups: int
+    reason: str | None
+
+
+def burn_rate(points: Sequence[tuple[datetime, Decimal]]) -> Rate:
+    """Spend per day from (time, remaining) points in time order."""
+    if len(points) < 2:
+        return Rate(None, timedelta(0), len(points), 0, "only one reading so far" if points else "no readings yet")
+    spent = Decimal(0)
+    span = timedelta(0)
+    topups = 0
+    for (t0, r0), (t1, r1) in pairwise(points):
+        if t1 <= t0:
+            continue
+        if r1 > r0:
+            topups += 1
+            continue
+        spent += r0 - r1
+        span += t1 - t0
+    if span < MIN_SPAN:
+        hours = int(span.total_seconds() // 3600)
+        return Rate(
+            None,
+            span,
+            len(points),
+            topups,
+            f"too little history: {hours} h of readings without a top-up; a forecast needs at least "
+            f"{int(MIN_SPAN.total_seconds() // 3600)} h",
+        )
+    return Rate(spent * _DAY / Decimal(span.total_seconds()), span, len(points), topups, None)
+
+
+def forecast(
+    balances: Iterable[tuple[datetime, Decimal, str | None]],
+    snapshot: Snapshot | None,
+    now: datetime,
+    window: timedelta = WINDOW,
+) -> Forecast:
+    """The forecast of one account from its recorded balances (time, remaining, currency) and its last
+    good snapshot (the newest numbers and the expiry)."""
+    currency = snapshot.currency if snapshot else None
+    since = now - window
+    points = sorted((t, r) for t, r, c in balances if t >= since and c == currency)
+    if snapshot is not None and snapshot.remaining is not None and (not points or snapshot.checked_at > points[-1][0]):
+        points.append((snapshot.checked_at, snapshot.remaining))
+    rate = burn_rate(points)
+    expires_at = snapshot.expires_at if snapshot else None
+
+    def result(runs_out_at: datetime | None, unused: Decimal | None, reason: str | None) -> Forecast:
+        return Forecast(rate.per_day, runs_out_at, unused, expires_at, rate.basis, rate.readings, rate.topups, reason)
+
+    if snapshot is None or snapshot.remaining is None:
+        return result(None, None, "the remaining credit is not known")
+    if rate.per_day is None:
+        return result(None, None, rate.reason)
+    last_t, remaining = points[-1]
+    unused: Decimal | None = None
+    if expires_at is not None and expires_at > now:
+        expiring = snapshot.remaining_granted if snapshot.remaining_granted is not None else remaining
+        days_left = Decimal((expires_at - last_t).total_seconds()) / _DAY
+        unused = max(Decimal(0), expiring - rate.per_day * days_left).quantize(CENT)
+    if remaining <= 0:
+        return result(None, unused, "no credit left")
+    if rate.per_day <= 0:
+        return result(None, unused, f"no spending in the last {_span_text(rate.basis)}")
+    seconds = float(remaining / rate.per_day * _DAY)
+    if seconds > 3650 * 86400:
+        return result(None, unused, "spending is too slow to run out within ten years")
+    return result(last_t + timedelta(seconds=seconds), unused, None)
+
+
+def _span_text(span: timedelta) -> str:
+    days = span.total_seconds() / 86400
+    return f"{round(days)} days" if days >= 2 else f"{int(span.total_seconds() // 3600)} h"
+
+
+def forecast_alerts(
+    account: Account,
+    snapshot: Snapshot | None,
+    fc: Forecast | None,
+    settings: Settings,
+    now: datetime,
+    lang: str = "en",
+) -> list[Alert]:
+    """runs_out_soon and will_expire_unused: both warnings, both from the forecast."""
+    if snapshot is None or fc is None or snapshot.remaining is None or fc.burn_per_day is None:
+        return []
+    alerts: list[Alert] = []
+    cur = snapshot.currency
+    rate = format_money(fc.burn_per_day, cur)
+    horizon = now + timedelta(days=settings.runs_out_warning_days)
+    expires_first = fc.expires_at is not None and fc.runs_out_at is not None and fc.expires_at <= fc.runs_out_at
+    if fc.runs_out_at is not None and fc.runs_out_at <= horizon and snapshot.remaining > 0 and not expires_first:
+        alerts.append(
+            Alert(
+                account.id,
+                "runs_out_soon",
+                Severity.WARNING,
+                text(
+                    lang,
+                    "runs_out_soon",
+                    label=account.label,
+                    rate=rate,
+                    until=_until(fc.runs_out_at, now, lang),
+                    date=fc.runs_out_at.astimezone(UTC).date().isoformat(),
+                ),
+            )
+        )
+    if (
+        fc.expires_unused is not None
+        and fc.expires_unused >= CENT
+        and fc.expires_at is not None
+        and now < fc.expires_at <= now + EXPIRY_HORIZON
+    ):
+        kind = text(lang, "kind_trial" if snapshot.remaining_granted is not None else "kind_credit")
+        alerts.append(
+            Alert(
+                account.id,
+                "will_expire_unused",
+                Severity.WARNING,
+                text(
+                    lang,
+                    "will_expire_unused",
+                    label=account.label,
+                    amount=format_money(fc.expires_unused, cur),
+                    kind=kind,
+                    date=fc.expires_at.astimezone(UTC).date().isoformat(),
+                    rate=rate,
+                ),
+            )
+        )
+    return alerts
+
+
+def _until(when: datetime, now: datetime, lang: str) -> str:
+    hours = (when - now).total_seconds() / 3600
+    if hours < 24:
+        return text(lang, "days_0")
+    days = round(hours / 24)
+    return text(lang, "about_days_1" if days == 1 else "about_days_n", n=days)

@@ -1,0 +1,542 @@
+"""history.sqlite3: every poll result, kept a year in a few MB. Stdlib sqlite3 in WAL mode.
+
+- Schema versions are applied by migrations, each in one transaction, after a consistent copy of the
+  file (`history.sqlite3.v<old>-<time>.bak`, made with SQLite's backup API so the WAL is included).
+- The file is checked at open (`PRAGMA quick_check`); one that is corrupt or not a database is set aside
+  as `history.sqlite3.corrupt-<time>`, the user is told, and a fresh history starts.
+- Retention (`compact`): every reading for 7 days, the last reading of each hour up to 90 days, the last
+  of each day after that. Compaction runs at most daily and only looks at the rows that crossed a
+  boundary since the previous run, so its cost is bounded by a day of polls.
+- Never a key, never an email or phone: readings carry the account id, numbers, status, error kind
+  and alert codes only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from ..core import rules
+from ..core.forecast import WINDOW, forecast
+from ..core.history import Reading, reading_of
+from ..core.models import AccountState
+from ..core.monitor import FetchResult, Monitor
+from .atomic import set_aside
+
+log = logging.getLogger(__name__)
+
+RAW_DAYS = 7
+HOURLY_DAYS = 90
+COMPACT_EVERY = timedelta(days=1)
+DEMO_FRESH = timedelta(hours=6)  # a demo history older than this is started again
+HOUR, DAY = 3600, 86400
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int  # the schema version after this migration
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        (
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL UNIQUE)",
+            # One row per poll result; clustered on (account, time) so a range of one account is one seek.
+            "CREATE TABLE readings ("
+            " acct INTEGER NOT NULL REFERENCES accounts(id),"
+            " t INTEGER NOT NULL,"  # Unix seconds, UTC
+            " status TEXT NOT NULL,"
+            " currency TEXT,"
+            " remaining TEXT, remaining_granted TEXT, remaining_paid TEXT, granted_total TEXT, used TEXT,"
+            " expires_at INTEGER,"
+            " error_kind TEXT,"
+            " alerts TEXT NOT NULL DEFAULT '',"
+            " PRIMARY KEY (acct, t)"
+            ") WITHOUT ROWID",
+        ),
+    ),
+)
+
+
+class HistoryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a chart: a reading's time and remaining credit (None when that poll failed)."""
+
+    at: datetime
+    remaining: float | None
+
+
+def _ts(value: datetime) -> int:
+    return int(value.timestamp())
+
+
+def _dt(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+class HistoryStore:
+    """The history file of one data dir. Used from one thread; compaction opens its own connection."""
+
+    def __init__(
+        self,
+        path: Path,
+        problems: list[str] | None = None,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.path = path
+        self.migrations = tuple(sorted(migrations, key=lambda m: m.version))
+        self.version = self.migrations[-1].version if self.migrations else 0
+        self.writable = True
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._problems = problems if problems is not None else []
+        self._keys: dict[str, int] = {}
+        self._compactor: threading.Thread | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = self._open()
+
+    # ------------------------------------------------------------ opening, checking, migrating
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o600)  # the -wal and -shm files take the same mode
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = self._connect()
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+            self._schema_version(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            aside = self._set_aside()
+            log.error("history unreadable (%s); kept at %s", exc, aside)
+            self._problems.append(
+                f"The history of balances could not be read ({exc}); it was kept as {aside.name} and a new "
+                "history was started. Current balances are not affected."
+            )
+            conn = self._connect()
+        try:
+            # A failed migration leaves the file as it was (one transaction each) and raises: the caller
+            # tells the user; the copy made before migrating is kept too.
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self) -> Path:
+        now = self._clock()
+        aside = set_aside(self.path, now)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+        return aside
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        current = self._schema_version(conn)
+        if current > self.version:
+            self.writable = False
+            self._problems.append(
+                f"The history was written by a newer version of Credit Tray (schema {current}); it is kept "
+                "unchanged and nothing is recorded until you update."
+            )
+            return
+        if current == 0:
+            # A new file: pages freed by compaction go back to the OS.
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        pending = [m for m in self.migrations if m.version > current]
+        if not pending:
+            return
+        if current > 0:
+            self.backup(self.path.with_name(f"{self.path.name}.v{current}-{self._clock():%Y%m%dT%H%M%S}.bak"))
+        for migration in pending:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in migration.statements:
+                    conn.execute(statement)
+                if current == 0 and migration is pending[0]:
+                    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                conn.execute("DELETE FROM schema_version")
+                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            log.info("history schema now at version %s", migration.version)
+            current = migration.version
+
+    @staticmethod
+    def _schema_version(conn: sqlite3.Connection) -> int:
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
+        if not exists:
+            return 0
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the history (WAL included)."""
+        source = sqlite3.connect(self.path)
+        try:
+            dest = sqlite3.connect(target)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        return target
+
+    def close(self) -> None:
+        self.wait_for_compaction()
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+
+    # ------------------------------------------------------------ writing
+
+    def _key(self, account_id: str, *, create: bool) -> int | None:
+        key = self._keys.get(account_id)
+        if key is not None:
+            return key
+        if create:
+            self._conn.execute("INSERT OR IGNORE INTO accounts (account_id) VALUES (?)", (account_id,))
+        row = self._conn.execute("SELECT id FROM accounts WHERE account_id = ?", (account_id,)).fetchone()
+        if row is None:
+            return None
+        self._keys[account_id] = int(row[0])
+        return int(row[0])
+
+    def record(self, readings: Iterable[Reading]) -> None:
+        """Store readings (one per account and second: a second reading in the same second replaces it)."""
+        if not self.writable:
+            return
+        rows = []
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for r in readings:
+                key = self._key(r.account_id, create=True)
+                rows.append(
+                    (
+                        key,
+                        _ts(r.at),
+                        r.status,
+                        r.currency,
+                        _dec(r.remaining),
+                        _dec(r.remaining_granted),
+                        _dec(r.remaining_paid),
+                        _dec(r.granted_total),
+                        _dec(r.used),
+                        None if r.expires_at is None else _ts(r.expires_at),
+                        r.error_kind,
+                        " ".join(r.alerts),
+                    )
+                )
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO readings (acct, t, status, currency, remaining, remaining_granted,"
+                " remaining_paid, granted_total, used, expires_at, error_kind, alerts)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            self._keys.clear()
+            raise
+
+    def has_readings(self, account_id: str) -> bool:
+        key = self._key(account_id, create=False)
+        if key is None:
+            return False
+        return self._conn.execute("SELECT 1 FROM readings WHERE acct = ? LIMIT 1", (key,)).fetchone() is not None
+
+    # ------------------------------------------------------------ reading
+
+    def readings(
+        self, account_id: str | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Reading]:
+        """Every stored reading, oldest first (for export and the `history` command)."""
+        where = ["r.t >= ?", "r.t < ?"]
+        args: list[object] = [_ts(since) if since else -(2**62), _ts(until) if until else 2**62]
+        if account_id is not None:
+            where.append("a.account_id = ?")
+            args.append(account_id)
+        cursor = self._conn.execute(
+            "SELECT a.account_id, r.t, r.status, r.currency, r.remaining, r.remaining_granted, r.remaining_paid,"
+            " r.granted_total, r.used, r.expires_at, r.error_kind, r.alerts"
+            " FROM readings r JOIN accounts a ON a.id = r.acct"
+            f" WHERE {' AND '.join(where)} ORDER BY r.t, a.account_id",
+            args,
+        )
+        return [
+            Reading(
+                account_id=row[0],
+                at=_dt(row[1]),
+                status=row[2],
+                currency=row[3],
+                remaining=_undec(row[4]),
+                remaining_granted=_undec(row[5]),
+                remaining_paid=_undec(row[6]),
+                granted_total=_undec(row[7]),
+                used=_undec(row[8]),
+                expires_at=None if row[9] is None else _dt(row[9]),
+                error_kind=row[10],
+                alerts=tuple(row[11].split()),
+            )
+            for row in cursor
+        ]
+
+    def balances(self, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
+        """(time, remaining, currency) of the successful readings since a time: what forecasts use."""
+        key = self._key(account_id, create=False)
+        if key is None:
+            return []
+        cursor = self._conn.execute(
+            "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t >= ? AND remaining IS NOT NULL"
+            " ORDER BY t",
+            (key, _ts(since)),
+        )
+        return [(_dt(t), Decimal(rem), cur) for t, rem, cur in cursor]
+
+    def points(
+        self, account_id: str, since: datetime | None, until: datetime | None = None, max_points: int = 400
+    ) -> list[Point]:
+        """The remaining credit over a time range, at most `max_points` (the last reading of each slot)."""
+        return self.points_many([account_id], since, until, max_points).get(account_id, [])
+
+    def points_many(
+        self, account_ids: Sequence[str], since: datetime | None, until: datetime | None = None, max_points: int = 400
+    ) -> dict[str, list[Point]]:
+        keys = {k: a for a in account_ids if (k := self._key(a, create=False)) is not None}
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        lo = _ts(since) if since else None
+        hi = _ts(until) if until else None
+        if lo is None:
+            row = self._conn.execute(f"SELECT min(t) FROM readings WHERE acct IN ({marks})", list(keys)).fetchone()
+            lo = int(row[0]) if row and row[0] is not None else 0
+        if hi is None:
+            hi = _ts(self._clock()) + 1
+        slot = max(1, (hi - lo) // max(1, max_points))
+        # SQLite returns the bare columns of the row holding max(t) in each group: the slot's last reading.
+        cursor = self._conn.execute(
+            "SELECT acct, max(t), remaining FROM readings"
+            f" WHERE acct IN ({marks}) AND t >= ? AND t < ? GROUP BY acct, (t - ?) / ? ORDER BY acct, t",
+            [*keys, lo, hi, lo, slot],
+        )
+        result: dict[str, list[Point]] = {}
+        for key, t, remaining in cursor:
+            result.setdefault(keys[key], []).append(Point(_dt(t), None if remaining is None else float(remaining)))
+        # ...and the first reading of the range, so that a line starts where the history does.
+        firsts = self._conn.execute(
+            f"SELECT acct, min(t), remaining FROM readings WHERE acct IN ({marks}) AND t >= ? AND t < ? GROUP BY acct",
+            [*keys, lo, hi],
+        )
+        for key, t, remaining in firsts:
+            series = result.get(keys[key])
+            if series and series[0].at != _dt(t):
+                series.insert(0, Point(_dt(t), None if remaining is None else float(remaining)))
+        return result
+
+    def newest(self) -> datetime | None:
+        row = self._conn.execute("SELECT max(t) FROM readings").fetchone()
+        return None if row is None or row[0] is None else _dt(row[0])
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM readings").fetchone()[0])
+
+    # ------------------------------------------------------------ retention
+
+    def last_compacted(self) -> datetime | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_compacted'").fetchone()
+        return None if row is None else datetime.fromisoformat(row[0])
+
+    def compaction_due(self, now: datetime) -> bool:
+        last = self.last_compacted()
+        return self.writable and (last is None or now - last >= COMPACT_EVERY or last > now)
+
+    def compact(self, now: datetime) -> int:
+        """Thin old readings to the retention plan; returns how many rows were removed."""
+        if not self.writable:
+            return 0
+        return _compact(self._conn, now)
+
+    def compact_in_background(self, now: datetime) -> bool:
+        """Start compaction on a worker thread with its own connection (at most one at a time)."""
+        if not self.writable or (self._compactor is not None and self._compactor.is_alive()):
+            return False
+
+        def work() -> None:
+            try:
+                conn = self._connect()
+                try:
+                    removed = _compact(conn, now)
+                finally:
+                    conn.close()
+                log.info("history compacted: %s readings thinned out", removed)
+            except sqlite3.Error as exc:
+                log.warning("history compaction failed: %s", exc)
+
+        self._compactor = threading.Thread(target=work, name="history-compact")
+        self._compactor.start()
+        return True
+
+    def wait_for_compaction(self, timeout: float | None = None) -> None:
+        if self._compactor is not None:
+            self._compactor.join(timeout)
+
+
+def _compact(conn: sqlite3.Connection, now: datetime) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'last_compacted'").fetchone()
+    previous = datetime.fromisoformat(row[0]) if row else None
+    if previous is not None and previous > now:
+        previous = None  # the clock went back: look at everything
+    cut_raw = _ts(now - timedelta(days=RAW_DAYS))
+    cut_hourly = _ts(now - timedelta(days=HOURLY_DAYS))
+    # Only the rows that crossed a boundary since the last run (older ones are thinned already).
+    start_raw = -(2**62) if previous is None else _ts(previous - timedelta(days=RAW_DAYS)) - HOUR
+    start_hourly = -(2**62) if previous is None else _ts(previous - timedelta(days=HOURLY_DAYS)) - DAY
+    removed = 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        keys = [k for (k,) in conn.execute("SELECT id FROM accounts")]
+        for key in keys:
+            removed += _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
+            removed += _thin(conn, key, start_hourly, cut_hourly, DAY)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_compacted', ?)", (now.astimezone(UTC).isoformat(),)
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if removed:
+        conn.execute("PRAGMA incremental_vacuum")
+    return removed
+
+
+def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> int:
+    """Keep one reading per slot in [start, end): the last successful one, or the last if all failed."""
+    if start >= end:
+        return 0
+    start = start - start % slot
+    rows = conn.execute(
+        "SELECT t, remaining IS NOT NULL OR error_kind IS NULL FROM readings WHERE acct = ? AND t >= ? AND t < ?"
+        " ORDER BY t",
+        (key, start, end),
+    ).fetchall()
+    keep: dict[int, tuple[int, bool]] = {}
+    for t, good in rows:
+        bucket = t // slot
+        held = keep.get(bucket)
+        if held is None or good or not held[1]:
+            keep[bucket] = (t, bool(good))
+    kept = {t for t, _ in keep.values()}
+    doomed = [(key, t) for t, _ in rows if t not in kept]
+    conn.executemany("DELETE FROM readings WHERE acct = ? AND t = ?", doomed)
+    return len(doomed)
+
+
+# ---------------------------------------------------------------- the monitor's side: record, forecast
+
+
+def refresh_forecasts(
+    store: HistoryStore, monitor: Monitor, now: datetime, account_ids: Iterable[str] | None = None
+) -> None:
+    """Compute the forecasts of these accounts (all by default) from the history into the monitor."""
+    ids = list(account_ids) if account_ids is not None else [a.id for a in monitor.accounts]
+    for account_id in ids:
+        state = monitor.states.get(account_id)
+        snapshot = state.last_good if state else None
+        monitor.forecasts[account_id] = forecast(store.balances(account_id, now - WINDOW), snapshot, now)
+
+
+def record_results(store: HistoryStore, monitor: Monitor, results: Sequence[FetchResult], now: datetime) -> None:
+    """After `monitor.apply`: record one reading per result (with the alerts true after it) and update the
+    forecasts of those accounts. Compaction, when due, runs on a worker thread."""
+    results = [r for r in results if monitor.account(r.account_id) is not None]
+    if not results or not store.writable:
+        return
+    try:
+        refresh_forecasts(store, monitor, now, [r.account_id for r in results])
+        alerts = monitor.alerts(now)
+        readings = []
+        for r in results:
+            state = monitor.states.get(r.account_id, AccountState())
+            snapshot = state.last_good if r.snapshot is not None else None
+            readings.append(
+                reading_of(
+                    r.account_id,
+                    snapshot.checked_at if snapshot is not None else now,
+                    rules.status_of(state, monitor.settings, now).value,
+                    snapshot,
+                    r.error.kind.value if r.error is not None else None,
+                    [a.code for a in alerts.get(r.account_id, ())],
+                )
+            )
+        store.record(readings)
+        if store.compaction_due(now):
+            store.compact_in_background(now)
+    except sqlite3.Error as exc:
+        log.warning("history not recorded: %s", exc)
+
+
+def open_history(path: Path, monitor: Monitor, problems: list[str], *, seed: bool = False) -> HistoryStore | None:
+    """Open the history at start-up and load the forecasts; None (and a problem told) if it cannot be opened.
+
+    `seed`: the demo's synthetic weeks of history for demo accounts that have none yet.
+    """
+    now = datetime.now(UTC)
+    try:
+        store = HistoryStore(path, problems)
+        if seed:
+            from ..providers.demo import demo_history
+
+            newest = store.newest()
+            if newest is not None and now - newest > DEMO_FRESH:
+                # The demo starts afresh (its history would otherwise have a gap since the last run).
+                store.close()
+                for suffix in ("", "-wal", "-shm"):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+                store = HistoryStore(path, problems)
+            fresh = [a for a in monitor.accounts if a.provider == "demo" and not store.has_readings(a.id)]
+            store.record(demo_history(fresh, now))
+        refresh_forecasts(store, monitor, now)
+    except (sqlite3.Error, OSError) as exc:
+        log.error("history unavailable: %s", exc)
+        problems.append(f"The history of balances cannot be opened ({exc}); balances are shown but not recorded.")
+        return None
+    return store

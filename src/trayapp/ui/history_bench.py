@@ -1,0 +1,85 @@
+"""For the benchmark: the details window opened on a year of history for many accounts.
+
+    store, views = year_of_history(Path(tmp) / "history.sqlite3", accounts=20)
+    seconds, window = time_open_details(store, views)
+
+The history has the shape the retention plan leaves after a year of 15-minute polls (7 days whole,
+83 days hourly, 275 days daily, with monthly top-ups), so it is built in a second, not replayed.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.history import Reading
+from ..core.models import Account, AccountState, Settings, Snapshot
+from ..core.monitor import AccountView, Monitor
+from ..storage.history import HistoryStore, refresh_forecasts
+from .details import DetailsWindow
+
+
+def _times(now: datetime) -> list[datetime]:
+    out: list[datetime] = []
+    t = now - timedelta(days=365)
+    while t < now:
+        out.append(t)
+        age = now - t
+        t += (
+            timedelta(days=1)
+            if age > timedelta(days=90)
+            else timedelta(hours=1)
+            if age > timedelta(days=7)
+            else timedelta(minutes=15)
+        )
+    return out
+
+
+def year_of_history(
+    path: Path, accounts: int = 20, now: datetime | None = None
+) -> tuple[HistoryStore, list[AccountView]]:
+    now = now or datetime.now(UTC)
+    store = HistoryStore(path)
+    created = now - timedelta(days=400)
+    accts = [Account(f"bench-{n:02d}", "deepseek", f"Account {n:02d}", created) for n in range(accounts)]
+    states: dict[str, AccountState] = {}
+    times = _times(now)
+    for account in accts:
+        rng = random.Random(account.id)
+        remaining = Decimal(100)
+        rows = []
+        for i, t in enumerate(times):
+            if i and times[i - 1].month != t.month:
+                remaining += Decimal(50)  # a monthly top-up
+            gap = (t - times[i - 1]).total_seconds() / 86400 if i else 0
+            remaining = max(Decimal(0), remaining - Decimal(str(round(rng.uniform(0.5, 2.5) * gap, 4))))
+            rows.append(Reading(account.id, t, "ok", "CNY", remaining.quantize(Decimal("0.01"))))
+        if not store.has_readings(account.id):
+            store.record(rows)
+        last = rows[-1]
+        states[account.id] = AccountState(
+            last_good=Snapshot(account.id, last.at, currency="CNY", remaining=last.remaining), last_attempt_at=last.at
+        )
+    monitor = Monitor(accts, Settings(), states)
+    refresh_forecasts(store, monitor, now)
+    return store, monitor.views(now)
+
+
+def open_details(store: HistoryStore, views: list[AccountView], now: datetime | None = None) -> DetailsWindow:
+    """Open the window as the tray does and draw it completely once (grab() paints every widget)."""
+    when = now or datetime.now(UTC)
+    window = DetailsWindow(clock=lambda: when)
+    window.set_history(store)
+    window.set_views(views)
+    window.show()
+    window.grab()
+    return window
+
+
+def time_open_details(store: HistoryStore, views: list[AccountView]) -> tuple[float, DetailsWindow]:
+    start = time.perf_counter()
+    window = open_details(store, views)
+    return time.perf_counter() - start, window
