@@ -200,10 +200,10 @@ class FreedesktopNotifier(QObject):
                 self._replace = {k: v for k, v in self._replace.items() if v != closed}
 
     def close(self) -> None:
+        self._router.close()  # stops the receiver thread first: it iterates the filters
         for f in self._filters:
             f.close()
         self._filters.clear()
-        self._router.close()
         self._conn.close()
 
 
