@@ -44,13 +44,18 @@ class TickMonitor(QObject):
 
 
 def spin(until: Callable[[], bool], timeout: float) -> bool:
+    """Run the event loop (blocked in it, not busy) until `until()` is true; False at the timeout."""
+    if until():
+        return True
     loop = QEventLoop()
     end = time.monotonic() + timeout
-    while not until():
-        if time.monotonic() > end:
-            return False
-        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
-    return True
+    check = QTimer()
+    check.setInterval(10)
+    check.timeout.connect(lambda: loop.quit() if until() or time.monotonic() > end else None)
+    check.start()
+    loop.exec()
+    check.stop()
+    return until()
 
 
 def build(config_dir: Path) -> Any:
