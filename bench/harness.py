@@ -9,6 +9,7 @@ A QTimer ticking every 5 ms on the UI thread gives the longest stall: the larges
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -40,7 +41,7 @@ class TickMonitor(QObject):
 
     def max_gap_ms(self, start: float, end: float) -> float:
         points = [start] + [t for t in self.ticks if start <= t <= end] + [end]
-        return max((b - a) * 1000 for a, b in zip(points, points[1:], strict=False))
+        return max((b - a) * 1000 for a, b in itertools.pairwise(points))
 
 
 def spin(until: Callable[[], bool], timeout: float) -> bool:
@@ -150,7 +151,7 @@ class PaintProbe(QObject):
         self.first_paint: float | None = None
         self.painted: float | None = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's naming)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and self.first_paint is None:
             self.first_paint = time.monotonic()
             QTimer.singleShot(0, self._done)  # runs once the whole synchronous paint pass returned

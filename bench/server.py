@@ -80,7 +80,13 @@ ROUTES: dict[str, tuple[int, Any, dict[str, str]]] = {
             "code": 20000,
             "message": "OK",
             "status": True,
-            "data": {"id": "sf-bench", "email": "sf@example.com", "balance": "1.5", "chargeBalance": "8.5", "totalBalance": "10"},
+            "data": {
+                "id": "sf-bench",
+                "email": "sf@example.com",
+                "balance": "1.5",
+                "chargeBalance": "8.5",
+                "totalBalance": "10",
+            },
         },
         {},
     ),
@@ -91,7 +97,11 @@ ROUTES: dict[str, tuple[int, Any, dict[str, str]]] = {
         {},
     ),
     # OpenAI-compatible relay
-    "/v1/dashboard/billing/subscription": (200, {"object": "billing_subscription", "hard_limit_usd": 50, "access_until": 0}, {}),
+    "/v1/dashboard/billing/subscription": (
+        200,
+        {"object": "billing_subscription", "hard_limit_usd": 50, "access_until": 0},
+        {},
+    ),
     "/v1/dashboard/billing/usage": (200, {"object": "list", "total_usage": 1250}, {}),
     # OpenAI, normal key
     "/v1/me": (200, ME, {}),
@@ -119,7 +129,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 owner._serve(self)
 
             do_POST = do_GET
@@ -161,7 +171,7 @@ class LoopbackServer:
         if path == "/_bench/counts":
             self._send(handler, 200, self.snapshot(), {})
             return
-        _, tag, route = (path.split("/", 2) + [""])[:3]
+        _, tag, route = [*path.split("/", 2), ""][:3]
         route = "/" + route
         with self._lock:
             self.counts[(tag, route)] += 1
