@@ -61,6 +61,7 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
             ctx = _SSL_CONTEXTS[trust_env] = httpx2.create_ssl_context(trust_env=trust_env)
         return ctx
 
+
 # Words that make a refusal mean "no credit left" rather than "slow down" or "not allowed".
 _QUOTA_MARKERS = (
     "insufficient_quota",
