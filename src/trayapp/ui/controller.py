@@ -91,6 +91,13 @@ class AppController(QObject):
             self.scheduler.start()
         self.poll_due()
 
+    def attach_scheduler(self, scheduler: PollScheduler) -> None:
+        """Start a scheduler after `start()` (the tray shows its icon first); armed now unless a poll runs."""
+        self.scheduler = scheduler
+        scheduler.start()
+        if not self.poller.in_flight():
+            self._arm()
+
     def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown()
