@@ -30,7 +30,7 @@ RESULTS = ROOT / "bench" / "results"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    p.add_argument("--start-runs", type=int, default=7, help="start-up runs per side, alternating (default 7)")
+    p.add_argument("--start-runs", type=int, default=9, help="start-up runs per side, alternating (default 9)")
     p.add_argument("--rest-runs", type=int, default=3, help="instances per side for memory and idle CPU")
     p.add_argument("--rest-seconds", type=float, default=10.0)
     p.add_argument("--idle-seconds", type=float, default=60.0)

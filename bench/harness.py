@@ -99,6 +99,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
         fixtures.add_in_process(config_dir, specs)
     tags = [s.tag for s in specs]
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     controller = build(config_dir)
     monitor = TickMonitor()
@@ -167,6 +168,7 @@ def details(args: argparse.Namespace) -> dict[str, Any]:
     if not (config_dir / "config.json").exists():
         fixtures.add_in_process(config_dir, specs)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     from trayapp.app import build_core
 
