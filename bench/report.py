@@ -41,6 +41,7 @@ def rows(out: dict[str, Any]) -> list[dict[str, Any]]:
             f"{sp / sb:.2f}×",
             "≤ 1.5× baseline",
             sp / sb <= 1.5,
+            _fastest(out["start"]),
         )
     )
     rp, rb = out["rest"]["project"]["rss_mib_median"], out["rest"]["baseline"]["rss_mib_median"]
@@ -135,6 +136,11 @@ def rows(out: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+def _fastest(start: dict[str, Any]) -> str:
+    fp, fb = min(start["project"]["runs_s"]), min(start["baseline"]["runs_s"])
+    return f"fastest runs {fp * 1000:.0f} vs {fb * 1000:.0f} ms ({fp / fb:.2f}×)"
+
+
 def _status(ok: bool | None) -> str:
     return "PASS" if ok else "MISS" if ok is False else "PENDING"
 
@@ -220,7 +226,8 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
    keys are in the session's gnome-keyring. Each run starts `python -m trayapp --config-dir DIR` (a fresh
    copy) or `python bench/baseline_tray.py` — alternating which side goes first — and times from just
    before `Popen` to the watcher's `StatusNotifierItemRegistered` signal for that process (sender's PID
-   through `GetConnectionUnixProcessID`, with jeepney). Median of 7 per side.
+   through `GetConnectionUnixProcessID`, with jeepney). Median of 9 per side (the fastest run of each side is noted: the
+   least disturbed by other load on the machine).
 2. **Memory.** Three instances per side run at the same time, each in its own config directory. For the
    app: after the icon registered, wait until `state.json` holds a reading of all ten accounts and the
    fetch child has exited; then 10 s of rest; then `VmRSS` of the tray and every descendant still running
