@@ -69,17 +69,25 @@ def cpu_ms(pid: int) -> float:
     return ticks * 1000 / CLK_TCK
 
 
-def context_switches(pid: int) -> int:
-    """Voluntary + involuntary context switches over every thread: how often it woke up."""
-    total = 0
+def context_switches(pid: int) -> dict[int, int]:
+    """Voluntary + involuntary context switches per thread id: how often each thread woke up."""
+    out: dict[int, int] = {}
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            for line in (task / "status").read_text().splitlines():
-                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    total += int(line.split()[1])
+            lines = (task / "status").read_text().splitlines()
         except OSError:
             continue
-    return total
+        out[int(task.name)] = sum(
+            int(line.split()[1])
+            for line in lines
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+        )
+    return out
+
+
+def wakeups(before: dict[int, int], after: dict[int, int]) -> int:
+    """Context switches between two readings, per thread (a thread that ended in between is not counted)."""
+    return sum(n - before.get(tid, 0) for tid, n in after.items())
 
 
 def thread_names(pid: int) -> list[str]:

@@ -113,7 +113,8 @@ def rest_and_idle(
     cpu0, ctx0, t0 = procs.cpu_ms(tray.pid), procs.context_switches(tray.pid), time.monotonic()
     time.sleep(idle_seconds)
     figures["idle_cpu_ms"] = procs.cpu_ms(tray.pid) - cpu0
-    figures["idle_wakeups"] = procs.context_switches(tray.pid) - ctx0
+    figures["idle_wakeups"] = procs.wakeups(ctx0, procs.context_switches(tray.pid))
+    figures["threads_after_idle"] = procs.thread_names(tray.pid)
     figures["idle_window_s"] = time.monotonic() - t0
     figures["processes_after_idle"] = len(procs.tree(tray.pid))
     return figures
