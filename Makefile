@@ -22,8 +22,8 @@ run: venv
 	$(BIN)/trayapp
 
 lint: venv
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: venv
 	$(BIN)/mypy

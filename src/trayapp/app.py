@@ -138,15 +138,10 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     import socket
     import sys
 
-    from PySide6.QtCore import QSocketNotifier
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QSocketNotifier, QTimer
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     from . import APP_ID, APP_NAME
-    from .scheduling.scheduler import PollScheduler
-    from .ui.controller import AppController
-    from .ui.details import DetailsWindow
-    from .ui.notifier import make_notifier
-    from .ui.poller import Poller
     from .ui.single_instance import SingleInstance
     from .ui.tray import TrayController
 
@@ -165,16 +160,22 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     instance.listen()
 
     core = build_core(config_dir, demo=demo)
-    poller = Poller(core.secrets, core.state.identity_salt, in_process=in_process_fetch or demo)
     tray = TrayController()
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        # The icon first, drawn from the saved state; the rest of the UI (details window, dialogs,
+        # notifier, poller) is imported and built after it: ~0.1 s sooner on screen (issue 9).
+        tray.set_views(core.monitor.views(datetime.now(UTC)))
+        tray.show()
+
+    from .ui.controller import AppController
+    from .ui.details import DetailsWindow
+    from .ui.notifier import make_notifier
+    from .ui.poller import Poller
+
+    poller = Poller(core.secrets, core.state.identity_salt, in_process=in_process_fetch or demo)
     details = DetailsWindow()
     notifier = make_notifier(tray.tray)
     controller = AppController(core, poller, tray, details, notifier)
-    controller.scheduler = PollScheduler(
-        controller.scheduler_due,
-        controller.scheduler_resumed,
-        grace_seconds=core.config.settings.poll_interval_minutes * 60,
-    )
     instance.activated.connect(controller.handle_instance_request)
     controller.quit_requested.connect(app.quit)
 
@@ -196,6 +197,20 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     notifier_fd.activated.connect(on_signal)
 
     controller.start()
+
+    def start_scheduler() -> None:
+        # Once the icon is up: importing APScheduler costs ~0.1 s of start-up (issue 9).
+        from .scheduling.scheduler import PollScheduler
+
+        controller.attach_scheduler(
+            PollScheduler(
+                controller.scheduler_due,
+                controller.scheduler_resumed,
+                grace_seconds=core.config.settings.poll_interval_minutes * 60,
+            )
+        )
+
+    QTimer.singleShot(0, start_scheduler)
     log.info("started (%s accounts%s)", len(core.config.accounts), ", demo" if demo else "")
     code = app.exec()
     controller.stop()

@@ -34,7 +34,7 @@ from .secrets.store import SecretStore
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15.0  # seconds for one provider request
-MAX_WORKERS = 32
+MAX_WORKERS = 64  # every account of a large setup in one wave: the poll lasts one answer, not two
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import openai
 from ..core.errors import BadResponse, ProviderError
 from ..core.models import ErrorKind
 from ..secrets.secret import Secret
+from .http import ssl_context
 
 PROVIDER = "OpenAI"
 ROLE_LABELS = {"api": "API key", "session": "session key", "admin": "admin key"}
@@ -95,7 +96,12 @@ class Client:
         self._origin = (base.scheme, base.host, base.port)
         self._prefix = base.path.rstrip("/")
         self.refused: str | None = None
-        self._http = httpx2.Client(follow_redirects=False, timeout=timeout, event_hooks={"request": [self._on_request]})
+        self._http = httpx2.Client(
+            follow_redirects=False,
+            timeout=timeout,
+            event_hooks={"request": [self._on_request]},
+            verify=ssl_context(),  # one CA bundle load per process, not per client
+        )
         self.sdk = openai.OpenAI(
             api_key=key.reveal(),
             admin_api_key=key.reveal() if role == "admin" else None,

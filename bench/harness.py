@@ -1,0 +1,212 @@
+"""In-process measurements on the real AppController (measurements 4, 5 and 6).
+
+`python -m bench.harness refresh|details --config-dir DIR --port PORT ...` prints one JSON object.
+The objects are built as `trayapp.app.run_tray` builds them: the real keyring store, the real Poller
+with the fetch in a child process (`python -m trayapp.fetcher`), the tray icon, the details window.
+A QTimer ticking every 5 ms on the UI thread gives the longest stall: the largest gap between ticks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from . import fixtures, history
+from .server import fetch_counts
+
+TICK_MS = 5
+
+
+class TickMonitor(QObject):
+    """Records the time of every tick of a 5 ms precise timer on the UI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticks: list[float] = []
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.monotonic()))
+        self.timer.start()
+
+    def max_gap_ms(self, start: float, end: float) -> float:
+        points = [start] + [t for t in self.ticks if start <= t <= end] + [end]
+        return max((b - a) * 1000 for a, b in itertools.pairwise(points))
+
+
+def spin(until: Callable[[], bool], timeout: float) -> bool:
+    """Run the event loop (blocked in it, not busy) until `until()` is true; False at the timeout."""
+    if until():
+        return True
+    loop = QEventLoop()
+    end = time.monotonic() + timeout
+    check = QTimer()
+    check.setInterval(10)
+    check.timeout.connect(lambda: loop.quit() if until() or time.monotonic() > end else None)
+    check.start()
+    loop.exec()
+    check.stop()
+    return until()
+
+
+def build(config_dir: Path) -> Any:
+    from trayapp.app import build_core
+    from trayapp.ui.controller import AppController
+    from trayapp.ui.details import DetailsWindow
+    from trayapp.ui.notifier import make_notifier
+    from trayapp.ui.poller import Poller
+    from trayapp.ui.tray import TrayController
+
+    core = build_core(str(config_dir))
+    poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetcher`
+    tray = TrayController()
+    details = DetailsWindow()
+    return AppController(core, poller, tray, details, make_notifier(tray.tray))
+
+
+def by_provider(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], tags: list[str]) -> dict[str, Any]:
+    """Requests per account in one poll, per provider, with the routes asked."""
+    out: dict[str, Any] = {}
+    for tag in tags:
+        provider = fixtures.provider_of_tag(tag)
+        entry = out.setdefault(provider, {"accounts": 0, "requests": 0, "routes": {}})
+        entry["accounts"] += 1
+        for route, n in after.get(tag, {}).items():
+            delta = n - before.get(tag, {}).get(route, 0)
+            if delta:
+                entry["requests"] += delta
+                entry["routes"][route] = entry["routes"].get(route, 0) + delta
+    for entry in out.values():
+        entry["per_account"] = entry["requests"] / entry["accounts"]
+        entry["routes"] = {r: n / entry["accounts"] for r, n in sorted(entry["routes"].items())}
+    return out
+
+
+def refresh(args: argparse.Namespace) -> dict[str, Any]:
+    config_dir = Path(args.config_dir)
+    specs = fixtures.specs(args.accounts, args.port, slow=True, prefix="r")
+    if not (config_dir / "config.json").exists():
+        fixtures.add_in_process(config_dir, specs)
+    tags = [s.tag for s in specs]
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    controller = build(config_dir)
+    monitor = TickMonitor()
+    finished: list[float] = []
+    controller.poller.finished.connect(lambda _results: finished.append(time.monotonic()))
+    polls: list[dict[str, Any]] = []
+
+    def one(label: str, start: Callable[[], None]) -> None:
+        before = fetch_counts(args.port)
+        count = len(finished)
+        t0 = time.monotonic()
+        start()
+        if not spin(lambda: len(finished) > count, 60):
+            raise SystemExit(f"{label}: the poll did not finish within 60 s")
+        t1 = finished[-1]
+        spin(lambda: time.monotonic() > t1 + 0.2, 1)  # what the UI does right after, counted as part of it
+        views = controller.core.monitor.views(controller.clock())
+        polls.append(
+            {
+                "label": label,
+                "wall_s": t1 - t0,
+                "max_gap_ms": monitor.max_gap_ms(t0, t1 + 0.2),
+                "errors": sum(1 for v in views if v.error is not None),
+                "requests": by_provider(before, fetch_counts(args.port), tags),
+            }
+        )
+
+    spin(lambda: time.monotonic() > monitor.ticks[0] + 0.3 if monitor.ticks else False, 5)
+    one("first poll (keys read from the keyring, identities not cached)", controller.start)
+    for i in range(args.runs):
+        spin(lambda: False, 0.3)
+        one(f"refresh {i + 1}", controller.refresh_now)
+    controller.stop()
+    measured = polls[1:]
+    return {
+        "accounts": args.accounts,
+        "first_poll": polls[0],
+        "refreshes": measured,
+        "wall_s_median": statistics.median(p["wall_s"] for p in measured),
+        "max_gap_ms_median": statistics.median(p["max_gap_ms"] for p in measured),
+        "max_gap_ms_worst": max(p["max_gap_ms"] for p in measured),
+    }
+
+
+class PaintProbe(QObject):
+    """Notes the first paint of the window, and the moment that paint pass has finished."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_paint: float | None = None
+        self.painted: float | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.first_paint is None:
+            self.first_paint = time.monotonic()
+            QTimer.singleShot(0, self._done)  # runs once the whole synchronous paint pass returned
+        return False
+
+    def _done(self) -> None:
+        self.painted = time.monotonic()
+
+
+def details(args: argparse.Namespace) -> dict[str, Any]:
+    config_dir = Path(args.config_dir)
+    specs = fixtures.specs(args.accounts, args.port, prefix="d")
+    if not (config_dir / "config.json").exists():
+        fixtures.add_in_process(config_dir, specs)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    from trayapp.app import build_core
+
+    ids = [a.id for a in build_core(str(config_dir)).config.accounts]
+    history_problem = history.seed_year(config_dir, ids)
+    controller = build(config_dir)
+    controller.start()  # polls only the accounts without a reading yet (the first run)
+    spin(lambda: not controller.poller.in_flight(), 60)
+    spin(lambda: False, 0.5)
+    probe = PaintProbe()
+    controller.details.installEventFilter(probe)
+    t0 = time.monotonic()
+    controller.open_details()
+    ok = spin(lambda: probe.painted is not None, 5)
+    result = {
+        "accounts": len(ids),
+        "rows": controller.details.table.rowCount(),
+        "open_to_painted_ms": (probe.painted - t0) * 1000 if ok and probe.painted else None,
+        "open_to_first_paint_ms": (probe.first_paint - t0) * 1000 if probe.first_paint else None,
+        "history": history_problem or "a year of history per account",
+        "history_seeded": history_problem is None,
+    }
+    controller.stop()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.harness")
+    parser.add_argument("mode", choices=["refresh", "details"])
+    parser.add_argument("--config-dir", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--accounts", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    result = refresh(args) if args.mode == "refresh" else details(args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
