@@ -53,12 +53,15 @@ class Core:
         self.state.accounts = dict(self.monitor.states)
         self.state_store.save(self.state)
 
-    def apply(self, results: list[FetchResult], now: datetime | None = None) -> None:
+    def apply(self, results: list[FetchResult], now: datetime | None = None, *, save: bool = True) -> None:
+        """Into the monitor and the history; `save=False` leaves writing state.json to the caller (the tray
+        writes it once per poll, not once per account)."""
         now = now or datetime.now(UTC)
         self.monitor.apply(results, now)
         if self.history is not None:
             record_results(self.history, self.monitor, results, now)
-        self.save_state()
+        if save:
+            self.save_state()
 
 
 def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:

@@ -162,7 +162,7 @@ class AppController(QObject):
         # Into the monitor at once; state.json is written once per poll (deliver_alerts, on finished) and
         # the views are redrawn once per burst: 50 accounts answering together cost one redraw, not 50
         # (each was ~40 ms of UI thread with 50 accounts: a 0.6 s freeze, issue 9).
-        self.core.monitor.apply([result], self.clock())
+        self.core.apply([result], self.clock(), save=False)
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
             self.tray.status_line = f"{result.error.title}: {result.error.message}"
         elif result.snapshot is not None and self.tray.status_line:
