@@ -69,6 +69,10 @@ class TrayController(QObject):
             self.tray.setIcon(render_icon(spec))
             self.icon_renders += 1
         self.tray.setToolTip(self.tooltip())
+        if not self.menu.isVisible():
+            # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
+            # before aboutToShow's rebuild reaches them: keep it current, or the menu opens cut short.
+            self.rebuild_menu()
 
     @property
     def icon_spec(self) -> IconSpec | None:
