@@ -45,7 +45,7 @@ class TrayController(QObject):
         self._views: list[AccountView] = []
         self._spec: IconSpec | None = None
         self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
-        self.busy = False
+        self._busy = False
         self.snoozed_until: datetime | None = None
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
         self.menu = QMenu()
@@ -71,6 +71,18 @@ class TrayController(QObject):
             # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
             # before aboutToShow's rebuild reaches them: keep it current, or the menu opens cut short.
             self.rebuild_menu()
+
+    @property
+    def busy(self) -> bool:
+        """A poll is running: the menu says "Refreshing…" instead of offering "Refresh now"."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        if value != self._busy:
+            self._busy = value
+            if not self.menu.isVisible():
+                self.rebuild_menu()
 
     @property
     def icon_spec(self) -> IconSpec | None:
