@@ -243,3 +243,53 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., TrayApp]]:
         app.stop()
     for app in apps:
         assert "Traceback" not in app.stderr(), app.stderr()
+
+
+# ---------------------------------------------------------------- real accounts on a loopback server
+
+KEYRING_SERVICE = "credit-tray"  # trayapp.secrets.store.SERVICE
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+
+
+def deepseek_balance(total: str, *, available: bool = True) -> dict[str, Any]:
+    return {
+        "is_available": available,
+        "balance_infos": [
+            {"currency": "CNY", "total_balance": total, "granted_balance": "0.00", "topped_up_balance": total}
+        ],
+    }
+
+
+def keyring_items(account_id: str, delete: bool = False) -> list[tuple[str, bytes]]:
+    """The Secret Service items the app stored for this account: [(object path, secret)], or delete them."""
+    import secretstorage
+
+    with secretstorage.dbus_init() as conn:
+        items = list(secretstorage.search_items(conn, {"service": KEYRING_SERVICE, "username": f"{account_id}:api"}))
+        found = [(item.item_path, item.get_secret()) for item in items]
+        for item in items if delete else []:
+            item.delete()
+    return found
+
+
+@pytest.fixture
+def add_account(tmp_path: Path, secret_service: Any) -> Iterator[Callable[..., str]]:
+    """``add_account(config_dir, base_url, key, label=..., provider="deepseek")`` runs
+    `trayapp accounts add --key-stdin` (the key goes to the real Secret Service) and returns the new id.
+    The app's keyring items of every account added are deleted afterwards."""
+    added: list[str] = []
+
+    def add(config_dir: Path, base_url: str, key: str, label: str = "DeepSeek", provider: str = "deepseek") -> str:
+        args = ["accounts", "add", "--provider", provider, "--label", label, "--base-url", base_url, "--key-stdin"]
+        result = trayapp_cli(config_dir, *args, stdin=key + "\n")
+        assert result.returncode == 0, result.stderr
+        account_id = result.stdout.strip().splitlines()[-1]
+        added.append(account_id)
+        assert f"key stored in {SECRET_SERVICE_BACKEND}" in result.stderr  # not a fallback
+        return account_id
+
+    yield add
+    if secret_service.state != "unlocked":
+        secret_service.unlock()
+    for account_id in added:
+        keyring_items(account_id, delete=True)
