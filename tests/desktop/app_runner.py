@@ -175,7 +175,9 @@ class TrayApp:
         """The app's mapped X windows (by _NET_WM_PID), optionally only those whose title matches `name`."""
         argv = ["xdotool", "search", "--onlyvisible", "--pid", str(self.pid)]
         argv += ["--name", name] if name else ["."]
-        return run(argv, check=False).split()
+        found = run(argv, check=False).split()
+        # xdotool --pid also matches windows that have no _NET_WM_PID at all (dunst's bubbles, for one)
+        return [w for w in found if run(["xdotool", "getwindowpid", w], check=False).strip() == str(self.pid)]
 
     def wait_details_window(self, timeout: float = 10) -> str:
         return poll(lambda: self.windows(DETAILS_TITLE), timeout, f"the window {DETAILS_TITLE!r}")[0]
