@@ -37,7 +37,7 @@ DEMO_LABELS = [
     "OpenAI main (demo): $14.50 · 70 d left",
     "OpenAI alias (demo): $0.00",
 ]
-MENU_COMMANDS = ["Refresh now", "Details…", "Add account…", "Settings…", "Quit"]
+MENU_COMMANDS = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 
 
 def bus_call(dest: str, path: str, interface: str, method: str, signature: str | None = None, body: tuple = ()) -> Any:
