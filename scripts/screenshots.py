@@ -5,7 +5,7 @@ Runs `python -m trayapp --demo` in the desktop session (xfce4-panel, dunst) and 
   tray.png          the panel with the icon, and its tooltip (every account's line)
   tray-menu.png     the menu the panel opens on a right click on the icon
   notification.png  the alert bubble dunst shows at start
-  details.png       the details window, on the account with a second-account alert
+  details.png       the details window, on a trial credit that runs low and expires soon
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = "#4a5568"
 DETAILS_TITLE = "Credit Tray — accounts"
+DETAILS_ACCOUNT = "OpenAI trial (demo)"  # the details window opens on this account
 T = TypeVar("T")
 
 
@@ -211,8 +212,8 @@ def take_all(out: Path, pid: int) -> None:
     run("xdotool", "key", "Escape")
     wait(lambda: new_popup(before) is None, "the menu to close")
 
-    # The details window on the second-account case (what a click on its menu line opens).
-    click_menu(service, lambda label: "OpenAI alias (demo)" in label)
+    # The details window on the trial credit that expires soon (what a click on its menu line opens).
+    click_menu(service, lambda label: DETAILS_ACCOUNT in label)
     window = wait(
         lambda: run("xdotool", "search", "--onlyvisible", "--name", DETAILS_TITLE, check=False).split(),
         "the details window",
