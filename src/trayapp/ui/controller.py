@@ -21,7 +21,7 @@ from ..providers import catalog
 from ..storage.config import new_account_id
 from .details import DetailsWindow
 from .dialogs import AccountDialog, AccountDraft, SettingsDialog
-from .notifier import Notifier, compose
+from .notifier import Notifier, TrayMessageNotifier, compose
 from .poller import Poller
 from .tray import TrayController
 
@@ -128,7 +128,12 @@ class AppController(QObject):
             elapsed += 2
             if QSystemTrayIcon.isSystemTrayAvailable() or elapsed >= TRAY_WAIT_SECONDS:
                 timer.stop()
+                # The icon made while no tray was up would stay XEmbed: make one now that sees the panel.
+                icon = self.tray.recreate()
+                if isinstance(self.notifier, TrayMessageNotifier):
+                    self.notifier.use_tray(icon)
                 self.tray.show()
+                log.info("system tray available after %s s", elapsed)
                 if not QSystemTrayIcon.isSystemTrayAvailable():
                     log.warning("no system tray after %s s; showing the details window instead", elapsed)
                     self.details.set_banner("No system tray was found: this window stands in for it.")
@@ -227,6 +232,7 @@ class AppController(QObject):
     def open_details(self, account_id: str = "") -> None:
         self.refresh_views()
         self.details.bring_forward(account_id or None)
+        log.info("details opened for %s", self.details.selected_account_id() or "no account")
 
     def handle_instance_request(self, request: str) -> None:
         self.open_details("")

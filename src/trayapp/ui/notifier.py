@@ -84,10 +84,14 @@ class TrayMessageNotifier(QObject):
 
     def __init__(self, tray: QSystemTrayIcon) -> None:
         super().__init__()
-        self._tray = tray
         self._last_account = ""
-        tray.messageClicked.connect(lambda: self.clicked.emit(self._last_account))
         self.sent: list[Message] = []
+        self.use_tray(tray)
+
+    def use_tray(self, tray: QSystemTrayIcon) -> None:
+        """Show balloons on this icon from now on (the tray controller re-creates its icon late)."""
+        self._tray = tray
+        tray.messageClicked.connect(lambda: self.clicked.emit(self._last_account))
 
     def show(self, message: Message) -> None:
         self._last_account = message.account_id

@@ -45,17 +45,15 @@ class TrayController(QObject):
         self._views: list[AccountView] = []
         self._spec: IconSpec | None = None
         self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
-        self.busy = False
+        self._busy = False
         self.snoozed_until: datetime | None = None
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
-        self.tray = QSystemTrayIcon(self)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.snooze_menu = QMenu("Snooze notifications")
         for key, text in (("1h", "For 1 hour"), ("8h", "For 8 hours"), ("tomorrow", "Until tomorrow, 8:00")):
             self._add(self.snooze_menu, text, partial(self.snooze_requested.emit, key))
-        self.tray.setContextMenu(self.menu)
-        self.tray.activated.connect(self._on_activated)
+        self.tray = self._new_icon()
         self.set_views([])
         self.rebuild_menu()
 
@@ -69,6 +67,22 @@ class TrayController(QObject):
             self.tray.setIcon(render_icon(spec))
             self.icon_renders += 1
         self.tray.setToolTip(self.tooltip())
+        if not self.menu.isVisible():
+            # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
+            # before aboutToShow's rebuild reaches them: keep it current, or the menu opens cut short.
+            self.rebuild_menu()
+
+    @property
+    def busy(self) -> bool:
+        """A poll is running: the menu says "Refreshing…" instead of offering "Refresh now"."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        if value != self._busy:
+            self._busy = value
+            if not self.menu.isVisible():
+                self.rebuild_menu()
 
     @property
     def icon_spec(self) -> IconSpec | None:
@@ -86,6 +100,25 @@ class TrayController(QObject):
             lines.append("No accounts yet: choose Add account…")
         lines.extend(account_line(v, now) for v in self._views)
         return "\n".join(lines)
+
+    def _new_icon(self) -> QSystemTrayIcon:
+        tray = QSystemTrayIcon(self)
+        tray.setContextMenu(self.menu)
+        tray.activated.connect(self._on_activated)
+        return tray
+
+    def recreate(self) -> QSystemTrayIcon:
+        """Replace the icon with a new one, and return it. Qt picks SNI or XEmbed once per QSystemTrayIcon,
+        when it is created: an icon made before the panel was up stays XEmbed, which SNI-only panels
+        (KDE, GNOME's AppIndicator) never show."""
+        old = self.tray
+        self.tray = self._new_icon()
+        self.tray.setIcon(old.icon())
+        self.tray.setToolTip(self.tooltip())
+        old.hide()
+        old.setContextMenu(None)  # type: ignore[arg-type]
+        old.deleteLater()
+        return self.tray
 
     def show(self) -> None:
         self.tray.show()
