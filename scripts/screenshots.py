@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = "#4a5568"
-DETAILS_TITLE = "Credit Tray — accounts"
+DETAILS_TITLE = "Accounts — Credit Tray"
 DETAILS_ACCOUNT = "OpenAI trial (demo)"  # the details window opens on this account
 T = TypeVar("T")
 

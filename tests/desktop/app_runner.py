@@ -25,7 +25,7 @@ from jeepney.io.blocking import open_dbus_connection
 from .conftest import poll, run
 
 ROOT = Path(__file__).resolve().parents[2]
-DETAILS_TITLE = "Credit Tray — accounts"
+DETAILS_TITLE = "Accounts — Credit Tray"
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 SNI_ITEM = "org.kde.StatusNotifierItem"
 DBUSMENU = "com.canonical.dbusmenu"

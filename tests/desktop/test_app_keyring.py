@@ -167,11 +167,6 @@ def test_tray_shows_keyring_locked_then_recovers_on_refresh(
     assert not app.menu_entries()[0]["label"].startswith("Keyring locked")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KeyringStore keeps the 'fail' backend keyring chose at start: a Secret Service that starts later "
-    "is never used, although the message says 'start your keyring and try again' (fix: detect again)",
-)
 def test_tray_uses_a_secret_service_that_starts_after_it(
     sni_items, secret_service, add_account, launch, deepseek, tmp_path, wait_until
 ):

@@ -114,3 +114,24 @@ def test_errors_from_keyring_are_translated_without_the_key() -> None:
     with pytest.raises(SecretStoreError) as info:
         KeyringStore(backend=Broken()).set("a", "api", Secret(KEY))
     assert KEY not in str(info.value) and KEY not in repr(info.value.__cause__)
+
+
+def test_a_keyring_that_appears_later_is_used_without_a_restart(monkeypatch) -> None:
+    import keyring.backend
+    import keyring.core
+
+    available = MemoryKeyring()
+    calls: list[str] = []
+
+    def detect(limit=None) -> None:  # type: ignore[no-untyped-def]
+        calls.append("detect")
+        keyring.core.set_keyring(available)
+
+    store = KeyringStore()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
+    monkeypatch.setattr(keyring.core, "init_backend", detect)
+    with pytest.raises(SecretStoreError):
+        store.set("a", "api", Secret(KEY))  # nothing usable yet: refused, nothing written
+    store.set("a", "api", Secret(KEY))  # detected again on the next call
+    assert available.items == {(SERVICE, "a:api"): KEY}
+    assert calls

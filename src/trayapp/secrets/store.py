@@ -41,6 +41,7 @@ class KeyringStore:
     def __init__(self, *, timeout: float = 10.0, backend: Any | None = None) -> None:
         self.timeout = timeout
         self._backend = backend
+        self._detect = backend is None  # a backend we chose ourselves may be chosen again
         self._cache: dict[tuple[str, str], Secret] = {}
         self._lock = threading.Lock()
 
@@ -90,13 +91,19 @@ class KeyringStore:
     # ------------------------------------------------------------ internals
 
     def _backend_or_raise(self) -> Any:
-        if self._backend is None:
-            import keyring
+        if self._backend is None or (self._detect and _refused(self._backend)):
+            # Detect again while no usable store was found: a keyring daemon started after us is then used
+            # without a restart (keyring caches its first choice per process).
+            import keyring.backend
+            import keyring.core
 
+            if self._backend is not None:
+                with contextlib.suppress(KeyError, AttributeError):  # nothing remembered yet
+                    keyring.backend.get_all_keyring.reset()  # keyring remembers which backends were viable
+                keyring.core.init_backend()
             self._backend = keyring.get_keyring()
         kr = self._backend
-        module = type(kr).__module__
-        if module.startswith(_REFUSED_MODULES):
+        if _refused(kr):
             raise SecretStoreError(
                 "No secret store",
                 "No usable OS secret store was found (Secret Service / KWallet on Linux, Keychain on macOS, "
@@ -129,6 +136,10 @@ class KeyringStore:
         if failure:
             raise translate(failure[0]) from None
         return result[0]
+
+
+def _refused(backend: Any) -> bool:
+    return type(backend).__module__.startswith(_REFUSED_MODULES)
 
 
 def translate(exc: BaseException) -> BaseException:

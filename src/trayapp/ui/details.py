@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import APP_NAME
 from ..core import rules
 from ..core.explain import explain
 from ..core.models import Status
@@ -64,7 +63,7 @@ class DetailsWindow(QWidget):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: list[AccountView] = []
         self.lang = "en"  # of the alert explanations
-        self.setWindowTitle(f"{APP_NAME} — accounts")
+        self.setWindowTitle("Accounts")  # Qt appends the application's display name: "Accounts — Credit Tray"
         self.resize(1040, 640)
 
         self.banner = QLabel()

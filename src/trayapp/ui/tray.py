@@ -46,7 +46,7 @@ class TrayController(QObject):
         self._spec: IconSpec | None = None
         self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
         self._busy = False
-        self.snoozed_until: datetime | None = None
+        self._snoozed_until: datetime | None = None
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
@@ -81,6 +81,17 @@ class TrayController(QObject):
     def busy(self, value: bool) -> None:
         if value != self._busy:
             self._busy = value
+            if not self.menu.isVisible():
+                self.rebuild_menu()
+
+    @property
+    def snoozed_until(self) -> datetime | None:
+        return self._snoozed_until
+
+    @snoozed_until.setter
+    def snoozed_until(self, value: datetime | None) -> None:
+        if value != self._snoozed_until:
+            self._snoozed_until = value
             if not self.menu.isVisible():
                 self.rebuild_menu()
 
