@@ -44,8 +44,9 @@ def test_autostart_entry_is_written_valid_and_starts_the_tray(
     xdg = tmp_path / "xdg"
     config_dir = tmp_path / "my config"  # a space: the Exec line must quote it
     monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg))
-    # The installed command, as a user's PATH would find it (pip/pipx put `trayapp` next to python).
-    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    # As in the tray started by the installed `trayapp` script (pip/pipx put it next to python).
+    script = Path(sys.executable).parent / "trayapp"
+    monkeypatch.setattr(sys, "argv", [str(script)])
 
     target = autostart.apply(True, config_dir)  # what the Settings dialog calls on Save
     entry_path = xdg / "autostart" / "credit-tray.desktop"
@@ -55,7 +56,7 @@ def test_autostart_entry_is_written_valid_and_starts_the_tray(
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
     argv = split_exec(read_entry(entry_path)["Exec"])
-    assert Path(argv[0]).name == "trayapp" and os.access(argv[0], os.X_OK)
+    assert argv[0] == str(script) and os.access(argv[0], os.X_OK)
     assert argv[1:] == ["--config-dir", str(config_dir)]
 
     before = set(sni_items())

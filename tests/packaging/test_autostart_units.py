@@ -52,6 +52,16 @@ def test_without_a_script_it_runs_the_module_with_this_python(tmp_path: Path, mo
     assert cmd == ["/usr/bin/python3", "-m", "trayapp"]
 
 
+def test_started_as_a_module_it_restarts_as_the_same_module(tmp_path: Path, monkeypatch) -> None:
+    other = tmp_path / "trayapp"  # another installation on PATH must not be the one started at login
+    other.write_text("#!/bin/sh\n")
+    other.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    argv0 = "/venv/lib/python3.11/site-packages/trayapp/__main__.py"
+    cmd = autostart.launch_command(None, frozen=False, executable="/venv/bin/python", argv0=argv0, platform="linux")
+    assert cmd == ["/venv/bin/python", "-m", "trayapp"]
+
+
 def test_windows_prefers_pythonw_so_no_console_opens(tmp_path: Path) -> None:
     (tmp_path / "python.exe").write_text("")
     (tmp_path / "pythonw.exe").write_text("")

@@ -50,8 +50,9 @@ def launch_command(
     """The command that starts this installation of the tray.
 
     Frozen (PyInstaller): the bundle's executable. Otherwise the ``trayapp`` script this process was
-    started as, else the one on PATH, else ``python -m trayapp`` with this interpreter (``pythonw`` on
-    Windows, so no console window opens). ``config_dir`` is added unless it is the default folder.
+    started as; started as ``python -m trayapp``, the same; else the script on PATH, else
+    ``python -m trayapp`` with this interpreter (``pythonw`` on Windows, so no console window opens).
+    ``config_dir`` is added unless it is the default folder.
     """
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     executable = executable or sys.executable
@@ -60,7 +61,7 @@ def launch_command(
         command = [str(Path(executable).absolute())]
     elif platform != "win32" and Path(argv0).name == "trayapp" and Path(argv0).is_file():
         command = [str(Path(argv0).absolute())]  # not resolved: a pipx symlink survives upgrades
-    elif platform != "win32" and (found := shutil.which("trayapp")):
+    elif platform != "win32" and Path(argv0).name != "__main__.py" and (found := shutil.which("trayapp")):
         command = [str(Path(found).absolute())]
     else:
         python = Path(executable)
