@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo run test test-fast test-desktop lint typecheck screenshots bench lock clean
+.PHONY: venv demo run test test-fast test-desktop lint typecheck screenshots bench lock clean icons package
 
 venv: $(STAMP)
 
@@ -44,6 +44,16 @@ screenshots: venv
 bench: venv
 	scripts/desktop-session -- $(BIN)/python -m bench
 
+# Static icons (hicolor PNG/SVG, symbolic, macOS template and .icns, Windows .ico) from the run-time drawing.
+icons: venv
+	$(BIN)/python packaging/make_icons.py --out resources/icons
+
+# A one-folder PyInstaller bundle in dist/trayapp/ (binary: dist/trayapp/trayapp).
+package: venv
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+	  packaging/pyinstaller/trayapp.spec
+	@du -sh dist/trayapp
+
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/pip install --quiet -e '.[dev]' setuptools wheel
@@ -52,4 +62,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # engine.fetcher_command, frozen
+        from . import fetcher
+
+        code = fetcher.main()
+        sys.stdout.flush()
+        os._exit(code)  # as `python -m trayapp.fetcher`: threads of hung providers must not keep it alive
     parser = build_parser()
     args = parser.parse_args(argv)
     config_dir = getattr(args, "config_dir", None)

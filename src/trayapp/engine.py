@@ -256,7 +256,7 @@ def run_in_child(
         return []
     budget = timeout * 2 + 10
     proc = subprocess.Popen(
-        [sys.executable, "-m", "trayapp.fetcher"],
+        fetcher_command(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -309,6 +309,16 @@ def run_in_child(
         if on_result:
             on_result(result)
     return [results[j.account.id] for j in jobs]
+
+
+FETCHER_FLAG = "--fetcher"  # hidden: the frozen app's way of being `python -m trayapp.fetcher`
+
+
+def fetcher_command() -> list[str]:
+    """In a PyInstaller bundle sys.executable is the app itself, which has no `-m`: it takes a flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FETCHER_FLAG]
+    return [sys.executable, "-m", "trayapp.fetcher"]
 
 
 def child_env() -> dict[str, str]:

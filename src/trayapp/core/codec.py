@@ -297,6 +297,7 @@ def settings_out(s: Settings) -> Json:
         "disabled_alerts": sorted(s.disabled_alerts),
         "snoozed_until": dt_out(s.snoozed_until),
         "language": s.language,
+        "start_at_login": s.start_at_login,
     }
 
 
@@ -316,6 +317,9 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
     notifications = d.get("notifications", True)
     if not isinstance(notifications, bool):
         raise ValueError("notifications: not true or false")
+    start_at_login = d.get("start_at_login", defaults.start_at_login)
+    if not isinstance(start_at_login, bool):
+        raise ValueError("start_at_login: not true or false")
     threshold = dec_in(d.get("low_credit_threshold", str(defaults.low_credit_threshold)))
     per_currency = d.get("low_credit_thresholds") or {}
     if not isinstance(per_currency, dict):
@@ -332,4 +336,5 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
         disabled_alerts=frozenset(str(x) for x in d.get("disabled_alerts") or ()),
         snoozed_until=dt_in(d.get("snoozed_until")),
         language=_str(d.get("language"), "language"),
+        start_at_login=start_at_login,
     )

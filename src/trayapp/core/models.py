@@ -149,6 +149,7 @@ class Settings:
     disabled_alerts: frozenset[str] = frozenset()
     snoozed_until: datetime | None = None
     language: str | None = None  # None: follow the system locale
+    start_at_login: bool = False
 
     def threshold_for(self, currency: str | None) -> Decimal:
         if currency and currency in self.low_credit_thresholds:

@@ -17,6 +17,7 @@ from ..core import rules
 from ..core.errors import SecretStoreError
 from ..core.models import Account, ErrorKind
 from ..core.monitor import FetchResult
+from ..platform import autostart, firstrun
 from ..providers import catalog
 from ..storage.config import new_account_id
 from .details import DetailsWindow
@@ -91,6 +92,7 @@ class AppController(QObject):
         self.tray.snoozed_until = self.core.config.settings.snoozed_until
         self.refresh_views()
         self._show_tray_when_available()
+        self._first_run_note()
         if self.core.problems:
             self.details.set_banner("\n".join(self.core.problems))
         if self.scheduler is not None:
@@ -247,10 +249,28 @@ class AppController(QObject):
         self._dialogs.remove(dialog)
         if code != SettingsDialog.DialogCode.Accepted:
             return
+        before = self.core.config.settings.start_at_login
         self.core.config.settings = dialog.result_settings()
         self.core.save_config()
+        self._apply_start_at_login(before)
         self.refresh_views()
         self._arm()
+
+    def _apply_start_at_login(self, before: bool) -> None:
+        enabled = self.core.config.settings.start_at_login
+        if self.core.demo or not (enabled or before):  # the demo never changes the user's login items
+            return
+        try:
+            autostart.apply(enabled, self.core.paths.config_dir)
+        except OSError as exc:
+            log.error("start at login could not be changed: %s", exc)
+            self.details.set_banner(f"Start at login could not be changed: {exc}")
+
+    def _first_run_note(self) -> None:
+        marker = self.core.paths.config_dir / firstrun.MARKER
+        if firstrun.overflow_note_due(marker):
+            self.tray.tray.showMessage(firstrun.OVERFLOW_NOTE_TITLE, firstrun.OVERFLOW_NOTE)
+            firstrun.mark_overflow_note_shown(marker)
 
     # ------------------------------------------------------------ accounts
 

@@ -231,6 +231,8 @@ class SettingsDialog(QDialog):
         self.expiry_days.setValue(settings.expiry_warning_days)
         self.notifications = QCheckBox("Show notifications")
         self.notifications.setChecked(settings.notifications)
+        self.start_at_login = QCheckBox("Start at login")
+        self.start_at_login.setChecked(settings.start_at_login)
         self.language = QComboBox()
         for code, name in ((None, "System language"), ("en", "English"), ("ja", "日本語")):
             self.language.addItem(name, code)
@@ -247,6 +249,7 @@ class SettingsDialog(QDialog):
         form.addRow("Warn when credit is at or below", self.threshold)
         form.addRow("Warn this long before credit expires", self.expiry_days)
         form.addRow("", self.notifications)
+        form.addRow("", self.start_at_login)
         form.addRow("Language", self.language)
         kinds = QVBoxLayout()
         for box in self.alert_kinds.values():
@@ -271,6 +274,7 @@ class SettingsDialog(QDialog):
             low_credit_threshold=Decimal(str(round(self.threshold.value(), 2))),
             expiry_warning_days=self.expiry_days.value(),
             notifications=self.notifications.isChecked(),
+            start_at_login=self.start_at_login.isChecked(),
             language=self.language.currentData(),
             disabled_alerts=frozenset(code for code, box in self.alert_kinds.items() if not box.isChecked()),
         )

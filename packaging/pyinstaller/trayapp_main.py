@@ -1,0 +1,8 @@
+"""The bundle's entry point: the same `trayapp` command as the wheel's console script."""
+
+import sys
+
+from trayapp.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

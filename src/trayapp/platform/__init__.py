@@ -1,0 +1,1 @@
+"""Operating-system integration that is not Qt: start at login, first-run notes. No Qt, no network."""

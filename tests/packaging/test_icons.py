@@ -1,0 +1,146 @@
+"""The static icons: up to date with the drawing code, the sizes desktops look for, and each OS's rules."""
+
+from __future__ import annotations
+
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QByteArray, QRectF
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
+
+from .conftest import APP_RDNN, ICONS, PACKAGING, load_script
+
+HICOLOR = ICONS / "hicolor"
+SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+
+
+@pytest.fixture(scope="module")
+def make_icons(qapp):
+    return load_script(PACKAGING / "make_icons.py", "make_icons")
+
+
+def test_committed_icons_are_what_make_icons_generates(make_icons) -> None:
+    stale = [name for name, data in make_icons.outputs().items() if (ICONS / name).read_bytes() != data]
+    assert not stale, f"run `make icons` and commit: {stale}"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_hicolor_png_sizes(size: int) -> None:
+    image = QImage(str(HICOLOR / f"{size}x{size}" / "apps" / f"{APP_RDNN}.png"))
+    assert (image.width(), image.height()) == (size, size)
+    assert image.hasAlphaChannel()
+
+
+def _rasterise_svg(path: Path, size: int) -> QImage:
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(str(path))
+    assert renderer.isValid(), path
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(0)
+    p = QPainter(image)
+    renderer.render(p, QRectF(0, 0, size, size))
+    p.end()
+    return image
+
+
+def _mean_difference(a: QImage, b: QImage) -> float:
+    a = a.convertToFormat(QImage.Format.Format_ARGB32)
+    b = b.convertToFormat(QImage.Format.Format_ARGB32)
+    total = 0
+    for y in range(a.height()):
+        for x in range(a.width()):
+            ca, cb = a.pixelColor(x, y), b.pixelColor(x, y)
+            total += sum(abs(u - v) for u, v in zip(ca.getRgb(), cb.getRgb(), strict=True))
+    return total / (a.width() * a.height() * 4)
+
+
+def test_scalable_svg_is_the_same_drawing_as_the_pngs(qapp) -> None:
+    svg = _rasterise_svg(HICOLOR / "scalable" / "apps" / f"{APP_RDNN}.svg", 128)
+    png = QImage(str(HICOLOR / "128x128" / "apps" / f"{APP_RDNN}.png"))
+    assert _mean_difference(svg, png) < 3.0  # of 255: anti-aliasing only
+    blank = QImage(128, 128, QImage.Format.Format_ARGB32)
+    blank.fill(0)
+    assert _mean_difference(blank, png) > 50  # the comparison does see a different picture
+
+
+def test_symbolic_icon_uses_one_colour(qapp) -> None:
+    path = HICOLOR / "symbolic" / "apps" / f"{APP_RDNN}-symbolic.svg"
+    colours = {
+        value
+        for el in ET.parse(path).getroot().iter()
+        for attr in ("fill", "stroke")
+        if (value := el.get(attr)) not in (None, "none")
+    }
+    assert colours == {"#2e3436"}
+    assert _rasterise_svg(path, 16).pixelColor(8, 8).alpha() == 255  # it draws something
+
+
+def test_macos_template_is_black_and_alpha_only(qapp) -> None:
+    for name, size in (("trayTemplate.png", 22), ("trayTemplate@2x.png", 44)):
+        assert name.removesuffix(".png").removesuffix("@2x").endswith("Template")  # AppKit's naming rule
+        image = QImage(str(ICONS / name)).convertToFormat(QImage.Format.Format_ARGB32)
+        assert image.width() == size
+        alphas = []
+        for y in range(size):
+            for x in range(size):
+                c = image.pixelColor(x, y)
+                alphas.append(c.alpha())
+                assert c.alpha() == 0 or (c.red(), c.green(), c.blue()) == (0, 0, 0), (name, x, y)
+        assert max(alphas) == 255 and sum(a > 0 for a in alphas) > size * size // 5
+
+
+def _luminance(c: QColor) -> float:
+    def lin(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.red()) + 0.7152 * lin(c.green()) + 0.0722 * lin(c.blue())
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_windows_ico_has_the_sizes_and_reads_on_light_and_dark_taskbars(qapp) -> None:
+    data = (ICONS / "credit-tray.ico").read_bytes()
+    reserved, kind, count = struct.unpack_from("<HHH", data)
+    assert (reserved, kind) == (0, 1)
+    sizes = {(struct.unpack_from("<B", data, 6 + 16 * i)[0] or 256) for i in range(count)}
+    assert {16, 24, 32, 48, 256} <= sizes
+    reader = QImageReader()
+    from PySide6.QtCore import QBuffer
+
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    reader.setDevice(buf)
+    reader.setFormat(b"ico")
+    assert reader.imageCount() == count
+    image = reader.read()
+    assert not image.isNull()
+    # Windows 11's light and dark taskbars: a good share of the 32 px icon must stand out from both.
+    icon = QImage(str(HICOLOR / "32x32" / "apps" / f"{APP_RDNN}.png"))
+    for background in (QColor("#f3f3f3"), QColor("#202020")):
+        canvas = QImage(32, 32, QImage.Format.Format_ARGB32)
+        canvas.fill(background)
+        p = QPainter(canvas)
+        p.drawImage(0, 0, icon)
+        p.end()
+        visible = sum(_contrast(canvas.pixelColor(x, y), background) >= 3 for y in range(32) for x in range(32))
+        assert visible > 32 * 32 * 0.15, (background.name(), visible)
+
+
+def test_macos_icns_has_retina_entries() -> None:
+    data = (ICONS / "credit-tray.icns").read_bytes()
+    assert data[:4] == b"icns" and struct.unpack_from(">I", data, 4)[0] == len(data)
+    types, offset = set(), 8
+    while offset < len(data):
+        ostype, length = data[offset : offset + 4], struct.unpack_from(">I", data, offset + 4)[0]
+        assert data[offset + 8 : offset + 16] == b"\x89PNG\r\n\x1a\n"
+        types.add(ostype)
+        offset += length
+    assert offset == len(data)
+    assert {b"ic07", b"ic08", b"ic09", b"ic10", b"ic13", b"ic14"} <= types
