@@ -67,7 +67,9 @@ def test_autostart_entry_is_written_valid_and_starts_the_tray(
         new = wait_until(lambda: set(sni_items()) - before, timeout=30, what="the tray icon to register")
         assert [sni_owner_pid(dbus_session, item) for item in new] == [app.pid]
         log = config_dir / "logs" / "trayapp.log"
-        assert "started (0 accounts)" in log.read_text()
+        # The icon is shown before the rest of the UI is built; "started" is logged once all of it is up.
+        wait_until(lambda: log.exists() and "started (0 accounts)" in log.read_text(), timeout=30,
+                   what="the app to log its start")  # fmt: skip
 
         # A second start of the same entry hands over to the running tray and exits at once.
         second = subprocess.run(argv, capture_output=True, text=True, timeout=30)
