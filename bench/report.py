@@ -250,9 +250,9 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
 6. **Details window.** `python -m bench.harness details`: 20 accounts with a reading each; the time from
    `controller.open_details()` (what the menu's Details… calls) to the end of the window's first paint
    pass (a zero-delay timer posted from its first paint event). Each run is a fresh process (the first
-   open is the one users wait for). A year of history is not measured yet: the history store and chart
-   (issue 7) are not on this branch. `bench/history.py` is where seeding plugs in; until it does, the
-   table says "not measured", never "pass".
+   open is the one users wait for). Each account has a year of history in the app's SQLite store
+   (`bench/history.py`: seeded as the retention plan leaves a year of 15-minute polls), so the window
+   draws the sparkline column and the chart of the selected account from it.
 
 CI does not run `make bench`: it takes minutes and its timings depend on the machine and its load.
 Timing targets live only here, never in unit tests.

@@ -38,17 +38,14 @@ def _times(now: datetime) -> list[datetime]:
     return out
 
 
-def year_of_history(
-    path: Path, accounts: int = 20, now: datetime | None = None
-) -> tuple[HistoryStore, list[AccountView]]:
-    now = now or datetime.now(UTC)
-    store = HistoryStore(path)
-    created = now - timedelta(days=400)
-    accts = [Account(f"bench-{n:02d}", "deepseek", f"Account {n:02d}", created) for n in range(accounts)]
-    states: dict[str, AccountState] = {}
+def seed_year(store: HistoryStore, account_ids: list[str], now: datetime, currency: str = "CNY") -> list[Reading]:
+    """A year of readings per account, shaped as retention leaves them; returns each account's last reading."""
     times = _times(now)
-    for account in accts:
-        rng = random.Random(account.id)
+    last: list[Reading] = []
+    for account_id in account_ids:
+        if store.has_readings(account_id):
+            continue
+        rng = random.Random(account_id)
         remaining = Decimal(100)
         rows = []
         for i, t in enumerate(times):
@@ -56,13 +53,25 @@ def year_of_history(
                 remaining += Decimal(50)  # a monthly top-up
             gap = (t - times[i - 1]).total_seconds() / 86400 if i else 0
             remaining = max(Decimal(0), remaining - Decimal(str(round(rng.uniform(0.5, 2.5) * gap, 4))))
-            rows.append(Reading(account.id, t, "ok", "CNY", remaining.quantize(Decimal("0.01"))))
-        if not store.has_readings(account.id):
-            store.record(rows)
-        last = rows[-1]
-        states[account.id] = AccountState(
-            last_good=Snapshot(account.id, last.at, currency="CNY", remaining=last.remaining), last_attempt_at=last.at
+            rows.append(Reading(account_id, t, "ok", currency, remaining.quantize(Decimal("0.01"))))
+        store.record(rows)
+        last.append(rows[-1])
+    return last
+
+
+def year_of_history(
+    path: Path, accounts: int = 20, now: datetime | None = None
+) -> tuple[HistoryStore, list[AccountView]]:
+    now = now or datetime.now(UTC)
+    store = HistoryStore(path)
+    created = now - timedelta(days=400)
+    accts = [Account(f"bench-{n:02d}", "deepseek", f"Account {n:02d}", created) for n in range(accounts)]
+    states = {
+        r.account_id: AccountState(
+            last_good=Snapshot(r.account_id, r.at, currency="CNY", remaining=r.remaining), last_attempt_at=r.at
         )
+        for r in seed_year(store, [a.id for a in accts], now)
+    }
     monitor = Monitor(accts, Settings(), states)
     refresh_forecasts(store, monitor, now)
     return store, monitor.views(now)
