@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.models import AccountState
 from .core.monitor import FetchResult, Monitor
@@ -20,9 +21,11 @@ from .core.texts import resolve_language
 from .secrets.secret import Secret
 from .secrets.store import KeyringStore, MemorySecretStore, SecretStore
 from .storage.config import Config, ConfigStore, LoadReport
-from .storage.history import HistoryStore, open_history, record_results
 from .storage.paths import Paths, resolve_paths
 from .storage.state import AppState, StateStore
+
+if TYPE_CHECKING:
+    from .storage.history import HistoryStore
 
 log = logging.getLogger("trayapp")
 
@@ -53,18 +56,27 @@ class Core:
         self.state.accounts = dict(self.monitor.states)
         self.state_store.save(self.state)
 
+    def open_history(self) -> None:
+        from .storage.history import open_history
+
+        self.history = open_history(self.paths.history_file, self.monitor, self.problems, seed=self.demo)
+
     def apply(self, results: list[FetchResult], now: datetime | None = None, *, save: bool = True) -> None:
         """Into the monitor and the history; `save=False` leaves writing state.json to the caller (the tray
         writes it once per poll, not once per account)."""
         now = now or datetime.now(UTC)
         self.monitor.apply(results, now)
         if self.history is not None:
+            from .storage.history import record_results
+
             record_results(self.history, self.monitor, results, now)
         if save:
             self.save_state()
 
 
-def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
+def build_core(config_dir: str | None = None, *, demo: bool = False, with_history: bool = True) -> Core:
+    """`with_history=False` leaves the history closed: the tray opens it (`Core.open_history`) once its icon
+    is up, since opening it checks the database and loads the forecasts."""
     problems: list[str] = []
     if demo:
         from .providers.demo import demo_accounts
@@ -94,8 +106,10 @@ def build_core(config_dir: str | None = None, *, demo: bool = False) -> Core:
     known = {a.id for a in config.accounts}
     states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
     monitor = Monitor(config.accounts, config.settings, states, lang=resolve_language(config.settings.language))
-    history = open_history(paths.history_file, monitor, problems, seed=demo)
-    return Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems, history)
+    core = Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
+    if with_history:
+        core.open_history()
+    return core
 
 
 def _demo_dir_name() -> str:
@@ -162,13 +176,14 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         return 0
     instance.listen()
 
-    core = build_core(config_dir, demo=demo)
+    core = build_core(config_dir, demo=demo, with_history=False)
     tray = TrayController()
     if QSystemTrayIcon.isSystemTrayAvailable():
-        # The icon first, drawn from the saved state; the rest of the UI (details window, dialogs,
-        # notifier, poller) is imported and built after it: ~0.1 s sooner on screen (issue 9).
+        # The icon first, drawn from the saved state; the history (a database check and the forecasts)
+        # and the rest of the UI (details window, dialogs, notifier, poller) come after it (issue 9).
         tray.set_views(core.monitor.views(datetime.now(UTC)))
         tray.show()
+    core.open_history()
 
     from .ui.controller import AppController
     from .ui.details import DetailsWindow
