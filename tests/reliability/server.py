@@ -24,6 +24,7 @@ class Reply:
     hang: bool = False  # read the request, then never answer
     trickle: float = 0.0  # seconds between single bytes of the body (headers sent at once)
     length: int | None = None  # Content-Length to declare (None: the real one; -1: none, close to end)
+    trickle_headers: bool = False  # the status line and headers themselves one byte at a time, forever
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def json_reply(body: Any, status: int = 200, **headers: str) -> Reply:
 
 
 class LoopServer:
-    def __init__(self, handler: Handler | None = None) -> None:
+    def __init__(self, handler: Handler | None = None, ssl_context: Any = None) -> None:
         self.handler: Handler = handler or (lambda seen: Reply(404, {"error": {"message": "no route"}}))
         self.seen: list[Seen] = []
         self._stop = threading.Event()
@@ -61,6 +62,16 @@ class LoopServer:
                 reply = outer.handler(seen)
                 if reply.hang:
                     outer._stop.wait(30)
+                    return
+                if reply.trickle_headers:
+                    for byte in b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 100_000:
+                        if outer._stop.wait(reply.trickle or 0.2):
+                            return
+                        try:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        except OSError:
+                            return
                     return
                 data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 try:
@@ -89,16 +100,23 @@ class LoopServer:
 
             do_POST = do_GET
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
+        class _Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that gave up (timeout, refused certificate) is expected here
+
+        self.server = _Server(("127.0.0.1", 0), _Handler)
+        if ssl_context is not None:
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def port(self) -> int:
         return int(self.server.server_address[1])
 
-    def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "", scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def start(self) -> LoopServer:
         self.thread.start()
