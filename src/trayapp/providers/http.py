@@ -183,7 +183,7 @@ class Fields:
             raise self.bad(key, f"is {_kind(value)}, not an amount")
         if not number.is_finite():
             raise self.bad(key, "is not a finite number")
-        if abs(number) >= MAX_AMOUNT:
+        if number.copy_abs() >= MAX_AMOUNT:  # abs() would round in the context and overflow
             raise self.bad(key, f"is {number:.6g}, far larger than any real balance")
         if number < 0 and not negative:
             raise self.bad(key, f"is negative ({number}), which it cannot be")
