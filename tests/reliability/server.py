@@ -42,7 +42,7 @@ def json_reply(body: Any, status: int = 200, **headers: str) -> Reply:
 
 
 class LoopServer:
-    def __init__(self, handler: Handler | None = None, ssl_context: Any = None) -> None:
+    def __init__(self, handler: Handler | None = None, ssl_context: Any = None, port: int = 0) -> None:
         self.handler: Handler = handler or (lambda seen: Reply(404, {"error": {"message": "no route"}}))
         self.seen: list[Seen] = []
         self._stop = threading.Event()
@@ -106,7 +106,7 @@ class LoopServer:
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass  # a client that gave up (timeout, refused certificate) is expected here
 
-        self.server = _Server(("127.0.0.1", 0), _Handler)
+        self.server = _Server(("127.0.0.1", port), _Handler)
         if ssl_context is not None:
             self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
