@@ -5,11 +5,13 @@ there once, and the alerts already notified still recorded (so none is delivered
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -151,24 +153,55 @@ def test_kill_9_during_polls_loses_nothing_and_keeps_notified(cli: CliRunner) ->
         kills = 0
         end = time.monotonic() + BUDGET
         while kills < 100 and time.monotonic() < end:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir), "check"],
-                env=cli.env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(rng.uniform(0.3, 1.6))  # start-up, poll and save all happen in this window
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
+            # Three at once (the tray and a `check` may also overlap), each killed at its own moment.
+            procs = [
+                subprocess.Popen(
+                    [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir), "check"],
+                    env=cli.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for _ in range(3)
+            ]
+            started = time.monotonic()
+            for proc, at in zip(procs, sorted(rng.uniform(0.3, 1.6) for _ in procs), strict=True):
+                time.sleep(max(0.0, started + at - time.monotonic()))  # start-up, poll and save happen here
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                kills += 1
             assert (cli.config_dir / "config.json").read_text() == config_before
             state = json.loads(state_file.read_text())
             assert list(state["accounts"]) == [ident]
             assert state["notified"] == [f"{ident}/key_invalid"]  # so it is not delivered again
             assert not list(cli.config_dir.glob("*.corrupt-*"))
-        assert kills >= 10
+        assert kills >= 30
         res = cli("check")
         assert res.code == 2 and "could not be read" not in res.err
     finally:
         server.stop()
     record("kills.poll", kills)
+
+
+def test_a_settings_save_never_leaves_a_moment_without_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the kill loop: the backup used to be made by moving config.json away, then moving the new
+    file in; a kill between the two left no config.json, and the app started with no accounts."""
+    from trayapp.storage import atomic
+    from trayapp.storage.config import Config, ConfigStore
+
+    path = tmp_path / "config.json"
+    store = ConfigStore(path)
+    store.save(Config())
+    real_replace = os.replace
+    checked = []
+
+    def replace(src: object, dst: object) -> None:
+        checked.append(path.exists())
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    for _ in range(3):
+        store.save(Config())
+    assert checked and all(checked)
+    assert (tmp_path / "config.json.bak").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json", "config.json.bak"]
+    record("state.atomic_saves_checked", len(checked))
