@@ -187,6 +187,8 @@ def render(j: dict[str, Any], counts: dict[str, int]) -> str:
         f"accounts restored from the backup | {c(counts, 'state.corruptions_detected')} |",
         f"| kill -9 during settings saves survived (config always parses, no account lost or doubled) "
         f"| {c(counts, 'kills.settings_save')} |",
+        f"| renames in settings saves checked: config.json present at every step "
+        f"| {c(counts, 'state.atomic_saves_checked')} |",
         f"| kill -9 during polls survived (config unchanged, state parses, `notified` kept) "
         f"| {c(counts, 'kills.poll')} |",
         f"| keyring locked / absent, then back: error shown, no request, recovered by itself "
