@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo run test test-fast test-desktop lint typecheck screenshots bench lock clean icons package
+.PHONY: venv demo run test test-fast test-desktop reliability lint typecheck screenshots bench lock clean icons package
 
 venv: $(STAMP)
 
@@ -35,6 +35,10 @@ test-fast: venv
 # The real-desktop tier: Xvfb, a private D-Bus, xfce4-panel/trayer, dunst, gnome-keyring.
 test-desktop: venv
 	scripts/desktop-session -- $(BIN)/python -m pytest -m desktop $(PYTEST_ARGS)
+
+# Reliability and security with numbers (issue 8): runs tests/reliability, rewrites docs/RELIABILITY.md.
+reliability: venv
+	$(BIN)/python scripts/reliability-report.py
 
 test: lint typecheck test-fast test-desktop
 

@@ -65,6 +65,11 @@ class Core:
         """Into the monitor and the history; `save=False` leaves writing state.json to the caller (the tray
         writes it once per poll, not once per account)."""
         now = now or datetime.now(UTC)
+        for r in results:
+            if r.error is not None:
+                log.debug("%s: %s: %s: %s", r.account_id, r.error.kind.value, r.error.title, r.error.message)
+            else:
+                log.debug("%s: read", r.account_id)
         self.monitor.apply(results, now)
         if self.history is not None:
             from .storage.history import record_results
@@ -134,7 +139,13 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
+def setup_logging(paths: Paths, level: int | None = None) -> None:
+    """The rotating log file; its level from `level`, else TRAYAPP_LOG_LEVEL (e.g. DEBUG), else INFO."""
+    if level is None:
+        import os
+
+        named = logging.getLevelName(os.environ.get("TRAYAPP_LOG_LEVEL", "INFO").strip().upper())
+        level = named if isinstance(named, int) else logging.INFO
     root = logging.getLogger("trayapp")
     if any(getattr(h, "_trayapp", False) for h in root.handlers):
         return

@@ -35,6 +35,7 @@ from .. import __version__
 from ..core.errors import BadResponse, ConfigError, ProviderError
 from ..core.models import ErrorKind
 from ..core.validation import is_loopback_host, validate_base_url
+from ..secrets.secret import mask_fragments
 from .base import FetchRequest, ProviderInfo
 
 MAX_BODY = 1024 * 1024  # bytes of a JSON answer
@@ -87,8 +88,7 @@ _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL
 def scrub(text: str, secrets: Sequence[str], limit: int = MAX_QUOTE) -> str:
     """Provider text made safe to show: keys removed, control characters and runs of space folded, cut."""
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
+        text = mask_fragments(text, secret)
     text = _KEYLIKE.sub("***", text)
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = " ".join(text.split())
@@ -202,7 +202,7 @@ class Fields:
             raise self.bad(key, f"is {_kind(value)}, not an amount")
         if not number.is_finite():
             raise self.bad(key, "is not a finite number")
-        if abs(number) >= MAX_AMOUNT:
+        if number.copy_abs() >= MAX_AMOUNT:  # abs() would round in the context and overflow
             raise self.bad(key, f"is {number:.6g}, far larger than any real balance")
         if number < 0 and not negative:
             raise self.bad(key, f"is negative ({number}), which it cannot be")

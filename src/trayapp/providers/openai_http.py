@@ -19,7 +19,7 @@ import openai
 
 from ..core.errors import BadResponse, ProviderError
 from ..core.models import ErrorKind
-from ..secrets.secret import Secret
+from ..secrets.secret import Secret, mask_fragments
 from .http import ssl_context
 
 PROVIDER = "OpenAI"
@@ -31,8 +31,8 @@ _T = TypeVar("_T")
 def scrub(text: str, secrets: Iterable[Secret | None] = ()) -> str:
     """Provider text with every key (ours, and anything that looks like one) replaced."""
     for secret in secrets:
-        if secret is not None and secret.reveal():
-            text = text.replace(secret.reveal(), "***")
+        if secret is not None:
+            text = mask_fragments(text, secret.reveal())
     return _KEYLIKE.sub(lambda m: m.group(1) + "***", text)
 
 

@@ -20,6 +20,7 @@ from ..core.models import Grant, Identity
 
 PROVIDER = "OpenAI"
 ZERO = Decimal(0)
+MAX_AMOUNT = Decimal("1e12")  # as in the shared HTTP layer: larger is a broken answer, not money
 
 
 # ---------------------------------------------------------------- field readers
@@ -48,6 +49,8 @@ def _num(value: object, endpoint: str, name: str, *, optional: bool = False) -> 
         raise BadResponse(PROVIDER, endpoint, name, "is not a number") from None
     if not result.is_finite():
         raise BadResponse(PROVIDER, endpoint, name, "is not a finite number")
+    if result.copy_abs() >= MAX_AMOUNT:
+        raise BadResponse(PROVIDER, endpoint, name, "is far larger than any real amount")
     return result
 
 

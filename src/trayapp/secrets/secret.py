@@ -44,3 +44,34 @@ class Secret:
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret is not pickled")
+
+
+MIN_FRAGMENT = 8  # this many characters in a row of a key are never shown, wherever they are quoted from
+
+
+def mask_fragments(text: str, secret: str, mask: str = "***") -> str:
+    """`text` with the secret, and every run of MIN_FRAGMENT or more of its characters, replaced by `mask`.
+
+    A provider that echoes a key only in part (its middle, its end) must not have that part shown or
+    saved. The public prefix alone (e.g. "sk-proj-") is not a fragment.
+    """
+    if not secret or not text:
+        return text
+    text = text.replace(secret, mask)
+    if len(secret) < MIN_FRAGMENT:
+        return text
+    start = max(0, len(Secret(secret).kind_hint) - MIN_FRAGMENT + 1)
+    grams = {secret[i : i + MIN_FRAGMENT] for i in range(start, len(secret) - MIN_FRAGMENT + 1)}
+    covered = [False] * len(text)
+    for i in range(len(text) - MIN_FRAGMENT + 1):
+        if text[i : i + MIN_FRAGMENT] in grams:
+            covered[i : i + MIN_FRAGMENT] = [True] * MIN_FRAGMENT
+    if not any(covered):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if not covered[i]:
+            out.append(ch)
+        elif i == 0 or not covered[i - 1]:
+            out.append(mask)
+    return "".join(out)

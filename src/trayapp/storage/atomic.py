@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +22,27 @@ def write_atomic(path: Path, data: bytes, *, keep_backup: bool = False) -> None:
             os.fsync(f.fileno())
         os.chmod(tmp, 0o600)
         if keep_backup and path.exists():
-            backup = path.with_name(path.name + ".bak")
             with contextlib.suppress(OSError):
-                os.replace(path, backup)
+                _backup(path)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _backup(path: Path) -> None:
+    """path.bak := path, without a moment when `path` is missing (a crash then would lose it)."""
+    backup = path.with_name(path.name + ".bak")
+    tmp = path.with_name(f".{backup.name}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    try:
+        os.link(path, tmp)
+    except OSError:  # no hard links on this file system
+        shutil.copyfile(path, tmp)
+    os.replace(tmp, backup)
 
 
 def write_json(path: Path, value: Any, *, keep_backup: bool = False) -> None:
