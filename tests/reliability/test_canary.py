@@ -312,11 +312,18 @@ def test_cli_canary_every_path(cli: CliRunner, canary: Canary) -> None:
     proc.kill()
     out, err = proc.communicate(timeout=10)
     streams.update({"killed out": out.decode(), "killed err": err.decode()})
+    # The history of every poll above, as scripts export it.
+    for fmt in ("--csv", "--json"):
+        exported = cli("history", fmt)
+        assert exported.code == 0, exported.err
+        assert all(account_id in exported.out for account_id in ids.values())
+        streams.update({f"history {fmt} out": exported.out, f"history {fmt} err": exported.err})
+    assert (cli.config_dir / "history.sqlite3").exists(), "the history database is scanned too"
     log = cli.config_dir / "logs" / "trayapp.log"
     assert "DEBUG" in log.read_text(), "debug logging was not on"
     leaks = scan(streams, cli.config_dir)
     assert leaks == [], "\n".join(leaks)
-    record("canary.paths", len(PHASES) * 2 + 1)
+    record("canary.paths", len(PHASES) * 2 + 3)
 
 
 # ---------------------------------------------------------------- the tray process

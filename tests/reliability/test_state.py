@@ -92,6 +92,27 @@ def test_corrupt_state_is_set_aside_and_told_accounts_untouched(cli: CliRunner, 
     record("state.corruptions_detected")
 
 
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_corrupt_history_is_set_aside_and_told_accounts_untouched(cli: CliRunner, damage: str) -> None:
+    ident = add(cli, "one", "http://127.0.0.1:9/ds")
+    cli("check", "--json")  # creates the history with a first (failed) reading
+    db = cli.config_dir / "history.sqlite3"
+    assert db.exists()
+    if damage == "garbage":
+        db.write_bytes(b"this is not a database" * 100)
+    else:  # a half-written file: the header survives, the pages do not
+        db.write_bytes(db.read_bytes()[:200])
+    for suffix in ("-wal", "-shm"):
+        (cli.config_dir / f"history.sqlite3{suffix}").unlink(missing_ok=True)
+    res = cli("check", "--json")
+    assert "history" in res.err.lower(), res.err
+    assert [a["id"] for a in json.loads(res.out)["accounts"]] == [ident]
+    assert len(list(cli.config_dir.glob("history.sqlite3.corrupt-*"))) == 1
+    history = cli("history", "--json")
+    assert history.code == 0 and ident in history.out, "a fresh history records again"
+    record("state.corruptions_detected")
+
+
 # ---------------------------------------------------------------- kill -9, many times
 
 SAVER = """
