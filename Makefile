@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo run test test-fast test-desktop reliability lint typecheck screenshots bench lock clean icons package
+.PHONY: venv demo run test test-fast test-desktop reliability lint typecheck screenshots bench lock clean icons package translations
 
 venv: $(STAMP)
 
@@ -51,6 +51,13 @@ bench: venv
 # Static icons (hicolor PNG/SVG, symbolic, macOS template and .icns, Windows .ico) from the run-time drawing.
 icons: venv
 	$(BIN)/python packaging/make_icons.py --out resources/icons
+
+# The UI's translations: every tr()/translate() string of src/trayapp/ui into the .ts translators edit
+# (no line numbers, so edits elsewhere do not churn it), then the .qm the package ships.
+TS := resources/translations/trayapp_ja.ts
+translations: venv
+	$(BIN)/pyside6-lupdate src/trayapp/ui/*.py -ts $(TS) -no-obsolete -locations none -target-language ja_JP
+	$(BIN)/pyside6-lrelease $(TS) -qm src/trayapp/translations/trayapp_ja.qm
 
 # A one-folder PyInstaller bundle in dist/trayapp/ (binary: dist/trayapp/trayapp).
 package: venv

@@ -6,6 +6,7 @@ Runs `python -m trayapp --demo` in the desktop session (xfce4-panel, dunst) and 
   tray-menu.png     the menu the panel opens on a right click on the icon
   notification.png  the alert bubble dunst shows at start
   details.png       the details window, on a trial credit that runs low and expires soon
+and, with a Japanese locale (LANG=ja_JP.UTF-8), tray-menu-ja.png and details-ja.png.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKGROUND = "#4a5568"
-DETAILS_TITLE = "Accounts — Credit Tray"
 DETAILS_ACCOUNT = "OpenAI trial (demo)"  # the details window opens on this account
 T = TypeVar("T")
 
@@ -156,29 +156,32 @@ def main(argv: list[str]) -> int:
         run("convert", "-size", "1280x800", f"xc:{BACKGROUND}", str(background))
         subprocess.run(["display", "-window", "root", str(background)], capture_output=True, timeout=10)
 
-        config = Path(tmp) / "config"
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "TRAYAPP_CONFIG_DIR")}
-        env["LANG"] = env["LC_ALL"] = "C.UTF-8"  # English, whatever the machine's locale
-        app = subprocess.Popen(
-            [sys.executable, "-m", "trayapp", "--demo", "--config-dir", str(config)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            take_all(out, app.pid)
-        finally:
-            app.terminate()
+        # English, whatever the machine's locale; then Japanese.
+        for locale, suffix in (("C.UTF-8", ""), ("ja_JP.UTF-8", "-ja")):
+            config = Path(tmp) / "config"
+            env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "TRAYAPP_CONFIG_DIR")}
+            env["LANG"] = env["LC_ALL"] = locale
+            app = subprocess.Popen(
+                [sys.executable, "-m", "trayapp", "--demo", "--config-dir", str(config)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
-                app.wait(10)
-            except subprocess.TimeoutExpired:
-                app.kill()
-            shutil.rmtree(config, ignore_errors=True)
+                take_all(out, app.pid, suffix)
+            finally:
+                app.terminate()
+                try:
+                    app.wait(10)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+                shutil.rmtree(config, ignore_errors=True)
     return 0
 
 
-def take_all(out: Path, pid: int) -> None:
+def take_all(out: Path, pid: int, suffix: str = "") -> None:
+    """Every screenshot in English (suffix ""); only the menu and the details window in another language."""
     service = wait(lambda: app_service(pid), "the app's icon on the panel", timeout=20)
     panel = max(
         (geometry(w) for w in run("xdotool", "search", "--onlyvisible", "--class", "xfce4-panel").split()),
@@ -190,7 +193,8 @@ def take_all(out: Path, pid: int) -> None:
     # The notification the demo raises at start (dunst keeps it until closed).
     bubble = wait(lambda: run("xdotool", "search", "--onlyvisible", "--class", "Dunst", check=False).split(), "dunst")
     time.sleep(0.3)  # let dunst finish drawing
-    shoot(out / "notification.png", union(geometry(bubble[0]), margin=12))
+    if not suffix:
+        shoot(out / "notification.png", union(geometry(bubble[0]), margin=12))
     run("dunstctl", "close-all")
 
     # The icon, with its tooltip (hover).
@@ -199,7 +203,8 @@ def take_all(out: Path, pid: int) -> None:
     run("xdotool", "mousemove", str(icon_x), str(icon_y))
     tip = wait(lambda: new_popup(before), "the tooltip")
     time.sleep(0.3)
-    shoot(out / "tray.png", union(panel, tip, margin=12))
+    if not suffix:
+        shoot(out / "tray.png", union(panel, tip, margin=12))
     run("xdotool", "mousemove", "900", "600")
     wait(lambda: new_popup(before) is None, "the tooltip to go")
 
@@ -208,18 +213,19 @@ def take_all(out: Path, pid: int) -> None:
     run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", "3")
     menu = wait(lambda: new_popup(before), "the menu")
     time.sleep(0.3)
-    shoot(out / "tray-menu.png", union(panel, menu, margin=12))
+    shoot(out / f"tray-menu{suffix}.png", union(panel, menu, margin=12))
     run("xdotool", "key", "Escape")
     wait(lambda: new_popup(before) is None, "the menu to close")
 
     # The details window on the trial credit that expires soon (what a click on its menu line opens).
     click_menu(service, lambda label: DETAILS_ACCOUNT in label)
+    # Found by the app's pid: Qt puts "Accounts — Credit Tray" only in _NET_WM_NAME, which xdotool does not search.
     window = wait(
-        lambda: run("xdotool", "search", "--onlyvisible", "--name", DETAILS_TITLE, check=False).split(),
+        lambda: run("xdotool", "search", "--onlyvisible", "--pid", str(pid), check=False).split(),
         "the details window",
     )[0]
     time.sleep(0.5)
-    shoot(out / "details.png", geometry(window))
+    shoot(out / f"details{suffix}.png", geometry(window))
 
 
 if __name__ == "__main__":

@@ -188,6 +188,12 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     instance.listen()
 
     core = build_core(config_dir, demo=demo, with_history=False)
+    from .ui import i18n
+
+    # Before any widget text is made: the UI's language follows the locale unless the settings name one.
+    ui_lang = resolve_language(core.config.settings.language)
+    if not i18n.install(ui_lang):
+        log.warning("no %s translation found; the UI stays in English", ui_lang)
     tray = TrayController()
     if QSystemTrayIcon.isSystemTrayAvailable():
         # The icon first, drawn from the saved state; the history (a database check and the forecasts)

@@ -198,6 +198,7 @@ class TrayApp:
 def app_env(extra: dict[str, str] | None = None, home: Path | None = None) -> dict[str, str]:
     """The user's environment in the session: no test keyring backend, the real one is chosen by keyring."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "TRAYAPP_CONFIG_DIR")}
+    env["LANG"] = env["LC_ALL"] = "C.UTF-8"  # the tests match English texts, whatever the machine's locale
     if home is not None:
         env["XDG_CONFIG_HOME"] = str(home / "xdg-config")  # no user keyringrc.cfg
     env.update(extra or {})

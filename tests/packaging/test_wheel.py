@@ -25,6 +25,7 @@ def test_wheel_has_the_trayapp_command_and_every_package(tmp_path: Path) -> None
     sources = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "trayapp").rglob("*.py")}
     assert sources <= names, sources - names
     assert "trayapp/py.typed" in names
+    assert "trayapp/translations/trayapp_ja.qm" in names, "the UI translation ships in the wheel"
     requires = [line for line in meta["METADATA"].splitlines() if line.startswith("Requires-Dist:")]
     assert any("PySide6-Essentials" in r and "!=6.12.0" in r for r in requires)
     assert any(r.startswith("Requires-Dist: keyring") for r in requires)

@@ -32,3 +32,20 @@ def test_language_follows_locale_and_a_setting_overrides() -> None:
     assert resolve_language("en", {"LANG": "ja_JP.UTF-8"}) == "en"
     assert resolve_language(None, {"LANG": "ja_JP.UTF-8"}) == "ja"
     assert text("ja", "days_n", n=5) == "5日"
+
+
+def test_age_and_remaining_words_in_japanese() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from trayapp.core import rules
+    from trayapp.core.models import Account, Status
+    from trayapp.core.monitor import AccountView
+
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert rules.age_text(now - timedelta(minutes=5), now) == "updated 5 min ago"
+    assert rules.age_text(now - timedelta(minutes=5), now, "ja") == "5分前に更新"
+    assert rules.age_text(now, now, "ja") == "たった今更新"
+    assert rules.age_text(None, now, "ja") == "未更新"
+    level = rules.Level(4, "error")
+    view = AccountView(Account("a", "demo", "A", now), Status.ERROR, None, None, (), None, level, None)
+    assert (view.remaining_text, view.remaining_in("ja")) == ("error", "エラー")

@@ -14,6 +14,7 @@ from . import rules
 from .codec import dt_out, identity_out
 from .forecast import Forecast, forecast_alerts
 from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
+from .texts import text
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,15 @@ class AccountView:
 
     @property
     def remaining_text(self) -> str:
+        return self.remaining_in()
+
+    def remaining_in(self, lang: str = "en") -> str:
+        """The remaining credit with its currency, or why there is none, in `lang`."""
         snap = self.snapshot
         if snap is None:
-            return "error" if self.status is Status.ERROR else "not read yet"
+            return text(lang, "remaining_error" if self.status is Status.ERROR else "remaining_not_read")
         if snap.remaining is None:
-            return "unknown"
+            return text(lang, "remaining_unknown")
         return rules.format_money(snap.remaining, snap.currency)
 
     @property

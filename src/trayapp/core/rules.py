@@ -399,13 +399,13 @@ def _age(delta: timedelta, lang: str = "en") -> str:
     return text(lang, "age_days", n=hours // 24)
 
 
-def age_text(checked_at: datetime | None, now: datetime) -> str:
+def age_text(checked_at: datetime | None, now: datetime, lang: str = "en") -> str:
     if checked_at is None:
-        return "never updated"
+        return text(lang, "never_updated")
     minutes = int((now - checked_at).total_seconds() // 60)
     if minutes < 1:
-        return "updated just now"
-    return f"updated {_age(now - checked_at)} ago"
+        return text(lang, "updated_just_now")
+    return text(lang, "updated_ago", age=_age(now - checked_at, lang))
 
 
 def _order_by_creation(a: Account, ca: datetime | None, b: Account, cb: datetime | None) -> tuple[Account, Account]:

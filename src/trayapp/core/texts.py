@@ -41,6 +41,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "age_min": "{n} min",
         "age_h": "{n} h",
         "age_days": "{n} days",
+        "updated_ago": "updated {age} ago",
+        "updated_just_now": "updated just now",
+        "never_updated": "never updated",
+        "remaining_unknown": "unknown",
+        "remaining_not_read": "not read yet",
+        "remaining_error": "error",
     },
     "ja": {
         "key_invalid": "{label}: キーが拒否されました（{detail}）。",
@@ -75,6 +81,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "age_min": "{n}分",
         "age_h": "{n}時間",
         "age_days": "{n}日",
+        "updated_ago": "{age}前に更新",
+        "updated_just_now": "たった今更新",
+        "never_updated": "未更新",
+        "remaining_unknown": "不明",
+        "remaining_not_read": "未取得",
+        "remaining_error": "エラー",
     },
 }
 

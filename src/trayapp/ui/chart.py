@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -75,9 +75,11 @@ def chart_data(
     currency = snapshot.currency if snapshot else None
     if not good:
         message = (
-            "The remaining credit of this account is not known with the keys given: nothing to draw."
+            QCoreApplication.translate(
+                "Chart", "The remaining credit of this account is not known with the keys given: nothing to draw."
+            )
             if snapshot is not None and snapshot.remaining is None
-            else "No history yet: readings are drawn here as they are recorded."
+            else QCoreApplication.translate("Chart", "No history yet: readings are drawn here as they are recorded.")
         )
         return ChartData((), now - (span or timedelta(days=7)), now, now, currency, message=message)
     start = now - span if span is not None else min(good[0][0], now - timedelta(days=1))
@@ -151,7 +153,8 @@ def paint_chart(p: QPainter, size: QSize, data: ChartData | None, palette: QPale
         p.drawText(
             QRectF(0, 0, size.width(), size.height()),
             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-            (data.message if data else "") or "Select an account to see its history.",
+            (data.message if data else "")
+            or QCoreApplication.translate("Chart", "Select an account to see its history."),
         )
         return
     top = data.top()
@@ -247,7 +250,9 @@ def paint_chart(p: QPainter, size: QSize, data: ChartData | None, palette: QPale
         p.setPen(QPen(EXPIRY, 2, Qt.PenStyle.DashLine))
         p.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         p.setPen(EXPIRY)
-        label = f"expires {data.expires_at.astimezone(UTC):%m-%d}"
+        label = QCoreApplication.translate("Chart", "expires {date}").format(
+            date=f"{data.expires_at.astimezone(UTC):%m-%d}"
+        )
         w = metrics.horizontalAdvance(label) + 6
         left = x - w - 2 if x + w > rect.right() else x + 4
         p.drawText(QRectF(left, rect.top(), w, metrics.height()), Qt.AlignmentFlag.AlignLeft, label)

@@ -138,7 +138,7 @@ class AppController(QObject):
                 log.info("system tray available after %s s", elapsed)
                 if not QSystemTrayIcon.isSystemTrayAvailable():
                     log.warning("no system tray after %s s; showing the details window instead", elapsed)
-                    self.details.set_banner("No system tray was found: this window stands in for it.")
+                    self.details.set_banner(self.tr("No system tray was found: this window stands in for it."))
                     self.details.bring_forward()
 
         timer = QTimer(self)
@@ -264,7 +264,7 @@ class AppController(QObject):
             autostart.apply(enabled, self.core.paths.config_dir)
         except OSError as exc:
             log.error("start at login could not be changed: %s", exc)
-            self.details.set_banner(f"Start at login could not be changed: {exc}")
+            self.details.set_banner(self.tr("Start at login could not be changed: {error}").format(error=exc))
 
     def _first_run_note(self) -> None:
         marker = self.core.paths.config_dir / firstrun.MARKER
@@ -343,7 +343,10 @@ class AppController(QObject):
                 for kind, secret in draft.secrets.items():
                     self.core.secrets.set(account.id, kind, secret)
             except SecretStoreError as exc:
-                self._keys_saved.emit(dialog, f"{exc.title}: {exc.message} Nothing was saved.")
+                self._keys_saved.emit(
+                    dialog,
+                    self.tr("{title}: {message} Nothing was saved.").format(title=exc.title, message=exc.message),
+                )
                 return
             self._keys_saved.emit(dialog, None)
 
@@ -374,7 +377,9 @@ class AppController(QObject):
             return
         if confirm:
             answer = QMessageBox.question(
-                self.details, "Remove account", f"Remove {account.label} and delete its keys from the OS keyring?"
+                self.details,
+                self.tr("Remove account"),
+                self.tr("Remove {account} and delete its keys from the OS keyring?").format(account=account.label),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -384,7 +389,10 @@ class AppController(QObject):
                 for kind in account.secret_kinds:
                     self.core.secrets.delete(account.id, kind)
             except SecretStoreError as exc:
-                self._keys_removed.emit(account.id, f"{exc.title}: {exc.message} The account was kept.")
+                self._keys_removed.emit(
+                    account.id,
+                    self.tr("{title}: {message} The account was kept.").format(title=exc.title, message=exc.message),
+                )
                 return
             self._keys_removed.emit(account.id, "")
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,24 +31,55 @@ from ..core.models import Status
 from ..core.monitor import AccountView
 from ..providers import catalog
 from ..storage.history import HistoryStore
+from . import i18n
 from .history_panel import TREND_COLUMN, HistoryPanel
 from .icon import COLOURS
 
-COLUMNS = (
-    "Account",
-    "Provider",
-    "Remaining",
-    "Granted / paid",
-    "Expires in",
-    "Status",
-    "Updated",
-    "Alerts",
+COLUMNS = (  # translated when shown (context DetailsWindow)
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Account")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Provider")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Remaining")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Granted / paid")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Expires in")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Status")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Updated")),
+    str(QT_TRANSLATE_NOOP("DetailsWindow", "Alerts")),
     TREND_COLUMN,
+)
+# The Status column shows the status as `check --json` does; a translation names it in words.
+STATUS_NAMES = (
+    str(QT_TRANSLATE_NOOP("Status", "ok")),
+    str(QT_TRANSLATE_NOOP("Status", "unknown")),
+    str(QT_TRANSLATE_NOOP("Status", "stale")),
+    str(QT_TRANSLATE_NOOP("Status", "error")),
+)
+# The Alerts column shows alert codes as `check --json` does; a translation gives each a short name.
+ALERT_CODE_NAMES = (
+    str(QT_TRANSLATE_NOOP("AlertCode", "credit_zero")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "credit_low")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "expiring_soon")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "runs_out_soon")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "will_expire_unused")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "second_account")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "same_login")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "no_trial_credit")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "identity_changed")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "key_invalid")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "spend_limit")),
+    str(QT_TRANSLATE_NOOP("AlertCode", "stale")),
 )
 
 
 def _money(value: Decimal | None, currency: str | None) -> str:
     return "—" if value is None else rules.format_money(value, currency)
+
+
+def _status(status: Status) -> str:
+    return QCoreApplication.translate("Status", status.value)
+
+
+def _alert_codes(view: AccountView) -> str:
+    return ", ".join(QCoreApplication.translate("AlertCode", a.code) for a in view.alerts) or "—"
 
 
 class DetailsWindow(QWidget):
@@ -63,7 +94,7 @@ class DetailsWindow(QWidget):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: list[AccountView] = []
         self.lang = "en"  # of the alert explanations
-        self.setWindowTitle("Accounts")  # Qt appends the application's display name: "Accounts — Credit Tray"
+        self.setWindowTitle(self.tr("Accounts"))  # Qt appends the application's display name: "Accounts — Credit Tray"
         self.resize(1040, 640)
 
         self.banner = QLabel()
@@ -72,7 +103,7 @@ class DetailsWindow(QWidget):
         self.banner.setStyleSheet("background:#fff4ce;color:#3a2d00;padding:6px;border-radius:4px;")
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("DetailsWindow", c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -87,18 +118,18 @@ class DetailsWindow(QWidget):
         self.chart = self.history.chart
         self.history.range_changed.connect(lambda: self.history.show_account(self.selected_view()))
 
-        self.add_button = QPushButton("Add account…")
-        self.edit_button = QPushButton("Edit…")
-        self.remove_button = QPushButton("Remove")
-        self.refresh_button = QPushButton("Refresh now")
-        self.ack_button = QPushButton("Confirm new owner")
+        self.add_button = QPushButton(self.tr("Add account…"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.refresh_button = QPushButton(self.tr("Refresh now"))
+        self.ack_button = QPushButton(self.tr("Confirm new owner"))
         self.ack_button.setVisible(False)
         self.add_button.clicked.connect(self.add_requested.emit)
         self.edit_button.clicked.connect(lambda: self._emit_selected(self.edit_requested.emit))
         self.remove_button.clicked.connect(lambda: self._emit_selected(self.remove_requested.emit))
         self.refresh_button.clicked.connect(self.refresh_requested.emit)
         self.ack_button.clicked.connect(lambda: self._emit_selected(self.acknowledge_identity.emit))
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(self.tr("Export CSV…"))
         self.export_button.clicked.connect(self._ask_export_csv)
 
         buttons = QHBoxLayout()
@@ -141,7 +172,9 @@ class DetailsWindow(QWidget):
         account_id = self.selected_account_id()
         if account_id is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export history", f"{account_id}-history.csv", "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export history"), f"{account_id}-history.csv", self.tr("CSV files (*.csv)")
+        )
         if path:
             self.export_csv(path, account_id)
 
@@ -153,6 +186,7 @@ class DetailsWindow(QWidget):
         selected = self.selected_account_id()
         self._views = list(views)
         now = self._clock()
+        lang = i18n.language()
         self.table.setRowCount(len(views))
         for row, v in enumerate(views):
             snap = v.snapshot
@@ -165,12 +199,12 @@ class DetailsWindow(QWidget):
                 catalog.info(v.account.provider).display_name
                 if v.account.provider in catalog.CATALOG
                 else v.account.provider,
-                v.remaining_text,
+                v.remaining_in(lang),
                 split,
-                "—" if v.days_to_expiry is None else f"{v.days_to_expiry} d",
-                v.status.value,
-                rules.age_text(v.checked_at or (snap.checked_at if snap else None), now),
-                ", ".join(a.code for a in v.alerts) or "—",
+                "—" if v.days_to_expiry is None else self.tr("{days} d").format(days=v.days_to_expiry),
+                _status(v.status),
+                rules.age_text(v.checked_at or (snap.checked_at if snap else None), now, lang),
+                _alert_codes(v),
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -225,9 +259,9 @@ class DetailsWindow(QWidget):
         view = self.selected_view()
         self._update_buttons()
         self.explanation.setHtml(
-            render_explanation(view, self._clock())
+            render_explanation(view, self._clock(), self.lang)
             if view
-            else "<p>No accounts yet. Choose <b>Add account…</b> to add one.</p>"
+            else self.tr("<p>No accounts yet. Choose <b>Add account…</b> to add one.</p>")
         )
         if self.isVisible():
             self.history.show_account(view)
@@ -253,39 +287,54 @@ class DetailsWindow(QWidget):
 
 def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> str:
     e = html.escape
+    ui = i18n.language()  # the labels follow the UI; the alert texts and explanations follow `lang`
     a = view.account
     snap = view.snapshot
     info = catalog.CATALOG.get(a.provider)
     parts = [f"<h3>{e(a.label)}</h3>"]
-    facts: list[tuple[str, str]] = [("Provider", info.display_name if info else a.provider)]
-    facts.append(("Remaining", view.remaining_text))
+    facts: list[tuple[str, str]] = [
+        (QCoreApplication.translate("Explanation", "Provider"), info.display_name if info else a.provider)
+    ]
+    facts.append((QCoreApplication.translate("Explanation", "Remaining"), view.remaining_in(ui)))
     if view.unknown_reason:
-        facts.append(("Why unknown", view.unknown_reason))
+        facts.append((QCoreApplication.translate("Explanation", "Why unknown"), view.unknown_reason))
     if snap:
         cur = snap.currency
         if snap.remaining_granted is not None:
-            facts.append(("Of which granted (trial / bonus)", _money(snap.remaining_granted, cur)))
+            facts.append(
+                (
+                    QCoreApplication.translate("Explanation", "Of which granted (trial / bonus)"),
+                    _money(snap.remaining_granted, cur),
+                )
+            )
         if snap.remaining_paid is not None:
-            facts.append(("Of which paid", _money(snap.remaining_paid, cur)))
+            facts.append((QCoreApplication.translate("Explanation", "Of which paid"), _money(snap.remaining_paid, cur)))
         if snap.granted_total is not None:
-            facts.append(("Granted in total", _money(snap.granted_total, cur)))
+            facts.append(
+                (QCoreApplication.translate("Explanation", "Granted in total"), _money(snap.granted_total, cur))
+            )
         if snap.used is not None:
-            facts.append(("Used", _money(snap.used, cur)))
+            facts.append((QCoreApplication.translate("Explanation", "Used"), _money(snap.used, cur)))
         if snap.expires_at is not None:
             facts.append(
                 (
-                    "Expires",
-                    f"{snap.expires_at.astimezone(UTC).date().isoformat()} ({view.days_to_expiry} days)",
+                    QCoreApplication.translate("Explanation", "Expires"),
+                    QCoreApplication.translate("Explanation", "{date} ({days} days)").format(
+                        date=snap.expires_at.astimezone(UTC).date().isoformat(), days=view.days_to_expiry
+                    ),
                 )
             )
         if snap.identity is not None:
             ident = snap.identity
             who = ", ".join(x for x in (ident.user_id, ident.email_masked, ident.phone_masked) if x)
-            facts.append(("Key belongs to", who or "—"))
+            facts.append((QCoreApplication.translate("Explanation", "Key belongs to"), who or "—"))
         for note in snap.notes:
-            facts.append(("Note", note))
-    facts.append(("Status", view.status.value + ("" if view.status is not Status.STALE else " (old data)")))
-    facts.append(("Updated", rules.age_text(view.checked_at, now)))
+            facts.append((QCoreApplication.translate("Explanation", "Note"), note))
+    status = _status(view.status)
+    if view.status is Status.STALE:
+        status = QCoreApplication.translate("Explanation", "{status} (old data)").format(status=status)
+    facts.append((QCoreApplication.translate("Explanation", "Status"), status))
+    facts.append((QCoreApplication.translate("Explanation", "Updated"), rules.age_text(view.checked_at, now, ui)))
     parts.append(
         "<table cellspacing=4>"
         + "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in facts)
@@ -295,7 +344,12 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
         parts.append(f"<p style='color:#b3261e'><b>{e(view.error.title)}</b>: {e(view.error.message)}</p>")
     for alert in view.alerts:
         colour = "#b3261e" if alert.severity.value == "critical" else "#8a5a00"
-        parts.append(f"<h4 style='color:{colour}'>{e(alert.severity.value.upper())}: {e(alert.message)}</h4>")
+        severity = (
+            QCoreApplication.translate("Explanation", "CRITICAL")
+            if alert.severity.value == "critical"
+            else QCoreApplication.translate("Explanation", "WARNING")
+        )
+        parts.append(f"<h4 style='color:{colour}'>{e(severity)}: {e(alert.message)}</h4>")
         ex = explain(alert.code, lang)
         if ex is not None:
             parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
@@ -303,5 +357,6 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
             if ex.links:
                 parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
     if info and info.billing_url:
-        parts.append(f"<p><a href='{e(info.billing_url)}'>{e(info.display_name)} billing page</a></p>")
+        page = QCoreApplication.translate("Explanation", "{provider} billing page").format(provider=info.display_name)
+        parts.append(f"<p><a href='{e(info.billing_url)}'>{e(page)}</a></p>")
     return "".join(parts)

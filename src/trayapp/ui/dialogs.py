@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from ..core.monitor import FetchResult
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
 from ..secrets.secret import Secret
+from .catalog_texts import catalog_text
 
 
 @dataclass
@@ -49,7 +50,7 @@ class AccountDialog(QDialog):
         super().__init__(parent)
         self.account = account
         self.pending: tuple[Account, FetchResult] | None = None  # tested account and its first reading
-        self.setWindowTitle("Edit account" if account else "Add account")
+        self.setWindowTitle(self.tr("Edit account") if account else self.tr("Add account"))
         self.setMinimumWidth(480)
 
         self.provider = QComboBox()
@@ -59,13 +60,15 @@ class AccountDialog(QDialog):
         self.label = QLineEdit()
         self.base_url = QLineEdit()
         self.currency = QLineEdit()
-        self.currency.setPlaceholderText("from the host (e.g. USD, CNY)")
+        self.currency.setPlaceholderText(self.tr("from the host (e.g. USD, CNY)"))
         self.currency.setMaxLength(3)
         self.key_fields: dict[str, QLineEdit] = {}
         self.key_labels: dict[str, QLabel] = {}
         self.probe = QCheckBox(
-            "Detect when credit runs out with a 1-token request at most hourly "
-            "(OpenAI; costs a tiny fraction of a cent per request, off by default)"
+            self.tr(
+                "Detect when credit runs out with a 1-token request at most hourly "
+                "(OpenAI; costs a tiny fraction of a cent per request, off by default)"
+            )
         )
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -73,14 +76,14 @@ class AccountDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color:#b3261e")
         self.error.setVisible(False)
-        self.busy = QLabel("Checking the key with the provider…")
+        self.busy = QLabel(self.tr("Checking the key with the provider…"))
         self.busy.setVisible(False)
 
         self.form = QFormLayout()
-        self.form.addRow("Provider", self.provider)
-        self.form.addRow("Label", self.label)
-        self.form.addRow("Base URL (optional)", self.base_url)
-        self.form.addRow("Currency (optional)", self.currency)
+        self.form.addRow(self.tr("Provider"), self.provider)
+        self.form.addRow(self.tr("Label"), self.label)
+        self.form.addRow(self.tr("Base URL (optional)"), self.base_url)
+        self.form.addRow(self.tr("Currency (optional)"), self.currency)
         for kind in ("api", "admin", "management"):
             edit = QLineEdit()
             edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -119,7 +122,7 @@ class AccountDialog(QDialog):
     def _provider_changed(self) -> None:
         info = catalog.info(self.provider_name())
         self.base_url.setPlaceholderText(
-            info.default_base_url or "required: the relay's API root, e.g. https://relay.example.com/v1"
+            info.default_base_url or self.tr("required: the relay's API root, e.g. https://relay.example.com/v1")
         )
         specs = {s.kind: s for s in info.secrets}
         for kind, edit in self.key_fields.items():
@@ -128,14 +131,16 @@ class AccountDialog(QDialog):
             edit.setVisible(visible)
             self.key_labels[kind].setVisible(visible)
             if spec is not None:
-                self.key_labels[kind].setText(spec.label)
+                self.key_labels[kind].setText(catalog_text(spec.label))
                 stored = self.account is not None and kind in self.account.secret_kinds
-                edit.setPlaceholderText("stored in the OS keyring; type to replace" if stored else spec.hint)
+                edit.setPlaceholderText(
+                    self.tr("stored in the OS keyring; type to replace") if stored else catalog_text(spec.hint)
+                )
         self.probe.setVisible(info.name == "openai")
-        notes = [f"Reads: {info.reads}."] if info.reads else []
+        notes = [self.tr("Reads: {what}.").format(what=catalog_text(info.reads))] if info.reads else []
         if info.not_knowable:
-            notes.append(f"Cannot be known: {info.not_knowable}.")
-        notes.append("Keys are stored only in the OS keyring.")
+            notes.append(self.tr("Cannot be known: {what}.").format(what=catalog_text(info.not_knowable)))
+        notes.append(self.tr("Keys are stored only in the OS keyring."))
         self.hint.setText(" ".join(notes))
 
     def draft(self) -> AccountDraft:
@@ -144,21 +149,31 @@ class AccountDialog(QDialog):
         info = catalog.info(provider)
         base_url = validate_base_url(self.base_url.text()) if self.base_url.text().strip() else None
         if base_url is None and info.default_base_url is None:
-            raise ConfigError("Base URL needed", f"{info.display_name} has no default address: enter one.")
+            raise ConfigError(
+                self.tr("Base URL needed"),
+                self.tr("{provider} has no default address: enter one.").format(provider=info.display_name),
+            )
         currency = parse_currency(self.currency.text()) if self.currency.text().strip() else None
         secrets: dict[str, Secret] = {}
         for spec in info.secrets:
             value = self.key_fields[spec.kind].text().strip()
             if value:
                 if any(c.isspace() for c in value):
-                    raise ConfigError("Invalid key", f"The {spec.label.lower()} contains spaces.")
+                    raise ConfigError(
+                        self.tr("Invalid key"),
+                        self.tr("The {key} contains spaces.").format(key=catalog_text(spec.label).lower()),
+                    )
                 secrets[spec.kind] = Secret(value)
             elif spec.required and (self.account is None or spec.kind not in self.account.secret_kinds):
-                raise ConfigError("Key needed", f"Enter the {spec.label.lower()}.")
+                raise ConfigError(
+                    self.tr("Key needed"), self.tr("Enter the {key}.").format(key=catalog_text(spec.label).lower())
+                )
         if "api" in secrets and secrets["api"].kind_hint == "sess-":
             self.hint.setText(
-                "A session key (sess-…) is as powerful as your login: anyone holding it can "
-                "act as you on the platform. It is kept only in the OS keyring."
+                self.tr(
+                    "A session key (sess-…) is as powerful as your login: anyone holding it can "
+                    "act as you on the platform. It is kept only in the OS keyring."
+                )
             )
         options = dict(self.account.options) if self.account else {}
         if provider == "openai":
@@ -197,29 +212,29 @@ class AccountDialog(QDialog):
             edit.clear()
 
 
-ALERT_KINDS = (
-    ("credit_zero", "No credit left"),
-    ("credit_low", "Low credit"),
-    ("expiring_soon", "Credit expiring soon"),
-    ("runs_out_soon", "Credit runs out soon (forecast)"),
-    ("will_expire_unused", "Credit will expire unused (forecast)"),
-    ("second_account", "Second account detected"),
-    ("same_login", "Two keys of one login"),
-    ("no_trial_credit", "No trial credit"),
-    ("identity_changed", "Key owner changed"),
-    ("key_invalid", "Key rejected"),
-    ("spend_limit", "Spend limit reached"),
-    ("stale", "Data is old"),
+ALERT_KINDS = (  # labels translated when shown (context SettingsDialog)
+    ("credit_zero", str(QT_TRANSLATE_NOOP("SettingsDialog", "No credit left"))),
+    ("credit_low", str(QT_TRANSLATE_NOOP("SettingsDialog", "Low credit"))),
+    ("expiring_soon", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit expiring soon"))),
+    ("runs_out_soon", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit runs out soon (forecast)"))),
+    ("will_expire_unused", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit will expire unused (forecast)"))),
+    ("second_account", str(QT_TRANSLATE_NOOP("SettingsDialog", "Second account detected"))),
+    ("same_login", str(QT_TRANSLATE_NOOP("SettingsDialog", "Two keys of one login"))),
+    ("no_trial_credit", str(QT_TRANSLATE_NOOP("SettingsDialog", "No trial credit"))),
+    ("identity_changed", str(QT_TRANSLATE_NOOP("SettingsDialog", "Key owner changed"))),
+    ("key_invalid", str(QT_TRANSLATE_NOOP("SettingsDialog", "Key rejected"))),
+    ("spend_limit", str(QT_TRANSLATE_NOOP("SettingsDialog", "Spend limit reached"))),
+    ("stale", str(QT_TRANSLATE_NOOP("SettingsDialog", "Data is old"))),
 )
 
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.interval = QSpinBox()
         self.interval.setRange(MIN_POLL_MINUTES, 24 * 60)
-        self.interval.setSuffix(" min")
+        self.interval.setSuffix(self.tr(" min"))
         self.interval.setValue(settings.poll_interval_minutes)
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0, 1_000_000)
@@ -227,38 +242,48 @@ class SettingsDialog(QDialog):
         self.threshold.setValue(float(settings.low_credit_threshold))
         self.expiry_days = QSpinBox()
         self.expiry_days.setRange(0, 365)
-        self.expiry_days.setSuffix(" days")
+        self.expiry_days.setSuffix(self.tr(" days"))
         self.expiry_days.setValue(settings.expiry_warning_days)
-        self.notifications = QCheckBox("Show notifications")
+        self.notifications = QCheckBox(self.tr("Show notifications"))
         self.notifications.setChecked(settings.notifications)
-        self.start_at_login = QCheckBox("Start at login")
+        self.start_at_login = QCheckBox(self.tr("Start at login"))
         self.start_at_login.setChecked(settings.start_at_login)
         self.language = QComboBox()
-        for code, name in ((None, "System language"), ("en", "English"), ("ja", "日本語")):
+        for code, name in ((None, self.tr("System language")), ("en", "English"), ("ja", "日本語")):
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.language_note = QLabel(
+            self.tr("The windows and menus switch language at the next start; alert messages switch at once.")
+        )
+        self.language_note.setWordWrap(True)
+        self.language_note.setVisible(False)
+        initial_language = self.language.currentIndex()
+        self.language.currentIndexChanged.connect(
+            lambda index: self.language_note.setVisible(index != initial_language)
+        )
         self.alert_kinds: dict[str, QCheckBox] = {}
         for code, label in ALERT_KINDS:
-            box = QCheckBox(label)
+            box = QCheckBox(QCoreApplication.translate("SettingsDialog", label))
             box.setChecked(code not in settings.disabled_alerts)
             self.alert_kinds[code] = box
         self._settings = settings
 
         form = QFormLayout()
-        form.addRow("Poll every", self.interval)
-        form.addRow("Warn when credit is at or below", self.threshold)
-        form.addRow("Warn this long before credit expires", self.expiry_days)
+        form.addRow(self.tr("Poll every"), self.interval)
+        form.addRow(self.tr("Warn when credit is at or below"), self.threshold)
+        form.addRow(self.tr("Warn this long before credit expires"), self.expiry_days)
         form.addRow("", self.notifications)
         form.addRow("", self.start_at_login)
-        form.addRow("Language", self.language)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow("", self.language_note)
         kinds = QVBoxLayout()
         for box in self.alert_kinds.values():
             kinds.addWidget(box)
-        form.addRow("Notify about", kinds)
+        form.addRow(self.tr("Notify about"), kinds)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        note = QLabel("Settings never contain a key; keys live only in the OS keyring.")
+        note = QLabel(self.tr("Settings never contain a key; keys live only in the OS keyring."))
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

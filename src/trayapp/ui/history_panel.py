@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -31,11 +31,11 @@ from ..storage.atomic import write_atomic
 from ..storage.history import HistoryStore
 from .chart import SPARK_ROLE, ChartWidget, SparklineDelegate, chart_data
 
-TREND_COLUMN = "Trend (30 d)"
-RANGES: tuple[tuple[str, timedelta | None], ...] = (
-    ("7 days", timedelta(days=7)),
-    ("30 days", timedelta(days=30)),
-    ("All", None),
+TREND_COLUMN = str(QT_TRANSLATE_NOOP("DetailsWindow", "Trend (30 d)"))
+RANGES: tuple[tuple[str, timedelta | None], ...] = (  # labels translated when shown (context HistoryPanel)
+    (str(QT_TRANSLATE_NOOP("HistoryPanel", "7 days")), timedelta(days=7)),
+    (str(QT_TRANSLATE_NOOP("HistoryPanel", "30 days")), timedelta(days=30)),
+    (str(QT_TRANSLATE_NOOP("HistoryPanel", "All")), None),
 )
 SPARK_SPAN = timedelta(days=30)
 SPARK_POINTS = 48
@@ -58,13 +58,13 @@ class HistoryPanel(QWidget):
         group = QButtonGroup(self)
         group.setExclusive(True)
         row = QHBoxLayout()
-        self.title = QLabel("Remaining credit")
+        self.title = QLabel(self.tr("Remaining credit"))
         self.title.setStyleSheet("font-weight:bold")
         row.addWidget(self.title)
         row.addStretch(1)
         for label, _span in RANGES:
             button = QToolButton()
-            button.setText(label)
+            button.setText(QCoreApplication.translate("HistoryPanel", label))
             button.setCheckable(True)
             button.setAutoRaise(True)
             group.addButton(button)
@@ -107,7 +107,7 @@ class HistoryPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, view.account.id)
             cached = self._sparks.get(view.account.id)
             item.setData(SPARK_ROLE, cached[1] if cached else None)
-            item.setToolTip("Remaining credit over the last 30 days")
+            item.setToolTip(self.tr("Remaining credit over the last 30 days"))
             self._table.setItem(row, self._column, item)
 
     def refresh(self, views: Sequence[AccountView], selected: AccountView | None) -> None:
@@ -131,7 +131,7 @@ class HistoryPanel(QWidget):
     def show_account(self, view: AccountView | None) -> None:
         if view is None:
             self.chart.set_data(None)
-            self.title.setText("Remaining credit")
+            self.title.setText(self.tr("Remaining credit"))
             self.summary.setText("")
             return
         now = self._clock()
@@ -144,10 +144,13 @@ class HistoryPanel(QWidget):
                 for p in self._source.points(view.account.id, since, now + timedelta(seconds=1), CHART_POINTS)
             ]
         self.chart.set_data(chart_data(view.account, view.snapshot, view.forecast, points, span, now))
-        label = next(text for text, s in RANGES if s == span)
-        self.title.setText(
-            f"Remaining credit — {view.account.label} ({'everything recorded' if span is None else 'last ' + label})"
-        )
+        if span is None:
+            title = self.tr("Remaining credit — {account} (everything recorded)")
+        elif span == timedelta(days=7):
+            title = self.tr("Remaining credit — {account} (last 7 days)")
+        else:
+            title = self.tr("Remaining credit — {account} (last 30 days)")
+        self.title.setText(title.format(account=view.account.label))
         self.summary.setText(forecast_text(view))
 
     def export_csv(self, path: Path, account_id: str | None) -> int:
@@ -167,23 +170,36 @@ def forecast_text(view: AccountView) -> str:
     fc = view.forecast
     snap = view.snapshot
     if fc is None or snap is None:
-        return "No forecast yet: it needs a few readings."
+        return QCoreApplication.translate("HistoryPanel", "No forecast yet: it needs a few readings.")
     cur = snap.currency
     if fc.burn_per_day is None:
-        return f"No forecast: {fc.reason}."
+        return QCoreApplication.translate("HistoryPanel", "No forecast: {reason}.").format(reason=fc.reason)
     days = round(fc.basis / timedelta(days=1)) if fc.basis >= timedelta(days=2) else None
-    over = f"over the last {days} days" if days else f"over {int(fc.basis / timedelta(hours=1))} h"
-    parts = [f"Spending about {rules.format_money(fc.burn_per_day, cur)} a day ({over}, top-ups left out)."]
+    rate = rules.format_money(fc.burn_per_day, cur)
+    parts = [
+        QCoreApplication.translate(
+            "HistoryPanel", "Spending about {rate} a day (over the last {days} days, top-ups left out)."
+        ).format(rate=rate, days=days)
+        if days
+        else QCoreApplication.translate(
+            "HistoryPanel", "Spending about {rate} a day (over {hours} h, top-ups left out)."
+        ).format(rate=rate, hours=int(fc.basis / timedelta(hours=1)))
+    ]
     expires_first = fc.expires_at is not None and fc.runs_out_at is not None and fc.expires_at <= fc.runs_out_at
     if fc.runs_out_at is not None and not expires_first:
-        parts.append(f"At that rate the credit runs out around {fc.runs_out_at.astimezone(UTC):%Y-%m-%d}.")
+        parts.append(
+            QCoreApplication.translate("HistoryPanel", "At that rate the credit runs out around {date}.").format(
+                date=f"{fc.runs_out_at.astimezone(UTC):%Y-%m-%d}"
+            )
+        )
     elif fc.reason:
         parts.append(fc.reason[0].upper() + fc.reason[1:] + ".")
     if fc.expires_unused is not None and fc.expires_unused > 0 and fc.expires_at is not None:
         parts.append(
-            f"{rules.format_money(fc.expires_unused, cur)} will be left when it expires on "
-            f"{fc.expires_at.astimezone(UTC):%Y-%m-%d}."
+            QCoreApplication.translate("HistoryPanel", "{amount} will be left when it expires on {date}.").format(
+                amount=rules.format_money(fc.expires_unused, cur), date=f"{fc.expires_at.astimezone(UTC):%Y-%m-%d}"
+            )
         )
     if days is None and fc.basis < WINDOW:
-        parts.append("The forecast firms up as more readings come in.")
+        parts.append(QCoreApplication.translate("HistoryPanel", "The forecast firms up as more readings come in."))
     return " ".join(parts)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from .. import APP_NAME
@@ -48,25 +48,27 @@ def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
         summary = f"{label}: {_headline(first)}"
         body = "\n".join(a.message for a in ordered)
     else:
-        summary = f"{len(accounts)} accounts need attention"
+        summary = QCoreApplication.translate("Notifier", "{n} accounts need attention").format(n=len(accounts))
         body = "\n".join(a.message for a in ordered[:6])
         if len(ordered) > 6:
-            body += f"\n…and {len(ordered) - 6} more"
+            body += "\n" + QCoreApplication.translate("Notifier", "…and {n} more").format(n=len(ordered) - 6)
     return Message(summary, body, critical, first.account_id, len(accounts) > 1)
 
 
 def _headline(alert: Alert) -> str:
     return {
-        "credit_zero": "no credit left",
-        "spend_limit": "spend limit reached",
-        "credit_low": "credit is low",
-        "expiring_soon": "credit expires soon",
-        "second_account": "second account detected",
-        "same_login": "two keys of one login",
-        "no_trial_credit": "no trial credit",
-        "identity_changed": "key owner changed",
-        "key_invalid": "key rejected",
-        "stale": "data is old",
+        "credit_zero": QCoreApplication.translate("Notifier", "no credit left"),
+        "spend_limit": QCoreApplication.translate("Notifier", "spend limit reached"),
+        "credit_low": QCoreApplication.translate("Notifier", "credit is low"),
+        "expiring_soon": QCoreApplication.translate("Notifier", "credit expires soon"),
+        "second_account": QCoreApplication.translate("Notifier", "second account detected"),
+        "same_login": QCoreApplication.translate("Notifier", "two keys of one login"),
+        "no_trial_credit": QCoreApplication.translate("Notifier", "no trial credit"),
+        "identity_changed": QCoreApplication.translate("Notifier", "key owner changed"),
+        "key_invalid": QCoreApplication.translate("Notifier", "key rejected"),
+        "stale": QCoreApplication.translate("Notifier", "data is old"),
+        "runs_out_soon": QCoreApplication.translate("Notifier", "credit runs out soon"),
+        "will_expire_unused": QCoreApplication.translate("Notifier", "credit will expire unused"),
     }.get(alert.code, alert.code)
 
 
@@ -171,7 +173,12 @@ class FreedesktopNotifier(QObject):
                 self._app_icon,
                 message.summary,
                 message.body,
-                ["default", "Open details", "details", "Details"],
+                [
+                    "default",
+                    QCoreApplication.translate("Notifier", "Open details"),
+                    "details",
+                    QCoreApplication.translate("Notifier", "Details"),
+                ],
                 hints,
                 -1,
             ),

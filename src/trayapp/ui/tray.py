@@ -7,24 +7,31 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from .. import APP_NAME
 from ..core import rules
 from ..core.monitor import AccountView
+from . import i18n
 from .icon import IconSpec, render_icon, spec_for
 
 
 def account_line(view: AccountView, now: datetime) -> str:
     """One line per account: label, remaining with currency, days to expiry, age of the data."""
-    parts = [f"{view.account.label}: {view.remaining_text}"]
+    lang = i18n.language()
+    parts = [f"{view.account.label}: {view.remaining_in(lang)}"]
     if view.days_to_expiry is not None:
-        parts.append("expires today" if view.days_to_expiry == 0 else f"{view.days_to_expiry} d left")
+        parts.append(
+            QCoreApplication.translate("TrayController", "expires today")
+            if view.days_to_expiry == 0
+            else QCoreApplication.translate("TrayController", "{days} d left").format(days=view.days_to_expiry)
+        )
     if view.status.value == "stale":
-        parts.append("stale")
-    parts.append(rules.age_text(view.checked_at or (view.snapshot.checked_at if view.snapshot else None), now))
+        parts.append(QCoreApplication.translate("TrayController", "stale"))
+    checked_at = view.checked_at or (view.snapshot.checked_at if view.snapshot else None)
+    parts.append(rules.age_text(checked_at, now, lang))
     line = " · ".join(parts)
     if view.alerts:
         line = ("⚠ " if any(a.severity.value == "critical" for a in view.alerts) else "• ") + line
@@ -50,8 +57,12 @@ class TrayController(QObject):
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
-        self.snooze_menu = QMenu("Snooze notifications")
-        for key, text in (("1h", "For 1 hour"), ("8h", "For 8 hours"), ("tomorrow", "Until tomorrow, 8:00")):
+        self.snooze_menu = QMenu(self.tr("Snooze notifications"))
+        for key, text in (
+            ("1h", self.tr("For 1 hour")),
+            ("8h", self.tr("For 8 hours")),
+            ("tomorrow", self.tr("Until tomorrow, 8:00")),
+        ):
             self._add(self.snooze_menu, text, partial(self.snooze_requested.emit, key))
         self.tray = self._new_icon()
         self.set_views([])
@@ -108,7 +119,7 @@ class TrayController(QObject):
         if self.status_line:
             lines.append(self.status_line)
         if not self._views:
-            lines.append("No accounts yet: choose Add account…")
+            lines.append(self.tr("No accounts yet: choose Add account…"))
         lines.extend(account_line(v, now) for v in self._views)
         return "\n".join(lines)
 
@@ -156,7 +167,7 @@ class TrayController(QObject):
             status.setEnabled(False)
             menu.addSeparator()
         if not self._views:
-            empty = menu.addAction("No accounts yet")
+            empty = menu.addAction(self.tr("No accounts yet"))
             empty.setEnabled(False)
         for view in self._views:
             action = menu.addAction(account_line(view, now))
@@ -166,22 +177,24 @@ class TrayController(QObject):
         menu.addSeparator()
         self._add(
             menu,
-            "Refreshing…" if self.busy else "Refresh now",
+            self.tr("Refreshing…") if self.busy else self.tr("Refresh now"),
             self.refresh_requested.emit,
             enabled=not self.busy,
         )
-        self._add(menu, "Details…", partial(self.details_requested.emit, ""))
-        self._add(menu, "Add account…", self.add_requested.emit)
-        self._add(menu, "Settings…", self.settings_requested.emit)
+        self._add(menu, self.tr("Details…"), partial(self.details_requested.emit, ""))
+        self._add(menu, self.tr("Add account…"), self.add_requested.emit)
+        self._add(menu, self.tr("Settings…"), self.settings_requested.emit)
         if self.snoozed_until is not None and self.snoozed_until > now:
             until = self.snoozed_until.astimezone().strftime("%H:%M")
             self._add(
-                menu, f"Notifications snoozed until {until}: resume", partial(self.snooze_requested.emit, "resume")
+                menu,
+                self.tr("Notifications snoozed until {until}: resume").format(until=until),
+                partial(self.snooze_requested.emit, "resume"),
             )
         else:
             menu.addMenu(self.snooze_menu)
         menu.addSeparator()
-        self._add(menu, "Quit", self.quit_requested.emit)
+        self._add(menu, self.tr("Quit"), self.quit_requested.emit)
 
     @staticmethod
     def _add(menu: QMenu, text: str, slot: Callable[[], None], *, enabled: bool = True) -> QAction:

@@ -1,0 +1,62 @@
+"""The UI's language. Widget texts go through Qt's translator: trayapp_<lang>.qm (built from
+resources/translations/*.ts by `make translations`, shipped in the package) and Qt's own qtbase_<lang>.qm
+(standard buttons such as Save and Cancel). The few words the core formats itself (data age, remaining)
+take the language code from `language()`.
+
+Installed once at start, before any widget is built: texts set on widgets are not re-translated, so a
+change of the language setting applies to the UI at the next start (alert messages switch at once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+from ..core.texts import LANGUAGES
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+_language = "en"
+_installed: list[QTranslator] = []
+
+
+def qm_file(lang: str) -> Path:
+    return TRANSLATIONS / f"trayapp_{lang}.qm"
+
+
+def install(lang: str) -> bool:
+    """Translate the UI into `lang` ("en" is the source language: nothing to load). False if the
+    translation could not be loaded (the UI stays in English)."""
+    global _language
+    remove()
+    _language = lang if lang in LANGUAGES else "en"
+    if _language == "en":
+        return True
+    app = QCoreApplication.instance()
+    own = QTranslator()
+    if app is None or not own.load(str(qm_file(_language))):
+        _language = "en"
+        return False
+    app.installTranslator(own)
+    _installed.append(own)
+    qt = QTranslator()
+    if qt.load(f"qtbase_{_language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    return True
+
+
+def remove() -> None:
+    """Back to English (tests switch languages)."""
+    global _language
+    app = QCoreApplication.instance()
+    while _installed:
+        translator = _installed.pop()
+        if app is not None:
+            app.removeTranslator(translator)
+    _language = "en"
+
+
+def language() -> str:
+    """The language the UI was translated into: "en" or "ja"."""
+    return _language
