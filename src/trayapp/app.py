@@ -208,9 +208,8 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     from .ui.poller import Poller
 
     poller = Poller(core.secrets, core.state.identity_salt, in_process=in_process_fetch or demo)
-    details = DetailsWindow()
     notifier = make_notifier(tray.tray)
-    controller = AppController(core, poller, tray, details, notifier)
+    controller = AppController(core, poller, tray, DetailsWindow, notifier)
     instance.activated.connect(controller.handle_instance_request)
     controller.quit_requested.connect(app.quit)
 

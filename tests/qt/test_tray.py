@@ -126,3 +126,35 @@ def test_notifications_off_delivers_nothing(qtbot, make_controller) -> None:
     poll_and_wait(qtbot, c)
     assert c.delivered == []
     assert c.tray.icon_spec is not None and c.tray.icon_spec.badge is Severity.CRITICAL
+
+
+def test_details_window_is_built_only_when_first_opened(qtbot, tmp_path) -> None:
+    from trayapp.app import build_core
+    from trayapp.ui.controller import AppController
+    from trayapp.ui.details import DetailsWindow
+    from trayapp.ui.poller import Poller
+    from trayapp.ui.tray import TrayController
+
+    built: list[DetailsWindow] = []
+
+    def factory() -> DetailsWindow:
+        built.append(DetailsWindow())
+        return built[-1]
+
+    core = build_core(str(tmp_path), demo=True)
+    tray = TrayController()
+    c = AppController(core, Poller(core.secrets, core.state.identity_salt, in_process=True), tray, factory,
+                      TrayMessageNotifier(tray.tray))  # fmt: skip
+    try:
+        with qtbot.waitSignal(c.poller.finished, timeout=20000):
+            c.refresh_now()
+        assert built == [], "polls do not build (or redraw) a window nobody opened"
+        c.open_details("demo-zero")
+        assert len(built) == 1 and built[0].isVisible()
+        assert built[0].table.rowCount() == 6 and built[0].selected_account_id() == "demo-zero"
+        c.open_details("demo-low")
+        assert len(built) == 1
+    finally:
+        c.stop()
+        for w in built:
+            w.deleteLater()

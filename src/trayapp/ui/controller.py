@@ -47,7 +47,7 @@ class AppController(QObject):
         core: Core,
         poller: Poller,
         tray: TrayController,
-        details: DetailsWindow,
+        details: DetailsWindow | Callable[[], DetailsWindow],
         notifier: Notifier,
         scheduler: PollScheduler | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -56,7 +56,14 @@ class AppController(QObject):
         self.core = core
         self.poller = poller
         self.tray = tray
-        self.details = details
+        # The details window is built when first needed (~6 MB and a redraw per poll saved while it never
+        # opens, issue 9); an instance may be handed in instead (tests).
+        self._details: DetailsWindow | None = None
+        self._details_factory: Callable[[], DetailsWindow] = DetailsWindow
+        if isinstance(details, DetailsWindow):
+            self._wire_details(details)
+        else:
+            self._details_factory = details
         self.notifier = notifier
         self.scheduler = scheduler
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -78,13 +85,26 @@ class AppController(QObject):
         tray.settings_requested.connect(self.open_settings)
         tray.snooze_requested.connect(self.snooze)
         tray.quit_requested.connect(self.quit_requested.emit)
+        notifier.clicked.connect(self.open_details)
+
+    @property
+    def details(self) -> DetailsWindow:
+        if self._details is None:
+            window = self._details_factory()
+            self._wire_details(window)
+            window.lang = self.core.monitor.lang
+            window.set_views(self.core.monitor.views(self.clock()))
+        assert self._details is not None
+        return self._details
+
+    def _wire_details(self, details: DetailsWindow) -> None:
+        self._details = details
         details.add_requested.connect(self.add_account)
         details.edit_requested.connect(self.edit_account)
         details.remove_requested.connect(self.remove_account)
         details.refresh_requested.connect(self.refresh_now)
         details.acknowledge_identity.connect(self._acknowledge_identity)
-        details.set_history(core.history)
-        notifier.clicked.connect(self.open_details)
+        details.set_history(self.core.history)
 
     # ------------------------------------------------------------ life cycle
 
@@ -195,9 +215,10 @@ class AppController(QObject):
 
     def refresh_views(self) -> None:
         views = self.core.monitor.views(self.clock())
-        self.details.lang = self.core.monitor.lang
         self.tray.set_views(views)
-        self.details.set_views(views)
+        if self._details is not None:  # not built yet: it reads the views when it is
+            self._details.lang = self.core.monitor.lang
+            self._details.set_views(views)
 
     # ------------------------------------------------------------ notifications
 
@@ -282,7 +303,9 @@ class AppController(QObject):
         return self._account_dialog(account) if account else None
 
     def _account_dialog(self, account: Account | None) -> AccountDialog:
-        dialog = AccountDialog(self.details if self.details.isVisible() else None, account)
+        dialog = AccountDialog(
+            self._details if self._details is not None and self._details.isVisible() else None, account
+        )
         self._dialogs.append(dialog)
         dialog.submitted.connect(lambda draft: self._test_draft(dialog, draft))
         dialog.finished.connect(lambda _code: self._dialogs.remove(dialog) if dialog in self._dialogs else None)
