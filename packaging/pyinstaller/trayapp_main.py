@@ -2,7 +2,7 @@
 
 import sys
 
-from trayapp.cli import main
+from trayapp.entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -15,17 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .core.models import AccountState
-from .core.monitor import FetchResult, Monitor
-from .core.texts import resolve_language
-from .secrets.secret import Secret
-from .secrets.store import KeyringStore, MemorySecretStore, SecretStore
-from .storage.config import Config, ConfigStore, LoadReport
 from .storage.paths import Paths, resolve_paths
-from .storage.state import AppState, StateStore
 
+# The core is imported where it is used: the tray shows its icon before loading it (issue 9).
 if TYPE_CHECKING:
+    from .core.monitor import FetchResult, Monitor
+    from .secrets.store import SecretStore
+    from .storage.config import Config, ConfigStore
     from .storage.history import HistoryStore
+    from .storage.state import AppState, StateStore
 
 log = logging.getLogger("trayapp")
 
@@ -46,6 +43,8 @@ class Core:
     history: HistoryStore | None = None  # None when the history file cannot be opened (the user is told)
 
     def save_config(self) -> None:
+        from .core.texts import resolve_language
+
         if self.config_store is not None:
             self.config_store.save(self.config)
         self.monitor.set_accounts(self.config.accounts)
@@ -82,6 +81,14 @@ class Core:
 def build_core(config_dir: str | None = None, *, demo: bool = False, with_history: bool = True) -> Core:
     """`with_history=False` leaves the history closed: the tray opens it (`Core.open_history`) once its icon
     is up, since opening it checks the database and loads the forecasts."""
+    from .core.models import AccountState
+    from .core.monitor import Monitor
+    from .core.texts import resolve_language
+    from .secrets.secret import Secret
+    from .secrets.store import KeyringStore, MemorySecretStore
+    from .storage.config import Config, ConfigStore, LoadReport
+    from .storage.state import StateStore
+
     problems: list[str] = []
     if demo:
         from .providers.demo import demo_accounts
@@ -141,6 +148,8 @@ class RedactingFilter(logging.Filter):
 
 def setup_logging(paths: Paths, level: int | None = None) -> None:
     """The rotating log file; its level from `level`, else TRAYAPP_LOG_LEVEL (e.g. DEBUG), else INFO."""
+    import logging.handlers
+
     if level is None:
         import os
 
@@ -171,7 +180,6 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
 
     from . import APP_ID, APP_NAME
     from .ui.single_instance import SingleInstance
-    from .ui.tray import TrayController
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -187,14 +195,27 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         return 0
     instance.listen()
 
+    # The icon as it was last drawn (from the saved state), shown before the core is even imported; it is
+    # redrawn from the state as soon as that is loaded (issue 9: the icon is what the user waits for).
+    icon_cache = paths_for_lock.data_dir / "tray-icon.png"
+    early = None
+    if icon_cache.exists() and QSystemTrayIcon.isSystemTrayAvailable():
+        from PySide6.QtGui import QIcon
+
+        early = QSystemTrayIcon(QIcon(str(icon_cache)))
+        early.show()
+
+    from .ui.tray import TrayController
+
     core = build_core(config_dir, demo=demo, with_history=False)
+    from .core.texts import resolve_language
     from .ui import i18n
 
     # Before any widget text is made: the UI's language follows the locale unless the settings name one.
     ui_lang = resolve_language(core.config.settings.language)
     if not i18n.install(ui_lang):
         log.warning("no %s translation found; the UI stays in English", ui_lang)
-    tray = TrayController()
+    tray = TrayController(tray_icon=early, icon_cache=icon_cache)
     if QSystemTrayIcon.isSystemTrayAvailable():
         # The icon first, drawn from the saved state; the history (a database check and the forecasts)
         # and the rest of the UI (details window, dialogs, notifier, poller) come after it (issue 9).

@@ -21,7 +21,7 @@ def test_wheel_has_the_trayapp_command_and_every_package(tmp_path: Path) -> None
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         meta = {n.split("/", 1)[1]: zf.read(n).decode() for n in names if ".dist-info/" in n}
-    assert "[console_scripts]\ntrayapp = trayapp.cli:main" in meta["entry_points.txt"]
+    assert "[console_scripts]\ntrayapp = trayapp.entry:main" in meta["entry_points.txt"]
     sources = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "trayapp").rglob("*.py")}
     assert sources <= names, sources - names
     assert "trayapp/py.typed" in names

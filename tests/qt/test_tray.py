@@ -158,3 +158,29 @@ def test_details_window_is_built_only_when_first_opened(qtbot, tmp_path) -> None
         c.stop()
         for w in built:
             w.deleteLater()
+
+
+def test_the_last_drawn_icon_is_kept_and_an_early_icon_is_taken_over(qtbot, make_controller, tmp_path) -> None:
+    from PySide6.QtGui import QIcon, QImage
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from trayapp.ui.tray import TrayController
+
+    cache = tmp_path / "tray-icon.png"
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    c.tray._icon_cache = cache
+    c.tray._spec = None
+    c.tray.set_views(c.core.monitor.views(c.clock()))
+    image = QImage(str(cache))
+    assert not image.isNull() and image.width() == 64
+    # The next start shows that picture at once, and the controller takes the same item over.
+    early = QSystemTrayIcon(QIcon(str(cache)))
+    tray = TrayController(tray_icon=early, icon_cache=cache)
+    try:
+        assert tray.tray is early and early.contextMenu() is tray.menu
+        assert tray.icon_renders == 0, "the cached picture stays until the state is drawn"
+        tray.set_views(c.core.monitor.views(c.clock()))
+        assert tray.icon_renders == 1 and tray.icon_spec is not None and tray.icon_spec.level == "zero"
+    finally:
+        tray.dispose()

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
@@ -46,7 +48,16 @@ class TrayController(QObject):
     snooze_requested = Signal(str)  # "1h" | "8h" | "tomorrow" | "resume"
     quit_requested = Signal()
 
-    def __init__(self, clock: Callable[[], datetime] | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime] | None = None,
+        parent: QObject | None = None,
+        *,
+        tray_icon: QSystemTrayIcon | None = None,
+        icon_cache: Path | None = None,
+    ) -> None:
+        """`tray_icon`: an icon already shown (start-up shows the cached one early) to take over, so the panel
+        keeps one item; `icon_cache`: where the last drawn icon is kept for that."""
         super().__init__(parent)
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: list[AccountView] = []
@@ -64,8 +75,14 @@ class TrayController(QObject):
             ("tomorrow", self.tr("Until tomorrow, 8:00")),
         ):
             self._add(self.snooze_menu, text, partial(self.snooze_requested.emit, key))
-        self.tray = self._new_icon()
-        self.set_views([])
+        self._icon_cache: Path | None = None
+        if tray_icon is None:
+            self.tray = self._new_icon()
+            self.set_views([])
+        else:
+            self.tray = self._adopt(tray_icon)  # keeps its cached picture until the state is drawn
+            self.tray.setToolTip(self.tooltip())
+        self._icon_cache = icon_cache
         self.rebuild_menu()
 
     # ------------------------------------------------------------ state
@@ -75,8 +92,11 @@ class TrayController(QObject):
         spec = spec_for(self._views)
         if spec != self._spec:
             self._spec = spec
-            self.tray.setIcon(render_icon(spec))
+            icon = render_icon(spec)
+            self.tray.setIcon(icon)
             self.icon_renders += 1
+            if self._icon_cache is not None:
+                self._save_icon(icon, self._icon_cache)
         self.tray.setToolTip(self.tooltip())
         if not self.menu.isVisible():
             # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
@@ -124,10 +144,23 @@ class TrayController(QObject):
         return "\n".join(lines)
 
     def _new_icon(self) -> QSystemTrayIcon:
-        tray = QSystemTrayIcon(self)
+        return self._adopt(QSystemTrayIcon(self))
+
+    def _adopt(self, tray: QSystemTrayIcon) -> QSystemTrayIcon:
+        tray.setParent(self)
         tray.setContextMenu(self.menu)
         tray.activated.connect(self._on_activated)
         return tray
+
+    @staticmethod
+    def _save_icon(icon: QIcon, path: Path) -> None:
+        """Keep the icon for the next start (a cache: a failure only costs that start a few ms)."""
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            if icon.pixmap(64, 64).save(str(tmp), "PNG"):
+                os.replace(tmp, path)
+        except OSError:
+            pass
 
     def recreate(self) -> QSystemTrayIcon:
         """Replace the icon with a new one, and return it. Qt picks SNI or XEmbed once per QSystemTrayIcon,

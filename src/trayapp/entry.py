@@ -1,0 +1,42 @@
+"""The `trayapp` command's entry point: the tray starts before the core or the CLI's parser is imported.
+
+Starting the tray is the common case and the one a user waits for (issue 9), so plain `trayapp`,
+`trayapp --demo` and `trayapp --config-dir DIR` go straight to the tray; everything else goes to the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def tray_arguments(argv: Sequence[str]) -> tuple[str | None, bool] | None:
+    """(config_dir, demo) when the arguments only start the tray; None for anything else (the CLI decides)."""
+    config_dir: str | None = None
+    demo = False
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--demo":
+            demo = True
+        elif arg == "--config-dir" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            config_dir = argv[i + 1]
+            i += 1
+        elif arg.startswith("--config-dir=") and len(arg) > len("--config-dir="):
+            config_dir = arg.split("=", 1)[1]
+        else:
+            return None
+        i += 1
+    return config_dir, demo
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    tray = tray_arguments(args)
+    if tray is not None:
+        from .app import run_tray
+
+        return run_tray(*tray)
+    from .cli import main as cli_main
+
+    return cli_main(args)
