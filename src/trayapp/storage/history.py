@@ -178,6 +178,8 @@ class HistoryStore:
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # A small page cache (default 2 MB): the tray keeps this connection all day and reads little (issue 9).
+        conn.execute("PRAGMA cache_size = -256")
         pending = [m for m in self.migrations if m.version > current]
         if not pending:
             return

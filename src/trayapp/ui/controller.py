@@ -18,6 +18,7 @@ from ..core.errors import SecretStoreError
 from ..core.models import Account, ErrorKind
 from ..core.monitor import FetchResult
 from ..platform import autostart, firstrun
+from ..platform.memory import release_free_memory
 from ..providers import catalog
 from ..storage.config import new_account_id
 from .details import DetailsWindow
@@ -208,6 +209,8 @@ class AppController(QObject):
         self._flush_views()
         self.deliver_alerts()
         self._arm()
+        if not self.tray.busy:
+            release_free_memory()
 
     def _arm(self) -> None:
         if self.scheduler is not None:
