@@ -62,7 +62,6 @@ def spin(until: Callable[[], bool], timeout: float) -> bool:
 def build(config_dir: Path) -> Any:
     from trayapp.app import build_core
     from trayapp.ui.controller import AppController
-    from trayapp.ui.details import DetailsWindow
     from trayapp.ui.notifier import make_notifier
     from trayapp.ui.poller import Poller
     from trayapp.ui.tray import TrayController
@@ -71,7 +70,7 @@ def build(config_dir: Path) -> Any:
     poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetcher`
     tray = TrayController()
     # As the tray builds it: the details window is made when first opened.
-    return AppController(core, poller, tray, DetailsWindow, make_notifier(tray.tray))
+    return AppController(core, poller, tray, None, make_notifier(tray.tray))
 
 
 def by_provider(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], tags: list[str]) -> dict[str, Any]:

@@ -224,13 +224,12 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     core.open_history()
 
     from .ui.controller import AppController
-    from .ui.details import DetailsWindow
     from .ui.notifier import make_notifier
     from .ui.poller import Poller
 
     poller = Poller(core.secrets, core.state.identity_salt, in_process=in_process_fetch or demo)
     notifier = make_notifier(tray.tray)
-    controller = AppController(core, poller, tray, DetailsWindow, notifier)
+    controller = AppController(core, poller, tray, None, notifier)
     instance.activated.connect(controller.handle_instance_request)
     controller.quit_requested.connect(app.quit)
 

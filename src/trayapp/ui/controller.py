@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon, QWidget
 
 from ..core import rules
 from ..core.errors import SecretStoreError
@@ -21,8 +21,6 @@ from ..platform import autostart, firstrun
 from ..platform.memory import release_free_memory
 from ..providers import catalog
 from ..storage.config import new_account_id
-from .details import DetailsWindow
-from .dialogs import AccountDialog, AccountDraft, SettingsDialog
 from .notifier import Notifier, TrayMessageNotifier, compose
 from .poller import Poller
 from .tray import TrayController
@@ -30,6 +28,8 @@ from .tray import TrayController
 if TYPE_CHECKING:
     from ..app import Core
     from ..scheduling.scheduler import PollScheduler
+    from .details import DetailsWindow
+    from .dialogs import AccountDialog, AccountDraft, SettingsDialog
 
 log = logging.getLogger(__name__)
 TRAY_WAIT_SECONDS = 120  # at login the panel may come up after us
@@ -48,7 +48,7 @@ class AppController(QObject):
         core: Core,
         poller: Poller,
         tray: TrayController,
-        details: DetailsWindow | Callable[[], DetailsWindow],
+        details: DetailsWindow | Callable[[], DetailsWindow] | None,
         notifier: Notifier,
         scheduler: PollScheduler | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -59,11 +59,12 @@ class AppController(QObject):
         self.tray = tray
         # The details window is built when first needed (~6 MB and a redraw per poll saved while it never
         # opens, issue 9); an instance may be handed in instead (tests).
+        # Windows and dialogs are imported when first used: their widget types cost memory all day (issue 9).
         self._details: DetailsWindow | None = None
-        self._details_factory: Callable[[], DetailsWindow] = DetailsWindow
-        if isinstance(details, DetailsWindow):
+        self._details_factory: Callable[[], DetailsWindow] = _new_details_window
+        if isinstance(details, QWidget):
             self._wire_details(details)
-        else:
+        elif details is not None:
             self._details_factory = details
         self.notifier = notifier
         self.scheduler = scheduler
@@ -264,6 +265,8 @@ class AppController(QObject):
         self.open_details("")
 
     def open_settings(self) -> None:
+        from .dialogs import SettingsDialog
+
         dialog = SettingsDialog(self.core.config.settings)
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda code: self._settings_closed(dialog, code))
@@ -271,7 +274,7 @@ class AppController(QObject):
 
     def _settings_closed(self, dialog: SettingsDialog, code: int) -> None:
         self._dialogs.remove(dialog)
-        if code != SettingsDialog.DialogCode.Accepted:
+        if code != dialog.DialogCode.Accepted:
             return
         before = self.core.config.settings.start_at_login
         self.core.config.settings = dialog.result_settings()
@@ -306,6 +309,8 @@ class AppController(QObject):
         return self._account_dialog(account) if account else None
 
     def _account_dialog(self, account: Account | None) -> AccountDialog:
+        from .dialogs import AccountDialog
+
         dialog = AccountDialog(
             self._details if self._details is not None and self._details.isVisible() else None, account
         )
@@ -442,3 +447,9 @@ class AppController(QObject):
 
     def provider_name(self, account: Account) -> str:
         return catalog.info(account.provider).display_name
+
+
+def _new_details_window() -> DetailsWindow:
+    from .details import DetailsWindow
+
+    return DetailsWindow()
