@@ -176,8 +176,8 @@ def render(j: dict[str, Any], counts: dict[str, int]) -> str:
         f"| backoff sequences (grows ×2 from 1 min with ±20 % jitter, capped at 6 h, Retry-After a floor, "
         f"reset on success) | {c(counts, 'faults.backoff_sequences')} |",
         "",
-        "Not covered: the OpenAI provider reads answers through the openai SDK, which reads a whole body",
-        "before the app sees it; the 1 MiB cap applies to the other providers only (a known limit).",
+        "The 1 MiB cap on an answer applies to every provider: the shared HTTP layer reads bodies streaming,",
+        "and the OpenAI provider's transport stops the SDK's read past the cap (declared or streamed).",
         "",
         "## No lost data, no stuck app",
         "",

@@ -43,8 +43,6 @@ FAULTS: dict[str, tuple[Reply, ErrorKind, float | None]] = {
     "oversize declared": (Reply(200, BIG), ErrorKind.BAD_RESPONSE, None),
     "oversize streamed": (Reply(200, BIG, length=-1), ErrorKind.BAD_RESPONSE, None),
 }
-# The OpenAI SDK reads whole bodies itself (no streaming cap): only the shared HTTP layer caps sizes.
-CAPPED = {s.name for s in SPECS if s.name != "openai"}
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +66,6 @@ def fetch(spec: Spec, base: str | None, timeout: float = TIMEOUT) -> ProviderErr
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_fault_is_a_typed_error_in_time(fault_server: LoopServer, spec: Spec, fault: str) -> None:
     reply, kind, retry_after = FAULTS[fault]
-    if fault.startswith("oversize") and spec.name not in CAPPED:
-        pytest.skip("the OpenAI SDK reads the body itself; see docs/RELIABILITY.md")
     fault_server.handler = lambda seen: reply
     err = fetch(spec, fault_server.url(spec.prefix))
     assert err.kind is kind, (err.kind, err.message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ import openai
 from ..core.errors import BadResponse, ProviderError
 from ..core.models import ErrorKind
 from ..secrets.secret import Secret, mask_fragments
-from .http import ssl_context
+from .http import MAX_BODY, ssl_context
 
 PROVIDER = "OpenAI"
 ROLE_LABELS = {"api": "API key", "session": "session key", "admin": "admin key"}
@@ -58,6 +58,45 @@ class OpenAIFailure(ProviderError):
 
 class _Refused(openai.OpenAIError):
     """Raised by our request hook: the SDK lets OpenAIError through without wrapping it."""
+
+
+class _TooLarge(openai.OpenAIError):
+    """Raised while the body is read: an answer larger than any the app expects is not read further."""
+
+
+class _CappedStream(httpx2.SyncByteStream):
+    def __init__(self, inner: httpx2.SyncByteStream, cap: int) -> None:
+        self._inner = inner
+        self._cap = cap
+
+    def __iter__(self) -> Iterator[bytes]:
+        seen = 0
+        for chunk in self._inner:
+            seen += len(chunk)
+            if seen > self._cap:
+                raise _TooLarge(f"more than {self._cap} bytes")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _CappedTransport(httpx2.HTTPTransport):
+    """The SDK reads answers itself: the cap the shared HTTP layer applies is applied here, while reading."""
+
+    def __init__(self, cap: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cap = cap
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = super().handle_request(request)
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self._cap:
+            response.close()
+            raise _TooLarge(f"{length} bytes declared")
+        assert isinstance(response.stream, httpx2.SyncByteStream)
+        response.stream = _CappedStream(response.stream, self._cap)
+        return response
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
@@ -100,7 +139,7 @@ class Client:
             follow_redirects=False,
             timeout=timeout,
             event_hooks={"request": [self._on_request]},
-            verify=ssl_context(),  # one CA bundle load per process, not per client
+            transport=_CappedTransport(MAX_BODY, verify=ssl_context()),  # one CA bundle load per process
         )
         self.sdk = openai.OpenAI(
             api_key=key.reveal(),
@@ -150,6 +189,13 @@ class Client:
                 ErrorKind.NETWORK,
                 "Cannot reach OpenAI",
                 f"{endpoint}: the connection failed (offline, DNS, proxy or TLS problem). Will retry.",
+            ) from None
+        except _TooLarge:
+            raise OpenAIFailure(
+                ErrorKind.BAD_RESPONSE,
+                "Unexpected answer from OpenAI",
+                f"{endpoint}: the answer is larger than {MAX_BODY // 1024} KiB, more than any balance or identity "
+                "answer; it was not read.",
             ) from None
         except _Refused:
             raise OpenAIFailure(
