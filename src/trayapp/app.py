@@ -9,6 +9,7 @@ import contextlib
 import logging
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,10 @@ class Core:
     monitor: Monitor
     problems: list[str] = field(default_factory=list)
     history: HistoryStore | None = None  # None when the history file cannot be opened (the user is told)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _file_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _write_seq: int = 0
+    _written_seq: int = 0
 
     def save_config(self) -> None:
         from .core.texts import resolve_language
@@ -51,9 +56,27 @@ class Core:
         self.monitor.settings = self.config.settings
         self.monitor.lang = resolve_language(self.config.settings.language)
 
-    def save_state(self) -> None:
+    def save_state(self, *, background: bool = False) -> None:
+        """Write state.json. `background`: encode now, write (and fsync) on a worker thread, so the tray's
+        UI thread does not wait on the disk; writes never go back in time (an older one is dropped)."""
         self.state.accounts = dict(self.monitor.states)
-        self.state_store.save(self.state)
+        data = self.state_store.encode(self.state)
+        with self._write_lock:
+            self._write_seq += 1
+            seq = self._write_seq
+        if not background:
+            self._write_state(seq, data)
+            return
+        import threading
+
+        threading.Thread(target=self._write_state, args=(seq, data), name="state-write", daemon=True).start()
+
+    def _write_state(self, seq: int, data: bytes) -> None:
+        with self._file_lock:
+            if seq < self._written_seq:
+                return  # a newer state is already on disk
+            self.state_store.write(data)
+            self._written_seq = seq
 
     def open_history(self) -> None:
         from .storage.history import open_history

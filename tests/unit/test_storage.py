@@ -101,3 +101,21 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
         store.save(sample_config())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json", "config.json.bak"]
     assert oct((tmp_path / "config.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_background_state_writes_never_go_back_in_time(tmp_path: Path) -> None:
+    import threading
+
+    from trayapp.app import build_core
+
+    core = build_core(str(tmp_path / "cfg"), with_history=False)
+    core.state.notified = {"a/credit_low"}
+    core.save_state(background=True)
+    core.state.notified = {"a/credit_low", "b/credit_zero"}
+    core.save_state()  # the latest, written now
+    old = core.state_store.encode(AppState(notified={"stale"}, identity_salt=core.state.identity_salt))
+    core._write_state(1, old)  # an older write arriving late is dropped
+    for t in threading.enumerate():
+        if t.name == "state-write":
+            t.join(5)
+    assert core.state_store.load().notified == {"a/credit_low", "b/credit_zero"}

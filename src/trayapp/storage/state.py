@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..core import codec
 from ..core.models import AccountState
-from .atomic import set_aside, write_json
+from .atomic import set_aside, write_atomic
 
 log = logging.getLogger(__name__)
 STATE_VERSION = 1
@@ -58,12 +58,16 @@ class StateStore:
             return AppState()
 
     def save(self, state: AppState) -> None:
-        write_json(
-            self.path,
-            {
-                "version": STATE_VERSION,
-                "identity_salt": state.identity_salt,
-                "notified": sorted(state.notified),
-                "accounts": {k: codec.state_out(v) for k, v in state.accounts.items()},
-            },
-        )
+        self.write(self.encode(state))
+
+    def encode(self, state: AppState) -> bytes:
+        data = {
+            "version": STATE_VERSION,
+            "identity_salt": state.identity_salt,
+            "notified": sorted(state.notified),
+            "accounts": {k: codec.state_out(v) for k, v in state.accounts.items()},
+        }
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def write(self, data: bytes) -> None:
+        write_atomic(self.path, data)

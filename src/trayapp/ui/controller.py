@@ -231,7 +231,9 @@ class AppController(QObject):
         active = [a for alerts in self.core.monitor.alerts(now).values() for a in alerts]
         fresh, notified = rules.to_notify(active, self.core.state.notified, self.core.config.settings, now)
         self.core.state.notified = notified
-        self.core.save_state()
+        # What was notified is on disk before the bubble shows (a crash must not make it nag twice); a poll
+        # with nothing new is written off the UI thread.
+        self.core.save_state(background=not fresh)
         labels = {a.id: a.label for a in self.core.monitor.accounts}
         message = compose(fresh, labels)
         if message is not None:
