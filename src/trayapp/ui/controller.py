@@ -210,8 +210,8 @@ class AppController(QObject):
         self._flush_views()
         self.deliver_alerts()
         self._arm()
-        if not self.tray.busy:
-            release_free_memory()
+        if not self.tray.busy:  # off the UI thread: trimming a large heap can take a few ms
+            threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
 
     def _arm(self) -> None:
         if self.scheduler is not None:
