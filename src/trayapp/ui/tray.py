@@ -76,6 +76,7 @@ class TrayController(QObject):
         ):
             self._add(self.snooze_menu, text, partial(self.snooze_requested.emit, key))
         self._icon_cache: Path | None = None
+        self._cached_spec: IconSpec | None = None  # what the icon cache file shows
         if tray_icon is None:
             self.tray = self._new_icon()
             self.set_views([])
@@ -92,11 +93,12 @@ class TrayController(QObject):
         spec = spec_for(self._views)
         if spec != self._spec:
             self._spec = spec
-            icon = render_icon(spec)
-            self.tray.setIcon(icon)
+            self.tray.setIcon(render_icon(spec))
             self.icon_renders += 1
-            if self._icon_cache is not None:
-                self._save_icon(icon, self._icon_cache)
+            self._cached_spec = None
+        if self._icon_cache is not None and self._cached_spec != spec:
+            self._save_icon(self.tray.icon(), self._icon_cache)
+            self._cached_spec = spec
         self.tray.setToolTip(self.tooltip())
         if not self.menu.isVisible():
             # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
