@@ -291,8 +291,9 @@ def run_in_child(
         err = proc.stderr.read().decode("utf-8", "replace")[-2000:]
         proc.stderr.close()
         proc.stdout.close()
-    if proc.returncode not in (0, None) and err:
-        log.error("fetch process exited with %s", proc.returncode)
+    if proc.returncode not in (0, None):
+        # Its stderr is not logged: a provider's traceback could quote an answer that echoes the key.
+        log.error("fetch process exited with %s (%d bytes on stderr)", proc.returncode, len(err))
     missing = [j for j in jobs if j.account.id not in results]
     for job in missing:
         result = FetchResult(

@@ -167,9 +167,9 @@ def _num(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def view_json(view: AccountView, language_alerts: Sequence[Alert] | None = None) -> dict[str, Any]:
+def view_json(view: AccountView) -> dict[str, Any]:
     snap = view.snapshot
-    alerts = view.alerts if language_alerts is None else language_alerts
+    alerts = view.alerts
     error = {"title": view.error.title, "message": view.error.message} if view.error is not None else None
     return {
         "id": view.account.id,
