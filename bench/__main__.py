@@ -78,12 +78,29 @@ def main(argv: list[str] | None = None) -> int:
             return target
 
         # ---------------------------------------------------------- 1. start to icon registered
-        starts: dict[str, list[float]] = {"project": [], "baseline": []}
+        # "project": the first start after the accounts were added (nothing saved yet); "restart": a start
+        # with what the last run left (state.json, the last drawn icon, the history), as at every login.
+        restart = fresh_copy("restart")
+        first = run.start("project", work, restart)
+        try:
+            if watcher.wait_for(first.pid, 30) is None:
+                raise RuntimeError("project: no StatusNotifierItem registered within 30 s")
+            end = time.monotonic() + 90
+            while not run.first_poll_done(first, 10):
+                if time.monotonic() > end:
+                    raise RuntimeError("the app's first poll did not end within 90 s")
+                time.sleep(0.05)
+        finally:
+            run.stop(first)
+        starts: dict[str, list[float]] = {"project": [], "restart": [], "baseline": []}
         for i in range(args.start_runs):
-            order = ("project", "baseline") if i % 2 == 0 else ("baseline", "project")
+            order = ("project", "baseline", "restart") if i % 2 == 0 else ("restart", "baseline", "project")
             for side in order:
-                config = fresh_copy(f"start-{i}") if side == "project" else None
-                starts[side].append(run.measure_start(watcher, side, work, config))
+                if side == "baseline":
+                    starts[side].append(run.measure_start(watcher, side, work, None))
+                else:
+                    directory = fresh_copy(f"start-{i}") if side == "project" else restart
+                    starts[side].append(run.measure_start(watcher, "project", work, directory))
                 time.sleep(0.3)
         out["start"] = {side: {"runs_s": v, "median_s": median(v)} for side, v in starts.items()}
         print_progress("start-up", out["start"])

@@ -218,14 +218,16 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         return 0
     instance.listen()
 
-    # The icon as it was last drawn (from the saved state), shown before the core is even imported; it is
-    # redrawn from the state as soon as that is loaded (issue 9: the icon is what the user waits for).
+    # The icon is shown before the core is even imported (issue 9: the icon is what the user waits for): as
+    # it was last drawn, or the empty gauge on a first start. It is redrawn from the state once that is read.
     icon_cache = paths_for_lock.data_dir / "tray-icon.png"
     early = None
-    if icon_cache.exists() and QSystemTrayIcon.isSystemTrayAvailable():
+    if QSystemTrayIcon.isSystemTrayAvailable():
         from PySide6.QtGui import QIcon
 
-        early = QSystemTrayIcon(QIcon(str(icon_cache)))
+        from .ui.icon import EMPTY, render_icon
+
+        early = QSystemTrayIcon(QIcon(str(icon_cache)) if icon_cache.exists() else render_icon(EMPTY))
         early.show()
 
     from .ui.tray import TrayController

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -15,9 +16,35 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from .. import APP_NAME
 from ..core import rules
-from ..core.monitor import AccountView
+from ..core.models import Status
+from ..core.monitor import AccountView, most_urgent, worst_severity
 from . import i18n
-from .icon import IconSpec, render_icon, spec_for
+from .icon import EMPTY, IconSpec, render_icon
+
+
+def spec_for(views: list[AccountView]) -> IconSpec:
+    """What the icon shows: the most urgent account's gauge, dimmed when stale, badged by the worst alert."""
+    urgent = most_urgent(views)
+    if urgent is None:
+        return EMPTY
+    badge = worst_severity(a for v in views for a in v.alerts)
+    stale = urgent.status is Status.STALE
+    return IconSpec(urgent.level.name, gauge_fraction(urgent), stale, badge)
+
+
+def gauge_fraction(view: AccountView) -> float | None:
+    snap = view.snapshot
+    if snap is None or snap.remaining is None:
+        return None
+    if snap.remaining <= 0:
+        return 0.0
+    if snap.granted_total is not None and snap.granted_total > 0:
+        total = snap.granted_total
+    elif snap.remaining_granted is not None and snap.remaining_paid is not None:
+        total = snap.remaining_granted + snap.remaining_paid
+    else:
+        total = snap.remaining
+    return float(min(Decimal(1), max(Decimal("0.04"), snap.remaining / total)))
 
 
 def account_line(view: AccountView, now: datetime) -> str:
