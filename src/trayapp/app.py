@@ -78,14 +78,20 @@ class Core:
             self.state_store.write(data)
             self._written_seq = seq
 
-    def open_history(self) -> None:
+    def open_history(self, *, forecasts: bool = True) -> None:
+        """`forecasts=False`: the caller computes them (the tray, on a worker thread)."""
         from .storage.history import open_history
 
-        self.history = open_history(self.paths.history_file, self.monitor, self.problems, seed=self.demo)
+        self.history = open_history(
+            self.paths.history_file, self.monitor, self.problems, seed=self.demo, forecasts=forecasts
+        )
 
-    def apply(self, results: list[FetchResult], now: datetime | None = None, *, save: bool = True) -> None:
-        """Into the monitor and the history; `save=False` leaves writing state.json to the caller (the tray
-        writes it once per poll, not once per account)."""
+    def apply(
+        self, results: list[FetchResult], now: datetime | None = None, *, save: bool = True, record: bool = True
+    ) -> None:
+        """Into the monitor and the history. The tray batches the rest of a burst of results: `save=False`
+        leaves writing state.json to it (once per poll), `record=False` the history (`record`, once per burst:
+        one transaction and one pass over the alerts for 50 accounts, not 50)."""
         now = now or datetime.now(UTC)
         for r in results:
             if r.error is not None:
@@ -93,12 +99,18 @@ class Core:
             else:
                 log.debug("%s: read", r.account_id)
         self.monitor.apply(results, now)
-        if self.history is not None:
-            from .storage.history import record_results
-
-            record_results(self.history, self.monitor, results, now)
+        if record:
+            self.record(results, now)
         if save:
             self.save_state()
+
+    def record(self, results: list[FetchResult], now: datetime, *, forecasts: bool = True) -> None:
+        """Results already in the monitor into the history, and (unless `forecasts=False`: the tray computes
+        them on a worker thread) the forecasts of those accounts updated."""
+        if self.history is not None and results:
+            from .storage.history import record_results
+
+            record_results(self.history, self.monitor, results, now, forecasts=forecasts)
 
 
 def build_core(config_dir: str | None = None, *, demo: bool = False, with_history: bool = True) -> Core:
@@ -246,7 +258,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         # and the rest of the UI (details window, dialogs, notifier, poller) come after it (issue 9).
         tray.set_views(core.monitor.views(datetime.now(UTC)))
         tray.show()
-    core.open_history()
+    core.open_history(forecasts=False)  # computed off the UI thread by the controller
 
     from .ui.controller import AppController
     from .ui.notifier import make_notifier

@@ -48,7 +48,8 @@ def make_controller(qtbot, tmp_path: Path) -> Iterator[Factory]:
 
 
 def poll_and_wait(qtbot, controller: AppController) -> None:
-    with qtbot.waitSignal(controller.poller.finished, timeout=20000):
+    """A poll, until what it changed is shown (its forecasts come from a worker thread after its end)."""
+    with qtbot.waitSignal(controller.settled, timeout=20000):
         controller.refresh_now()
 
 

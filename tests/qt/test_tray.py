@@ -10,7 +10,7 @@ MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "S
 
 def test_tooltip_and_menu_show_every_demo_account(qtbot, make_controller) -> None:
     c = make_controller()
-    with qtbot.waitSignal(c.poller.finished, timeout=20000):
+    with qtbot.waitSignal(c.settled, timeout=20000):
         c.start()
     tooltip = c.tray.tray.toolTip()
     assert "Moonshot (demo): 0.00 CNY" in tooltip

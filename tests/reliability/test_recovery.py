@@ -58,7 +58,8 @@ def core_with(tmp_path: Path, base_url: str, keyring: FlakyKeyring) -> Any:
 
 
 def poll(qtbot: Any, c: Any) -> Any:
-    with qtbot.waitSignal(c.poller.finished, timeout=20000):
+    """A poll, until it has settled (its alerts are delivered once its forecasts are in)."""
+    with qtbot.waitSignal(c.settled, timeout=20000):
         c.refresh_now()
     return c.core.monitor.views(c.clock())[0]
 

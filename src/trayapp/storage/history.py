@@ -25,9 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core import rules
-from ..core.forecast import WINDOW, forecast
+from ..core.forecast import WINDOW, Forecast, forecast
 from ..core.history import Reading, reading_of
-from ..core.models import AccountState
+from ..core.models import AccountState, Snapshot
 from ..core.monitor import FetchResult, Monitor
 from .atomic import set_aside
 
@@ -322,15 +322,16 @@ class HistoryStore:
 
     def balances(self, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
         """(time, remaining, currency) of the successful readings since a time: what forecasts use."""
-        key = self._key(account_id, create=False)
-        if key is None:
-            return []
-        cursor = self._conn.execute(
-            "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t >= ? AND remaining IS NOT NULL"
-            " ORDER BY t",
-            (key, _ts(since)),
-        )
-        return [(_dt(t), Decimal(rem), cur) for t, rem, cur in cursor]
+        return _balances(self._conn, account_id, since)
+
+    def forecasts_apart(self, items: Sequence[tuple[str, Snapshot | None]], now: datetime) -> dict[str, Forecast]:
+        """The forecasts of these accounts (id, last good snapshot), read on a connection of their own, so a
+        worker thread can compute them: each reads two weeks of its account's history (~1 ms an account)."""
+        conn = self._connect()
+        try:
+            return {a: forecast(_balances(conn, a, now - WINDOW), snap, now) for a, snap in items}
+        finally:
+            conn.close()
 
     def points(
         self, account_id: str, since: datetime | None, until: datetime | None = None, max_points: int = 400
@@ -472,6 +473,15 @@ def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -
     return len(doomed)
 
 
+def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
+    cursor = conn.execute(
+        "SELECT t, remaining, currency FROM readings JOIN accounts ON accounts.id = readings.acct"
+        " WHERE account_id = ? AND t >= ? AND remaining IS NOT NULL ORDER BY t",
+        (account_id, _ts(since)),
+    )
+    return [(_dt(t), Decimal(rem), cur) for t, rem, cur in cursor]
+
+
 # ---------------------------------------------------------------- the monitor's side: record, forecast
 
 
@@ -486,14 +496,18 @@ def refresh_forecasts(
         monitor.forecasts[account_id] = forecast(store.balances(account_id, now - WINDOW), snapshot, now)
 
 
-def record_results(store: HistoryStore, monitor: Monitor, results: Sequence[FetchResult], now: datetime) -> None:
+def record_results(
+    store: HistoryStore, monitor: Monitor, results: Sequence[FetchResult], now: datetime, *, forecasts: bool = True
+) -> None:
     """After `monitor.apply`: record one reading per result (with the alerts true after it) and update the
-    forecasts of those accounts. Compaction, when due, runs on a worker thread."""
+    forecasts of those accounts (unless `forecasts=False`: the tray computes them on a worker thread, see
+    `HistoryStore.forecasts_apart`). Compaction, when due, runs on a worker thread."""
     results = [r for r in results if monitor.account(r.account_id) is not None]
     if not results or not store.writable:
         return
     try:
-        refresh_forecasts(store, monitor, now, [r.account_id for r in results])
+        if forecasts:
+            refresh_forecasts(store, monitor, now, [r.account_id for r in results])
         alerts = monitor.alerts(now)
         readings = []
         for r in results:
@@ -516,8 +530,11 @@ def record_results(store: HistoryStore, monitor: Monitor, results: Sequence[Fetc
         log.warning("history not recorded: %s", exc)
 
 
-def open_history(path: Path, monitor: Monitor, problems: list[str], *, seed: bool = False) -> HistoryStore | None:
-    """Open the history at start-up and load the forecasts; None (and a problem told) if it cannot be opened.
+def open_history(
+    path: Path, monitor: Monitor, problems: list[str], *, seed: bool = False, forecasts: bool = True
+) -> HistoryStore | None:
+    """Open the history at start-up and load the forecasts (unless `forecasts=False`: the tray computes them
+    on a worker thread); None (and a problem told) if it cannot be opened.
 
     `seed`: the demo's synthetic weeks of history for demo accounts that have none yet.
     """
@@ -536,7 +553,8 @@ def open_history(path: Path, monitor: Monitor, problems: list[str], *, seed: boo
                 store = HistoryStore(path, problems)
             fresh = [a for a in monitor.accounts if a.provider == "demo" and not store.has_readings(a.id)]
             store.record(demo_history(fresh, now))
-        refresh_forecasts(store, monitor, now)
+        if forecasts:
+            refresh_forecasts(store, monitor, now)
     except (sqlite3.Error, OSError) as exc:
         log.error("history unavailable: %s", exc)
         problems.append(f"The history of balances cannot be opened ({exc}); balances are shown but not recorded.")
