@@ -21,6 +21,7 @@ from ..platform import autostart, firstrun
 from ..platform.memory import release_free_memory
 from ..providers import catalog
 from ..storage.config import new_account_id
+from .i18n import local
 from .notifier import Notifier, TrayMessageNotifier, compose
 from .poller import Poller
 from .tray import TrayController
@@ -116,7 +117,7 @@ class AppController(QObject):
         self._show_tray_when_available()
         self._first_run_note()
         if self.core.problems:
-            self.details.set_banner("\n".join(self.core.problems))
+            self.details.set_banner("\n".join(local(p) for p in self.core.problems))
         if self.scheduler is not None:
             self.scheduler.start()
         self.poll_due()
@@ -193,7 +194,7 @@ class AppController(QObject):
         # (each was ~40 ms of UI thread with 50 accounts: a 0.6 s freeze, issue 9).
         self.core.apply([result], self.clock(), save=False)
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
-            self.tray.status_line = f"{result.error.title}: {result.error.message}"
+            self.tray.status_line = f"{local(result.error.title)}: {local(result.error.message)}"
         elif result.snapshot is not None and self.tray.status_line:
             self.tray.status_line = None
         if not self._views_pending:
@@ -298,7 +299,7 @@ class AppController(QObject):
     def _first_run_note(self) -> None:
         marker = self.core.paths.config_dir / firstrun.MARKER
         if firstrun.overflow_note_due(marker):
-            self.tray.tray.showMessage(firstrun.OVERFLOW_NOTE_TITLE, firstrun.OVERFLOW_NOTE)
+            self.tray.tray.showMessage(local(firstrun.OVERFLOW_NOTE_TITLE), local(firstrun.OVERFLOW_NOTE))
             firstrun.mark_overflow_note_shown(marker)
 
     # ------------------------------------------------------------ accounts
@@ -357,7 +358,7 @@ class AppController(QObject):
                         if kind not in secrets and (s := self.core.secrets.get(account.id, kind)):
                             secrets[kind] = s
                 except SecretStoreError as exc:
-                    self._keys_saved.emit(dialog, f"{exc.title}: {exc.message}")
+                    self._keys_saved.emit(dialog, f"{local(exc.title)}: {local(exc.message)}")
                     return
                 self.poller.test((dialog, draft, account), account, secrets)
 
@@ -368,7 +369,7 @@ class AppController(QObject):
     def _on_tested(self, token: Any, result: FetchResult) -> None:
         dialog, draft, account = token
         if result.error is not None:
-            dialog.show_error(f"{result.error.title}: {result.error.message}")
+            dialog.show_error(f"{local(result.error.title)}: {local(result.error.message)}")
             return
 
         def store() -> None:
@@ -378,7 +379,9 @@ class AppController(QObject):
             except SecretStoreError as exc:
                 self._keys_saved.emit(
                     dialog,
-                    self.tr("{title}: {message} Nothing was saved.").format(title=exc.title, message=exc.message),
+                    self.tr("{title}: {message} Nothing was saved.").format(
+                        title=local(exc.title), message=local(exc.message)
+                    ),
                 )
                 return
             self._keys_saved.emit(dialog, None)
@@ -424,7 +427,9 @@ class AppController(QObject):
             except SecretStoreError as exc:
                 self._keys_removed.emit(
                     account.id,
-                    self.tr("{title}: {message} The account was kept.").format(title=exc.title, message=exc.message),
+                    self.tr("{title}: {message} The account was kept.").format(
+                        title=local(exc.title), message=local(exc.message)
+                    ),
                 )
                 return
             self._keys_removed.emit(account.id, "")
