@@ -133,7 +133,7 @@ JA: dict[str, str] = {
     "text that is not JSON ('{text}')": "JSON ではないテキスト（「{text}」）",
     "{endpoint} answered {what} instead of JSON (HTTP {status}). The base URL may point at a web page rather than "
     "the API. The last good data is kept.": (
-        "{endpoint} が JSON ではなく{what}を返しました（HTTP {status}）。ベースURLが API ではなく Web ページを"
+        "{endpoint} が JSON ではなく、{what}を返しました（HTTP {status}）。ベースURLが API ではなく Web ページを"
         "指している可能性があります。最後に取得できたデータを保持しています。"
     ),
     ": {said}": "：{said}",
