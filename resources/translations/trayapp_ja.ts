@@ -477,6 +477,10 @@
         <translation>このペースでは {date} 頃にクレジットがなくなります。</translation>
     </message>
     <message>
+        <source>{reason}.</source>
+        <translation>{reason}。</translation>
+    </message>
+    <message>
         <source>{amount} will be left when it expires on {date}.</source>
         <translation>{date} の失効時に {amount} が残ります。</translation>
     </message>

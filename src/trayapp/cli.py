@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from . import __version__
 from .core import rules
 from .core.errors import ConfigError, SecretStoreError, TrayError
+from .core.i18n import localize
 from .core.models import Grant
 from .core.monitor import AccountView, report_exit_code, report_json
 from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
@@ -155,7 +156,7 @@ def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: 
     if as_json:
         print(json.dumps(report_json(views, now), indent=2, ensure_ascii=False))
     else:
-        print(text_report(views, now))
+        print(text_report(views, now, core.monitor.lang))
     if not views:
         return rules.UNKNOWN
     return report_exit_code(views)
@@ -178,7 +179,8 @@ def _leave_stuck_fetches(code: int) -> None:
 _STATE_NAMES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 
 
-def text_report(views: Sequence[AccountView], now: datetime) -> str:
+def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -> str:
+    """The human report; the core's sentences (alerts, errors, why unknown) in `lang`, like the alerts."""
     code = report_exit_code(views) if views else rules.UNKNOWN
     alerts = sorted((a for v in views for a in v.alerts), key=lambda a: a.severity.value != "critical")
     summary = (
@@ -188,9 +190,9 @@ def text_report(views: Sequence[AccountView], now: datetime) -> str:
     for v in views:
         lines.append("  " + account_line(v, now))
         if v.error is not None:
-            lines.append(f"      error: {v.error.title}: {v.error.message}")
+            lines.append(f"      error: {localize(v.error.title, lang)}: {localize(v.error.message, lang)}")
         if v.unknown_reason:
-            lines.append(f"      remaining unknown: {v.unknown_reason}")
+            lines.append(f"      remaining unknown: {localize(v.unknown_reason, lang)}")
         for a in v.alerts:
             lines.append(f"      {a.severity.value}: {a.message}")
     return "\n".join(lines)

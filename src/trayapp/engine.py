@@ -24,6 +24,7 @@ from typing import Any
 
 from .core import codec
 from .core.errors import ProviderError, SecretStoreError
+from .core.i18n import tr
 from .core.models import Account, AccountState, ErrorKind, FetchError
 from .core.monitor import FetchResult
 from .providers import catalog
@@ -66,8 +67,8 @@ def prepare_jobs(
                 _fail(
                     account.id,
                     ErrorKind.CONFIG,
-                    "Unknown provider",
-                    f"'{account.provider}' is not a provider this version knows.",
+                    tr("Unknown provider"),
+                    tr("'{provider}' is not a provider this version knows.", provider=account.provider),
                 )
             )
             continue
@@ -87,8 +88,11 @@ def prepare_jobs(
                 _fail(
                     account.id,
                     ErrorKind.SECRET,
-                    "Key missing",
-                    f"No {missing[0]} key for this account in the OS secret store; edit the account to enter it again.",
+                    tr("Key missing"),
+                    tr(
+                        "No {kind} key for this account in the OS secret store; edit the account to enter it again.",
+                        kind=missing[0],
+                    ),
                 )
             )
             continue
@@ -127,8 +131,8 @@ def fetch_one(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIMEO
             account.id,
             error=FetchError(
                 ErrorKind.BAD_RESPONSE,
-                f"{catalog.info(account.provider).display_name} could not be read",
-                f"Internal error while reading the answer ({type(exc).__name__}).",
+                tr("{provider} could not be read", provider=catalog.info(account.provider).display_name),
+                tr("Internal error while reading the answer ({error}).", error=type(exc).__name__),
                 account.provider,
             ),
         )
@@ -175,8 +179,12 @@ def run_jobs(
                 job.account.id,
                 error=FetchError(
                     ErrorKind.TIMEOUT,
-                    "No answer in time",
-                    f"{catalog.info(job.account.provider).display_name} did not answer within {budget:g} s.",
+                    tr("No answer in time"),
+                    tr(
+                        "{provider} did not answer within {seconds} s.",
+                        provider=catalog.info(job.account.provider).display_name,
+                        seconds=f"{budget:g}",
+                    ),
                     job.account.provider,
                 ),
                 cache=job.cache,
@@ -300,8 +308,11 @@ def run_in_child(
             job.account.id,
             error=FetchError(
                 ErrorKind.TIMEOUT if proc.returncode in (-9, None) else ErrorKind.BAD_RESPONSE,
-                "Fetch failed",
-                f"The background fetch ended before this account was read (exit status {proc.returncode}).",
+                tr("Fetch failed"),
+                tr(
+                    "The background fetch ended before this account was read (exit status {status}).",
+                    status=str(proc.returncode),
+                ),
                 job.account.provider,
             ),
             cache=job.cache,

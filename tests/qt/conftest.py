@@ -47,6 +47,18 @@ def make_controller(qtbot, tmp_path: Path) -> Iterator[Factory]:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@pytest.fixture
+def japanese(qapp) -> Iterator[None]:
+    """The UI in Japanese (as at a start with a Japanese locale), back to English after the test."""
+    from trayapp.ui import i18n
+
+    assert i18n.install("ja")
+    try:
+        yield
+    finally:
+        i18n.remove()
+
+
 def poll_and_wait(qtbot, controller: AppController) -> None:
     """A poll, until what it changed is shown (its forecasts come from a worker thread after its end)."""
     with qtbot.waitSignal(controller.settled, timeout=20000):

@@ -7,10 +7,8 @@ import string
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QTranslator
 
 from trayapp.providers import catalog
@@ -89,15 +87,6 @@ def test_catalog_texts_cover_the_provider_catalog() -> None:
         if t
     }
     assert shown == set(CATALOG_TEXTS)
-
-
-@pytest.fixture
-def japanese(qapp) -> Iterator[None]:
-    assert i18n.install("ja")
-    try:
-        yield
-    finally:
-        i18n.remove()
 
 
 def menu_texts(tray: TrayController) -> list[str]:

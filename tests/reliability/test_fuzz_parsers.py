@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from tests.reliability.counts import record
 from tests.reliability.providers import BY_NAME, request
+from tests.support.i18n import assert_translatable
 from trayapp.core.errors import ProviderError
+from trayapp.core.i18n import tr
 from trayapp.core.models import Snapshot
 from trayapp.providers import catalog, http
 from trayapp.providers import openai_parse as oparse
@@ -150,7 +152,9 @@ def run_provider(monkeypatch: pytest.MonkeyPatch, name: str, bodies: Mapping[str
     except ProviderError as exc:
         assert exc.title and exc.message
         assert all(s not in exc.message for s in secrets)
+        assert_translatable(exc.title, exc.message)  # shown in the UI's language, never English by mistake
         return None
+    assert_translatable(outcome.snapshot.unknown_reason, *outcome.snapshot.notes)
     return outcome.snapshot
 
 
@@ -413,7 +417,7 @@ def test_fuzz_openai(data: st.DataObject) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     try:
         if body is None:
-            raise oparse.BadResponse("OpenAI", which, "(body)", "is not JSON")
+            raise oparse.BadResponse("OpenAI", which, "(body)", tr("is not JSON"))
         if which in ("grants", "summary"):
             totals = oparse.grant_totals(oparse.parse_credit_grants(body, "GET /credit_grants"), now)
             result: Any = totals
@@ -425,7 +429,8 @@ def test_fuzz_openai(data: st.DataObject) -> None:
             result = oparse.parse_me(body, "salt")
         else:
             result = oparse.parse_subscription(body)
-    except ProviderError:
+    except ProviderError as exc:
+        assert_translatable(exc.title, exc.message)
         record("fuzz.openai.examples")
         record("fuzz.openai.typed_errors")
         return
@@ -490,6 +495,7 @@ def test_fuzz_over_loopback_http(wire_server: Any, name: str) -> None:
             catalog.load(name).fetch(request(spec, wire_server.url(spec.prefix)))
         except ProviderError as exc:
             assert exc.title and exc.message
+            assert_translatable(exc.title, exc.message)
             assert status == 200 or exc.kind.value != "bad_response" or status not in (401, 403, 429)
         else:
             assert status == 200

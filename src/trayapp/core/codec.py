@@ -2,15 +2,20 @@
 
 Decoding is strict about types: a value of the wrong type raises ValueError, so a corrupt file is
 detected instead of becoming a wrong number.
+
+Texts for people (an error's title and message, a snapshot's unknown reason and notes) are kept in English
+where they always were, and their translatable form (`i18n.encode`) under "i18n" beside them; that part is
+optional and forgiving: missing, unknown or malformed, the text is simply shown in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from . import i18n
 from .models import (
     Account,
     AccountState,
@@ -197,6 +202,7 @@ def snapshot_out(s: Snapshot) -> Json:
         ],
         "flags": sorted(s.flags),
         "notes": list(s.notes),
+        **_texts_out({"unknown_reason": s.unknown_reason}, s.notes),
     }
 
 
@@ -204,6 +210,8 @@ def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
     checked = dt_in(d["checked_at"])
     if checked is None:
         raise ValueError("snapshot without checked_at")
+    texts = _TextsIn(d)
+    unknown_reason = _str(d.get("unknown_reason"), "unknown_reason")
     return Snapshot(
         account_id=str(d["account_id"]),
         checked_at=checked,
@@ -215,7 +223,7 @@ def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
         used=dec_in(d.get("used")),
         expires_at=dt_in(d.get("expires_at")),
         identity=identity_in(d.get("identity")),
-        unknown_reason=_str(d.get("unknown_reason"), "unknown_reason"),
+        unknown_reason=None if unknown_reason is None else texts.text("unknown_reason", unknown_reason),
         grants=tuple(grant_in(g) for g in d.get("grants") or ()),
         balances=tuple(
             CurrencyBalance(
@@ -227,7 +235,7 @@ def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
             for b in d.get("balances") or ()
         ),
         flags=frozenset(str(f) for f in d.get("flags") or ()),
-        notes=tuple(str(n) for n in d.get("notes") or ()),
+        notes=tuple(texts.note(i, str(n)) for i, n in enumerate(d.get("notes") or ())),
     )
 
 
@@ -240,6 +248,7 @@ def error_out(e: FetchError | None) -> Json | None:
         "message": e.message,
         "provider": e.provider,
         "retry_after": e.retry_after,
+        **_texts_out({"title": e.title, "message": e.message}),
     }
 
 
@@ -247,13 +256,38 @@ def error_in(d: Mapping[str, Any] | None) -> FetchError | None:
     if d is None:
         return None
     retry = d.get("retry_after")
+    texts = _TextsIn(d)
     return FetchError(
         kind=ErrorKind(d["kind"]),
-        title=str(d["title"]),
-        message=str(d["message"]),
+        title=texts.text("title", str(d["title"])),
+        message=texts.text("message", str(d["message"])),
         provider=str(d.get("provider", "")),
         retry_after=float(retry) if isinstance(retry, (int, float)) else None,
     )
+
+
+def _texts_out(named: Mapping[str, str | None], notes: Sequence[str] = ()) -> Json:
+    """{"i18n": {name: encoded, "notes": [encoded or None, ...]}} for the LocalTexts among these; {} if none."""
+    found: Json = {name: enc for name, value in named.items() if (enc := i18n.encode(value)) is not None}
+    encoded_notes = [i18n.encode(n) for n in notes]
+    if any(n is not None for n in encoded_notes):
+        found["notes"] = encoded_notes
+    return {"i18n": found} if found else {}
+
+
+class _TextsIn:
+    """The "i18n" part of an object, read without ever failing: what is unusable is left out."""
+
+    def __init__(self, d: Mapping[str, Any]) -> None:
+        data = d.get("i18n")
+        self._data: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+
+    def text(self, name: str, english: str) -> str:
+        return i18n.decode(english, self._data.get(name))
+
+    def note(self, index: int, english: str) -> str:
+        notes = self._data.get("notes")
+        return i18n.decode(english, notes[index] if isinstance(notes, list) and index < len(notes) else None)
 
 
 def state_out(s: AccountState) -> Json:

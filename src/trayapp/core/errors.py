@@ -1,7 +1,9 @@
-"""Errors that carry a short title and a message written for people."""
+"""Errors that carry a short title and a message written for people: LocalText from `i18n.tr` (English,
+translatable where shown); the UI's own dialogs may pass text Qt already translated."""
 
 from __future__ import annotations
 
+from .i18n import tr
 from .models import ErrorKind, FetchError
 
 
@@ -36,13 +38,19 @@ class ProviderError(TrayError):
 
 
 class BadResponse(ProviderError):
-    """The provider answered something that does not match the documented shape."""
+    """The provider answered something that does not match the documented shape. `problem` completes
+    "field 'x' …" (e.g. tr("is missing")) and is translated with the message."""
 
     def __init__(self, provider: str, endpoint: str, field: str, problem: str) -> None:
         super().__init__(
             ErrorKind.BAD_RESPONSE,
-            f"Unexpected answer from {provider}",
-            f"{endpoint}: field '{field}' {problem}. The last good data is kept.",
+            tr("Unexpected answer from {provider}", provider=provider),
+            tr(
+                "{endpoint}: field '{field}' {problem}. The last good data is kept.",
+                endpoint=endpoint,
+                field=field,
+                problem=problem,
+            ),
             provider=provider,
         )
         self.endpoint = endpoint

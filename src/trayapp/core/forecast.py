@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+from .i18n import tr
 from .models import Account, Alert, Settings, Severity, Snapshot
 from .rules import format_money
 from .texts import text
@@ -35,7 +36,7 @@ class Forecast:
     basis: timedelta  # time covered by the intervals the rate is computed from
     readings: int
     topups: int
-    reason: str | None = None  # why runs_out_at is None (too little data, no spending, no credit)
+    reason: str | None = None  # why runs_out_at is None (too little data, no spending, no credit): a LocalText
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,9 @@ class Rate:
 def burn_rate(points: Sequence[tuple[datetime, Decimal]]) -> Rate:
     """Spend per day from (time, remaining) points in time order."""
     if len(points) < 2:
-        return Rate(None, timedelta(0), len(points), 0, "only one reading so far" if points else "no readings yet")
+        return Rate(
+            None, timedelta(0), len(points), 0, tr("only one reading so far") if points else tr("no readings yet")
+        )
     spent = Decimal(0)
     span = timedelta(0)
     topups = 0
@@ -69,8 +72,11 @@ def burn_rate(points: Sequence[tuple[datetime, Decimal]]) -> Rate:
             span,
             len(points),
             topups,
-            f"too little history: {hours} h of readings without a top-up; a forecast needs at least "
-            f"{int(MIN_SPAN.total_seconds() // 3600)} h",
+            tr(
+                "too little history: {hours} h of readings without a top-up; a forecast needs at least {needed} h",
+                hours=hours,
+                needed=int(MIN_SPAN.total_seconds() // 3600),
+            ),
         )
     return Rate(spent * _DAY / Decimal(span.total_seconds()), span, len(points), topups, None)
 
@@ -95,7 +101,7 @@ def forecast(
         return Forecast(rate.per_day, runs_out_at, unused, expires_at, rate.basis, rate.readings, rate.topups, reason)
 
     if snapshot is None or snapshot.remaining is None:
-        return result(None, None, "the remaining credit is not known")
+        return result(None, None, tr("the remaining credit is not known"))
     if rate.per_day is None:
         return result(None, None, rate.reason)
     last_t, remaining = points[-1]
@@ -105,18 +111,18 @@ def forecast(
         days_left = Decimal((expires_at - last_t).total_seconds()) / _DAY
         unused = max(Decimal(0), expiring - rate.per_day * days_left).quantize(CENT)
     if remaining <= 0:
-        return result(None, unused, "no credit left")
+        return result(None, unused, tr("no credit left"))
     if rate.per_day <= 0:
-        return result(None, unused, f"no spending in the last {_span_text(rate.basis)}")
+        return result(None, unused, tr("no spending in the last {span}", span=_span_text(rate.basis)))
     seconds = float(remaining / rate.per_day * _DAY)
     if seconds > 3650 * 86400:
-        return result(None, unused, "spending is too slow to run out within ten years")
+        return result(None, unused, tr("spending is too slow to run out within ten years"))
     return result(last_t + timedelta(seconds=seconds), unused, None)
 
 
 def _span_text(span: timedelta) -> str:
     days = span.total_seconds() / 86400
-    return f"{round(days)} days" if days >= 2 else f"{int(span.total_seconds() // 3600)} h"
+    return tr("{n} days", n=round(days)) if days >= 2 else tr("{n} h", n=int(span.total_seconds() // 3600))
 
 
 def forecast_alerts(

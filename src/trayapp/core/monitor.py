@@ -13,6 +13,7 @@ from typing import Any
 from . import rules
 from .codec import dt_out, identity_out
 from .forecast import Forecast, forecast_alerts
+from .i18n import tr
 from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
 from .texts import text
 
@@ -55,7 +56,7 @@ class AccountView:
     @property
     def unknown_reason(self) -> str | None:
         if self.snapshot is not None and self.snapshot.remaining is None:
-            return self.snapshot.unknown_reason or "the provider does not report it"
+            return self.snapshot.unknown_reason or tr("the provider does not report it")
         return None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
+from .i18n import localize
 from .models import (
     Account,
     AccountState,
@@ -107,7 +108,11 @@ def credit_alerts(
         alerts.append(Alert(account.id, code, severity, message))
 
     if err is not None and err.kind is ErrorKind.AUTH:
-        add("key_invalid", Severity.CRITICAL, text(lang, "key_invalid", label=account.label, detail=err.message))
+        add(
+            "key_invalid",
+            Severity.CRITICAL,
+            text(lang, "key_invalid", label=account.label, detail=localize(err.message, lang)),
+        )
     if snap is not None:
         zero = (snap.remaining is not None and snap.remaining <= 0) or bool(
             snap.flags & {"blocked", "insufficient_quota"}
@@ -158,7 +163,11 @@ def credit_alerts(
             age = _age(now - snap.checked_at, lang)
             add("stale", Severity.WARNING, text(lang, "stale", label=account.label, age=age))
     elif err is not None and err.kind is ErrorKind.QUOTA:
-        add("credit_zero", Severity.CRITICAL, text(lang, "credit_zero_error", label=account.label, detail=err.message))
+        add(
+            "credit_zero",
+            Severity.CRITICAL,
+            text(lang, "credit_zero_error", label=account.label, detail=localize(err.message, lang)),
+        )
     return alerts
 
 

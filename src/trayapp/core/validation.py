@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .i18n import tr
 
 
 def is_loopback_host(host: str) -> bool:
@@ -26,14 +27,17 @@ def validate_base_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError("Invalid base URL", f"'{url}' is not an http(s) URL with a host.")
+        raise ConfigError(tr("Invalid base URL"), tr("'{url}' is not an http(s) URL with a host.", url=url))
     if parts.username or parts.password:
-        raise ConfigError("Invalid base URL", "A base URL must not contain a user name or password.")
+        raise ConfigError(tr("Invalid base URL"), tr("A base URL must not contain a user name or password."))
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ConfigError(
-            "Insecure base URL",
-            f"'{url}' uses plain http to another machine, which would send the key in clear. "
-            "Use https (plain http is accepted only for 127.0.0.1, ::1 and localhost).",
+            tr("Insecure base URL"),
+            tr(
+                "'{url}' uses plain http to another machine, which would send the key in clear. "
+                "Use https (plain http is accepted only for 127.0.0.1, ::1 and localhost).",
+                url=url,
+            ),
         )
     return url
 
@@ -42,21 +46,26 @@ def parse_amount(text: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise ConfigError("Invalid amount", f"'{text}' is not a number.") from None
+        raise ConfigError(tr("Invalid amount"), tr("'{text}' is not a number.", text=text)) from None
     if not value.is_finite() or value <= 0:
-        raise ConfigError("Invalid amount", "A grant's amount must be a positive number.")
+        raise ConfigError(tr("Invalid amount"), tr("A grant's amount must be a positive number."))
     return value
 
 
 def parse_date(text: str, what: str) -> date:
+    """`what` names the date in the title: tr("expiry date"), for instance."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ConfigError(f"Invalid {what}", f"'{text}' is not a date like 2026-12-31.") from None
+        raise ConfigError(
+            tr("Invalid {what}", what=what), tr("'{text}' is not a date like 2026-12-31.", text=text)
+        ) from None
 
 
 def parse_currency(text: str) -> str:
     code = text.strip().upper()
     if len(code) != 3 or not code.isalpha():
-        raise ConfigError("Invalid currency", f"'{text}' is not a three-letter currency code like USD.")
+        raise ConfigError(
+            tr("Invalid currency"), tr("'{text}' is not a three-letter currency code like USD.", text=text)
+        )
     return code

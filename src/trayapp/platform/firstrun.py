@@ -5,8 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-OVERFLOW_NOTE_TITLE = "Credit Tray is running"
-OVERFLOW_NOTE = (
+from ..core.i18n import tr
+
+# Shown by the tray in its language (i18n.localize); a translation names Windows' settings as a Windows in
+# that language does.
+OVERFLOW_NOTE_TITLE = tr("Credit Tray is running")
+OVERFLOW_NOTE = tr(
     "Windows may hide its icon under the ^ arrow next to the clock. To keep it in view, drag it onto "
     "the taskbar, or turn it on in Settings › Personalization › Taskbar › Other system tray icons."
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.errors import ConfigError
+from ..core.i18n import tr
 from ..core.models import CurrencyBalance, Snapshot
 from ..core.validation import parse_currency
 from .base import FetchOutcome, FetchRequest
@@ -30,7 +31,7 @@ class DeepSeekProvider:
         seen: set[str] = set()
         for entry, bal in zip(entries, balances, strict=True):
             if bal.currency in seen:
-                raise entry.bad("currency", f"repeats {bal.currency}")
+                raise entry.bad("currency", tr("repeats {currency}", currency=bal.currency))
             seen.add(bal.currency)
 
         notes: list[str] = []
@@ -38,8 +39,10 @@ class DeepSeekProvider:
         if available is False:
             flags.add("blocked")
             notes.append(
-                "DeepSeek says this balance cannot be used for API calls right now (is_available: false); "
-                "it is counted as no spendable credit until DeepSeek lifts that."
+                tr(
+                    "DeepSeek says this balance cannot be used for API calls right now (is_available: false); "
+                    "it is counted as no spendable credit until DeepSeek lifts that."
+                )
             )
         main = _main(balances, request.account.currency, self.info.default_currency)
         if main is None:
@@ -47,25 +50,42 @@ class DeepSeekProvider:
                 account_id=request.account.id,
                 checked_at=request.now,
                 currency=request.account.currency,
-                unknown_reason="DeepSeek reported no balance in any currency.",
+                unknown_reason=tr("DeepSeek reported no balance in any currency."),
                 flags=frozenset(flags),
                 notes=tuple(notes),
             )
             return FetchOutcome(snapshot=snapshot)
         if request.account.currency and main.currency != request.account.currency:
-            notes.append(f"DeepSeek reported no {request.account.currency} balance; showing {main.currency}.")
+            notes.append(
+                tr(
+                    "DeepSeek reported no {currency} balance; showing {shown}.",
+                    currency=request.account.currency,
+                    shown=main.currency,
+                )
+            )
         for other in balances:
             if other is not main and other.remaining is not None:
                 notes.append(
-                    f"Also {other.remaining} {other.currency} "
-                    f"({other.remaining_granted} granted, {other.remaining_paid} topped up)."
+                    tr(
+                        "Also {amount} {currency} ({granted} granted, {paid} topped up).",
+                        amount=str(other.remaining),
+                        currency=other.currency,
+                        granted=str(other.remaining_granted),
+                        paid=str(other.remaining_paid),
+                    )
                 )
         for entry, bal in zip(entries, balances, strict=True):
             parts = (bal.remaining_granted or Decimal(0)) + (bal.remaining_paid or Decimal(0))
             if bal.remaining is not None and abs(parts - bal.remaining) > Decimal("0.01"):
                 notes.append(
-                    f"DeepSeek's {bal.currency} total ({bal.remaining}) is not granted + topped up "
-                    f"({parts}); the total is shown ({entry.name('total_balance')})."
+                    tr(
+                        "DeepSeek's {currency} total ({total}) is not granted + topped up ({parts}); the total is "
+                        "shown ({field}).",
+                        currency=bal.currency,
+                        total=str(bal.remaining),
+                        parts=str(parts),
+                        field=entry.name("total_balance"),
+                    )
                 )
         snapshot = Snapshot(
             account_id=request.account.id,
@@ -86,7 +106,7 @@ def _balance(entry: Fields) -> CurrencyBalance:
     try:
         currency = parse_currency(raw_currency)
     except ConfigError:
-        raise entry.bad("currency", "is not a three-letter currency code") from None
+        raise entry.bad("currency", tr("is not a three-letter currency code")) from None
     return CurrencyBalance(
         currency=currency,
         # Debt is not documented for DeepSeek, but a negative total or top-up is shown, not hidden.

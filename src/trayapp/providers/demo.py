@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ..core.errors import ProviderError
 from ..core.history import Reading, reading_of
+from ..core.i18n import tr
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Account, ErrorKind, Identity, Snapshot
 from .base import FetchOutcome, FetchRequest
@@ -109,12 +110,16 @@ class DemoProvider:
         elif scenario == "invalid":
             raise ProviderError(
                 ErrorKind.AUTH,
-                "Key rejected",
-                "Demo: the provider answered 401: the key is invalid or was revoked.",
+                tr("Key rejected"),
+                tr("Demo: the provider answered 401: the key is invalid or was revoked."),
                 provider="demo",
             )
         else:
-            raise ProviderError(ErrorKind.CONFIG, "Unknown demo scenario", f"'{scenario}' is not a demo scenario")
+            raise ProviderError(
+                ErrorKind.CONFIG,
+                tr("Unknown demo scenario"),
+                tr("'{scenario}' is not a demo scenario", scenario=scenario),
+            )
         return FetchOutcome(snapshot=snap, cache={"demo_polls": int(request.cache.get("demo_polls", 0)) + 1})
 
 

@@ -7,8 +7,8 @@ Rules it enforces, so that no provider has to remember them:
   is an error that names the target host;
 - one short timeout for the whole call, no retries (the scheduler owns backoff);
 - the body is read streaming and capped; only JSON is accepted;
-- every failure is a ProviderError with a message written for people, and any text quoted from an answer
-  is scrubbed of the account's keys and truncated;
+- every failure is a ProviderError with a message written for people (i18n.tr: English, translatable), and
+  any text quoted from an answer is scrubbed of the account's keys and truncated before it goes into one;
 - amounts are parsed as Decimal and checked (no bool, NaN, infinity, impossible negatives, absurd sizes).
 
 Imported only when an account is polled (httpx2 is the transport the openai SDK uses).
@@ -33,6 +33,7 @@ import httpx2
 
 from .. import __version__
 from ..core.errors import BadResponse, ConfigError, ProviderError
+from ..core.i18n import tr
 from ..core.models import ErrorKind
 from ..core.validation import is_loopback_host, validate_base_url
 from ..secrets.secret import mask_fragments
@@ -45,6 +46,7 @@ MAX_AMOUNT = Decimal("1e12")  # larger than any real balance: a broken answer, n
 MAX_RETRY_AFTER = 24 * 3600.0  # seconds
 
 USER_AGENT = f"credit-tray/{__version__}"
+KEY_LABEL = tr("key")  # how messages name the account's main key
 
 _SSL_LOCK = threading.Lock()
 _SSL_CONTEXTS: dict[bool, ssl.SSLContext] = {}
@@ -142,6 +144,7 @@ class Fields:
         return f"{self.path}.{key}" if self.path else key
 
     def bad(self, key: str, problem: str) -> BadResponse:
+        """`problem`: a tr() phrase completing "field 'key' …", e.g. tr("is missing")."""
         return bad_response(self.provider, self.endpoint, self.name(key), problem)
 
     def has(self, key: str) -> bool:
@@ -152,26 +155,26 @@ class Fields:
 
     def _present(self, key: str) -> Any:
         if key not in self.data:
-            raise self.bad(key, "is missing")
+            raise self.bad(key, tr("is missing"))
         value = self.data[key]
         if value is None:
-            raise self.bad(key, "is null")
+            raise self.bad(key, tr("is null"))
         return value
 
     def obj(self, key: str) -> Fields:
         value = self._present(key)
         if not isinstance(value, Mapping):
-            raise self.bad(key, f"is {_kind(value)}, not an object")
+            raise self.bad(key, tr("is {kind}, not an object", kind=_kind(value)))
         return Fields(self.provider, self.endpoint, value, self.name(key), self.secrets)
 
     def objects(self, key: str) -> list[Fields]:
         value = self._present(key)
         if not isinstance(value, list):
-            raise self.bad(key, f"is {_kind(value)}, not a list")
+            raise self.bad(key, tr("is {kind}, not a list", kind=_kind(value)))
         out: list[Fields] = []
         for i, item in enumerate(value):
             if not isinstance(item, Mapping):
-                raise self.bad(f"{key}[{i}]", f"is {_kind(item)}, not an object")
+                raise self.bad(f"{key}[{i}]", tr("is {kind}, not an object", kind=_kind(item)))
             out.append(Fields(self.provider, self.endpoint, item, f"{self.name(key)}[{i}]", self.secrets))
         return out
 
@@ -185,7 +188,7 @@ class Fields:
     def _decimal(self, key: str, value: Any, negative: bool) -> Decimal:
         number: Decimal
         if isinstance(value, bool):
-            raise self.bad(key, f"is a boolean ({str(value).lower()}), not an amount")
+            raise self.bad(key, tr("is a boolean ({value}), not an amount", value=str(value).lower()))
         if isinstance(value, Decimal):
             number = value
         elif isinstance(value, int):
@@ -193,25 +196,25 @@ class Fields:
         elif isinstance(value, str):
             text = value.strip()
             if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-                raise self.bad(key, f"is '{scrub(value, self.secrets, 40)}', not a number")
+                raise self.bad(key, tr("is '{value}', not a number", value=scrub(value, self.secrets, 40)))
             try:
                 number = Decimal(text)
             except InvalidOperation:  # pragma: no cover - the pattern above admits only valid text
-                raise self.bad(key, f"is '{scrub(value, self.secrets, 40)}', not a number") from None
+                raise self.bad(key, tr("is '{value}', not a number", value=scrub(value, self.secrets, 40))) from None
         else:
-            raise self.bad(key, f"is {_kind(value)}, not an amount")
+            raise self.bad(key, tr("is {kind}, not an amount", kind=_kind(value)))
         if not number.is_finite():
-            raise self.bad(key, "is not a finite number")
+            raise self.bad(key, tr("is not a finite number"))
         if number.copy_abs() >= MAX_AMOUNT:  # abs() would round in the context and overflow
-            raise self.bad(key, f"is {number:.6g}, far larger than any real balance")
+            raise self.bad(key, tr("is {value}, far larger than any real balance", value=f"{number:.6g}"))
         if number < 0 and not negative:
-            raise self.bad(key, f"is negative ({number}), which it cannot be")
+            raise self.bad(key, tr("is negative ({value}), which it cannot be", value=str(number)))
         return number
 
     def boolean(self, key: str) -> bool:
         value = self._present(key)
         if not isinstance(value, bool):
-            raise self.bad(key, f"is {_kind(value)}, not true or false")
+            raise self.bad(key, tr("is {kind}, not true or false", kind=_kind(value)))
         return value
 
     def opt_boolean(self, key: str) -> bool | None:
@@ -222,9 +225,9 @@ class Fields:
         if isinstance(value, Decimal) and value == value.to_integral_value():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.bad(key, f"is {_kind(value)}, not a whole number")
+            raise self.bad(key, tr("is {kind}, not a whole number", kind=_kind(value)))
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise self.bad(key, f"is {value}, outside the possible range")
+            raise self.bad(key, tr("is {value}, outside the possible range", value=value))
         return value
 
     def opt_text(self, key: str, limit: int = 200) -> str | None:
@@ -232,30 +235,30 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.bad(key, f"is {_kind(value)}, not text")
+            raise self.bad(key, tr("is {kind}, not text", kind=_kind(value)))
         return value[:limit]
 
     def text(self, key: str, limit: int = 200) -> str:
         value = self.opt_text(key, limit)
         if value is None:
-            raise self.bad(key, "is missing")
+            raise self.bad(key, tr("is missing"))
         return value
 
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "null"
+        return tr("null")
     if isinstance(value, bool):
-        return "a boolean"
+        return tr("a boolean")
     if isinstance(value, (int, Decimal)):
-        return "a number"
+        return tr("a number")
     if isinstance(value, str):
-        return "text"
+        return tr("text")
     if isinstance(value, list):
-        return "a list"
+        return tr("a list")
     if isinstance(value, Mapping):
-        return "an object"
-    return "something else"
+        return tr("an object")
+    return tr("something else")
 
 
 def bad_response(info: ProviderInfo, endpoint: str, field: str, problem: str) -> BadResponse:
@@ -277,7 +280,9 @@ class JsonAnswer:
 
     def root(self) -> Fields:
         if not isinstance(self.body, Mapping):
-            raise bad_response(self.provider, self.endpoint, "(body)", f"is {_kind(self.body)}, not an object")
+            raise bad_response(
+                self.provider, self.endpoint, "(body)", tr("is {kind}, not an object", kind=_kind(self.body))
+            )
         return Fields(self.provider, self.endpoint, self.body, secrets=self.secrets)
 
 
@@ -286,8 +291,8 @@ def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
     if not raw:
         raise ProviderError(
             ErrorKind.CONFIG,
-            "Base URL needed",
-            f"{info.display_name} has no default address: set the account's base URL.",
+            tr("Base URL needed"),
+            tr("{provider} has no default address: set the account's base URL.", provider=info.display_name),
             provider=info.name,
         )
     try:
@@ -302,11 +307,12 @@ def get_json(
     path: str,
     *,
     secret_kind: str = "api",
-    secret_label: str = "key",
+    secret_label: str = KEY_LABEL,
     params: Mapping[str, str] | None = None,
     max_body: int = MAX_BODY,
 ) -> JsonAnswer:
-    """GET base_url + path with `Authorization: Bearer <secret>`; the parsed JSON, or a ProviderError."""
+    """GET base_url + path with `Authorization: Bearer <secret>`; the parsed JSON, or a ProviderError.
+    `secret_label` names the key in messages: a tr() noun such as tr("management key")."""
     name = info.display_name
     base = base_url_of(request, info)
     url = base.rstrip("/") + "/" + path.lstrip("/")
@@ -317,16 +323,16 @@ def get_json(
     if secret is None or not secret.reveal():
         raise ProviderError(
             ErrorKind.SECRET,
-            "Key missing",
-            f"No {secret_label} for this {name} account in the secret store.",
+            tr("Key missing"),
+            tr("No {key} for this {provider} account in the secret store.", key=secret_label, provider=name),
             provider=info.name,
         )
     key = secret.reveal()
     if not key.isascii() or any(c.isspace() or not c.isprintable() for c in key):
         raise ProviderError(
             ErrorKind.CONFIG,
-            "Invalid key",
-            f"The {secret_label} contains spaces or characters a key cannot have; enter it again.",
+            tr("Invalid key"),
+            tr("The {key} contains spaces or characters a key cannot have; enter it again.", key=secret_label),
             provider=info.name,
         )
     secrets = [s.reveal() for s in request.secrets.values()]
@@ -341,8 +347,13 @@ def get_json(
     def timeout_error() -> ProviderError:
         return ProviderError(
             ErrorKind.TIMEOUT,
-            "No answer in time",
-            f"{name} did not answer {endpoint} within {request.timeout:g} s.",
+            tr("No answer in time"),
+            tr(
+                "{provider} did not answer {endpoint} within {seconds} s.",
+                provider=name,
+                endpoint=endpoint,
+                seconds=f"{request.timeout:g}",
+            ),
             provider=info.name,
         )
 
@@ -384,38 +395,58 @@ def get_json(
         raise timeout_error() from None
     except httpx2.TooManyRedirects:  # pragma: no cover - redirects are never followed
         raise ProviderError(
-            ErrorKind.CONFIG, "Redirected", f"{name} redirected {endpoint}.", provider=info.name
+            ErrorKind.CONFIG,
+            tr("Redirected"),
+            tr("{provider} redirected {endpoint}.", provider=name, endpoint=endpoint),
+            provider=info.name,
         ) from None
     except httpx2.ConnectError as exc:
         reason = str(exc)
         if "CERTIFICATE" in reason.upper():
             raise ProviderError(
                 ErrorKind.NETWORK,
-                "Certificate problem",
-                f"The certificate of {host} could not be verified, so nothing was sent to it "
-                f"({scrub(reason, secrets, 100)}).",
+                tr("Certificate problem"),
+                tr(
+                    "The certificate of {host} could not be verified, so nothing was sent to it ({reason}).",
+                    host=host,
+                    reason=scrub(reason, secrets, 100),
+                ),
                 provider=info.name,
             ) from None
         if "SSL" in reason.upper() or "TLS" in reason.upper():
             raise ProviderError(
                 ErrorKind.NETWORK,
-                "Secure connection failed",
-                f"No secure connection could be made to {host}, so nothing was sent to it "
-                f"({scrub(reason, secrets, 100)}).",
+                tr("Secure connection failed"),
+                tr(
+                    "No secure connection could be made to {host}, so nothing was sent to it ({reason}).",
+                    host=host,
+                    reason=scrub(reason, secrets, 100),
+                ),
                 provider=info.name,
             ) from None
         raise ProviderError(
             ErrorKind.NETWORK,
-            "No connection",
-            f"Could not reach {name} at {host}: {scrub(reason, secrets, 100) or 'connection failed'}.",
+            tr("No connection"),
+            tr(
+                "Could not reach {provider} at {host}: {reason}.",
+                provider=name,
+                host=host,
+                reason=scrub(reason, secrets, 100) or tr("connection failed"),
+            ),
             provider=info.name,
         ) from None
     except httpx2.HTTPError as exc:
         # Only the type and a scrubbed reason: the text of a transport error is not trusted.
         raise ProviderError(
             ErrorKind.NETWORK,
-            "Connection failed",
-            f"The connection to {name} at {host} failed ({type(exc).__name__}: {scrub(str(exc), secrets, 100)}).",
+            tr("Connection failed"),
+            tr(
+                "The connection to {provider} at {host} failed ({error}: {reason}).",
+                provider=name,
+                host=host,
+                error=type(exc).__name__,
+                reason=scrub(str(exc), secrets, 100),
+            ),
             provider=info.name,
         ) from None
 
@@ -428,8 +459,12 @@ def get_json(
 def _too_large(info: ProviderInfo, endpoint: str, limit: int) -> ProviderError:
     return ProviderError(
         ErrorKind.BAD_RESPONSE,
-        f"Unexpected answer from {info.display_name}",
-        f"{endpoint} answered more than {limit // 1024} KiB, far more than a balance takes; it was not read.",
+        tr("Unexpected answer from {provider}", provider=info.display_name),
+        tr(
+            "{endpoint} answered more than {size} KiB, far more than a balance takes; it was not read.",
+            endpoint=endpoint,
+            size=limit // 1024,
+        ),
         provider=info.name,
     )
 
@@ -440,12 +475,18 @@ def _redirect(info: ProviderInfo, endpoint: str, response: httpx2.Response, secr
         target = response.url.join(location) if location else None
     except httpx2.InvalidURL:
         target = None
-    where = scrub(target.host, secrets, 80) if target is not None and target.host else "an unknown address"
+    where = scrub(target.host, secrets, 80) if target is not None and target.host else tr("an unknown address")
     raise ProviderError(
         ErrorKind.CONFIG,
-        "Redirected",
-        f"{info.display_name} redirected {endpoint} ({response.status_code}) to {where}. Redirects are not "
-        "followed, so the key was not sent there; check the account's base URL.",
+        tr("Redirected"),
+        tr(
+            "{provider} redirected {endpoint} ({status}) to {where}. Redirects are not followed, so the key was "
+            "not sent there; check the account's base URL.",
+            provider=info.display_name,
+            endpoint=endpoint,
+            status=response.status_code,
+            where=where,
+        ),
         provider=info.name,
     )
 
@@ -459,19 +500,28 @@ def _parse(
     except ValueError:
         pass
     stripped = text.lstrip()
+    what: str
     if "html" in content_type.lower() or stripped[:1] == "<":
         match = _HTML_TITLE.search(text)
-        title = f": '{scrub(match.group(1), secrets)}'" if match and match.group(1).strip() else ""
-        what = f"an HTML page{title}"
+        what = (
+            tr("an HTML page: '{title}'", title=scrub(match.group(1), secrets))
+            if match and match.group(1).strip()
+            else tr("an HTML page")
+        )
     elif not stripped:
-        what = "an empty body"
+        what = tr("an empty body")
     else:
-        what = f"text that is not JSON ('{scrub(stripped, secrets, 60)}')"
+        what = tr("text that is not JSON ('{text}')", text=scrub(stripped, secrets, 60))
     raise ProviderError(
         ErrorKind.BAD_RESPONSE,
-        f"Unexpected answer from {info.display_name}",
-        f"{endpoint} answered {what} instead of JSON (HTTP {status}). "
-        "The base URL may point at a web page rather than the API. The last good data is kept.",
+        tr("Unexpected answer from {provider}", provider=info.display_name),
+        tr(
+            "{endpoint} answered {what} instead of JSON (HTTP {status}). "
+            "The base URL may point at a web page rather than the API. The last good data is kept.",
+            endpoint=endpoint,
+            what=what,
+            status=status,
+        ),
         provider=info.name,
     )
 
@@ -521,7 +571,8 @@ def _refused(
             said = match.group(1)
         elif body is None and text.strip() and text.lstrip()[:1] != "<":
             said = text
-    quote = f": {scrub(said, secrets)}" if said and scrub(said, secrets) else ""
+    quoted = scrub(said, secrets) if said else ""
+    quote = tr(": {said}", said=quoted) if quoted else ""
     # The decoded message too: JSON may escape non-ASCII text (\u989d...).
     haystack = " ".join((text[:4096], said or "", _error_codes(body))).lower()
     quota = any(marker in haystack for marker in _QUOTA_MARKERS)
@@ -531,38 +582,83 @@ def _refused(
         raise ProviderError(kind, title, message, provider=info.name, retry_after=retry)
 
     if status == 402 or (quota and status in (400, 401, 403, 429)):
-        fail(ErrorKind.QUOTA, "Out of credit", f"{name} says the credit is used up ({status}){quote}.")
+        fail(
+            ErrorKind.QUOTA,
+            tr("Out of credit"),
+            tr("{provider} says the credit is used up ({status}){quote}.", provider=name, status=status, quote=quote),
+        )
     if status == 401:
         fail(
             ErrorKind.AUTH,
-            "Key rejected",
-            f"{name} rejected the {secret_label} ({status}){quote}. It may be mistyped, revoked or expired.",
+            tr("Key rejected"),
+            tr(
+                "{provider} rejected the {key} ({status}){quote}. It may be mistyped, revoked or expired.",
+                provider=name,
+                key=secret_label,
+                status=status,
+                quote=quote,
+            ),
         )
     if status == 403:
         fail(
             ErrorKind.PERMISSION,
-            "Access refused",
-            f"{name} refused {endpoint} to this {secret_label} ({status}){quote}.",
+            tr("Access refused"),
+            tr(
+                "{provider} refused {endpoint} to this {key} ({status}){quote}.",
+                provider=name,
+                endpoint=endpoint,
+                key=secret_label,
+                status=status,
+                quote=quote,
+            ),
         )
     if status == 429:
-        wait = f"; it asks to wait {retry:g} s" if retry is not None else ""
-        fail(ErrorKind.RATE_LIMITED, "Rate limited", f"{name} asks to slow down ({status}){wait}{quote}.")
+        wait = tr("; it asks to wait {seconds} s", seconds=f"{retry:g}") if retry is not None else ""
+        fail(
+            ErrorKind.RATE_LIMITED,
+            tr("Rate limited"),
+            tr(
+                "{provider} asks to slow down ({status}){wait}{quote}.",
+                provider=name,
+                status=status,
+                wait=wait,
+                quote=quote,
+            ),
+        )
     if status == 404:
         fail(
             ErrorKind.CONFIG,
-            "Not found",
-            f"{name} has no {endpoint} at this address ({status}){quote}; check the account's base URL.",
+            tr("Not found"),
+            tr(
+                "{provider} has no {endpoint} at this address ({status}){quote}; check the account's base URL.",
+                provider=name,
+                endpoint=endpoint,
+                status=status,
+                quote=quote,
+            ),
         )
     if status >= 500:
         fail(
             ErrorKind.SERVER,
-            "Provider error",
-            f"{name} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.",
+            tr("Provider error"),
+            tr(
+                "{provider} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.",
+                provider=name,
+                endpoint=endpoint,
+                status=status,
+                quote=quote,
+            ),
         )
     fail(
         ErrorKind.BAD_RESPONSE,
-        "Request refused",
-        f"{name} answered {status} on {endpoint}{quote}.",
+        tr("Request refused"),
+        tr(
+            "{provider} answered {status} on {endpoint}{quote}.",
+            provider=name,
+            status=status,
+            endpoint=endpoint,
+            quote=quote,
+        ),
     )
 
 
@@ -575,8 +671,13 @@ def business_error(
     quota = any(marker in text for marker in _QUOTA_MARKERS)
     return ProviderError(
         ErrorKind.QUOTA if quota else ErrorKind.BAD_RESPONSE,
-        "Out of credit" if quota else f"{info.display_name} reported an error",
-        f"{endpoint} answered code {scrub(str(code), secrets, 40)}" + (f": {said}" if said else "") + ".",
+        tr("Out of credit") if quota else tr("{provider} reported an error", provider=info.display_name),
+        tr(
+            "{endpoint} answered code {code}{quote}.",
+            endpoint=endpoint,
+            code=scrub(str(code), secrets, 40),
+            quote=tr(": {said}", said=said) if said else "",
+        ),
         provider=info.name,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..core.i18n import tr
 from ..core.models import Snapshot
 from .base import FetchOutcome, FetchRequest
 from .catalog import info
@@ -41,22 +42,30 @@ class MoonshotProvider:
         if cash is not None:
             paid = cash if cash >= 0 else Decimal(0)
             if cash < 0:
-                notes.append(f"The cash balance is {cash} (owed); what can be spent is the voucher part only.")
+                notes.append(
+                    tr("The cash balance is {cash} (owed); what can be spent is the voucher part only.", cash=str(cash))
+                )
         if voucher is not None and cash is not None:
             expected = voucher + max(cash, Decimal(0))
             if abs(expected - available) > TOLERANCE:
                 notes.append(
-                    f"Moonshot's available balance ({available}) is not voucher + cash ({expected}); "
-                    "the available balance is shown."
+                    tr(
+                        "Moonshot's available balance ({available}) is not voucher + cash ({expected}); "
+                        "the available balance is shown.",
+                        available=str(available),
+                        expected=str(expected),
+                    )
                 )
         currency = self.info.currency_for(base_url_of(request, self.info), request.account.currency)
         if currency is None:
             notes.append(
-                "Moonshot's answer has no currency and this host does not tell (moonshot.cn is CNY, "
-                "moonshot.ai is USD): set the account's currency."
+                tr(
+                    "Moonshot's answer has no currency and this host does not tell (moonshot.cn is CNY, "
+                    "moonshot.ai is USD): set the account's currency."
+                )
             )
         if voucher:
-            notes.append("Moonshot does not say when voucher credit expires; enter it with `accounts grant`.")
+            notes.append(tr("Moonshot does not say when voucher credit expires; enter it with `accounts grant`."))
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,

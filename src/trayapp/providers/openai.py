@@ -26,6 +26,7 @@ import openai
 
 from ..core import codec
 from ..core.errors import BadResponse, ProviderError
+from ..core.i18n import tr
 from ..core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
 from ..core.rules import format_money
 from ..core.validation import is_loopback_host
@@ -48,17 +49,28 @@ SUBSCRIPTION_EP = "GET /dashboard/billing/subscription"
 COSTS_EP = "GET /v1/organization/costs"
 SPEND_LIMIT_EP = "GET /v1/organization/spend_limit"
 
-NOT_READABLE = "balance not readable with this key"
-HINT = (
+NOT_READABLE = tr("balance not readable with this key")
+HINT = tr(
     "add an admin key (sk-admin-…) and enter your credit grants with their dates to compute it, or "
     "turn on the probe to learn when it runs out"
 )
 REASONS = {
-    "session": f"{NOT_READABLE}: OpenAI shows credit grants only to the browser session, not to API keys; {HINT}",
-    "denied": f"{NOT_READABLE}: OpenAI has no balance endpoint for API keys (project and service-account "
-    "keys "
-    f"cannot read credit grants); {HINT}",
-    "transient": f"{NOT_READABLE} this time (the credit_grants endpoint did not answer); {HINT}",
+    "session": tr(
+        "{not_readable}: OpenAI shows credit grants only to the browser session, not to API keys; {hint}",
+        not_readable=NOT_READABLE,
+        hint=HINT,
+    ),
+    "denied": tr(
+        "{not_readable}: OpenAI has no balance endpoint for API keys (project and service-account keys cannot "
+        "read credit grants); {hint}",
+        not_readable=NOT_READABLE,
+        hint=HINT,
+    ),
+    "transient": tr(
+        "{not_readable} this time (the credit_grants endpoint did not answer); {hint}",
+        not_readable=NOT_READABLE,
+        hint=HINT,
+    ),
 }
 
 
@@ -83,13 +95,16 @@ def _base_url(account: Account) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
         raise ProviderError(
-            ErrorKind.CONFIG, "Invalid base URL", "The account's base URL is not an http(s) URL with a host."
+            ErrorKind.CONFIG, tr("Invalid base URL"), tr("The account's base URL is not an http(s) URL with a host.")
         )
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise ProviderError(
             ErrorKind.CONFIG,
-            "Insecure base URL",
-            "The account's base URL uses plain http to another machine, which would send the key in clear; use https.",
+            tr("Insecure base URL"),
+            tr(
+                "The account's base URL uses plain http to another machine, which would send the key in clear; "
+                "use https."
+            ),
         )
     return url
 
@@ -145,10 +160,10 @@ class _Reading:
     granted_total: Decimal | None = None
     used: Decimal | None = None
     expires_at: datetime | None = None
-    reason: str | None = None
+    reason: str | None = None  # why remaining is None: a tr() sentence
     grants: tuple[Grant, ...] = ()
     flags: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # tr() sentences
 
     def apply_totals(self, totals: parse.GrantTotals) -> None:
         self.remaining = totals.remaining
@@ -204,11 +219,11 @@ class OpenAIProvider:
         if admin is not None and key_kind(admin) != "admin":
             raise ProviderError(
                 ErrorKind.CONFIG,
-                "Not an admin key",
-                "The admin key of this account does not start with sk-admin-.",
+                tr("Not an admin key"),
+                tr("The admin key of this account does not start with sk-admin-."),
             )
         if api is None and admin is None:
-            raise ProviderError(ErrorKind.SECRET, "Key missing", "No OpenAI key for this account; edit it.")
+            raise ProviderError(ErrorKind.SECRET, tr("Key missing"), tr("No OpenAI key for this account; edit it."))
         main = api if api is not None else admin
         assert main is not None
         memory = _Memory(request.cache, _fingerprint(request.identity_salt, main))
@@ -237,16 +252,20 @@ class OpenAIProvider:
             finally:
                 client.close()
         elif reading.remaining is None and account.grants:
-            reading.reason = (
-                f"{NOT_READABLE}: subtracting what was spent since your grants needs an admin key "
-                "(sk-admin-…); the expiry of your grants still counts down"
+            reading.reason = tr(
+                "{not_readable}: subtracting what was spent since your grants needs an admin key "
+                "(sk-admin-…); the expiry of your grants still counts down",
+                not_readable=NOT_READABLE,
             )
         if probe in ("insufficient_quota", "billing_not_active"):
             # OpenAI's own word beats any arithmetic: requests are refused for lack of credit.
             if reading.remaining is not None and reading.remaining > 0:
                 reading.notes.append(
-                    f"The computed {_money(reading.remaining)} is overridden: OpenAI refuses requests for "
-                    "lack of credit (a grant entered may be wrong, or costs not yet reported)."
+                    tr(
+                        "The computed {amount} is overridden: OpenAI refuses requests for lack of credit (a grant "
+                        "entered may be wrong, or costs not yet reported).",
+                        amount=_money(reading.remaining),
+                    )
                 )
             reading.remaining = Decimal(0)
             reading.remaining_granted = reading.remaining_paid = None
@@ -275,26 +294,31 @@ class OpenAIProvider:
         except OpenAIFailure as exc:
             if exc.status is None or exc.status == 401:
                 raise
-            why = exc.title.lower()
+            why = exc.title
         except BadResponse as exc:
             why = exc.message
         else:
             memory.store_identity(me, now)
             if any(me.personal) and len(me.personal) == 1:
-                reading.notes.append("The key belongs to a personal organization.")
+                reading.notes.append(tr("The key belongs to a personal organization."))
             return me.identity
         if header_org is None and client.role == "api":
             header_org = self._liveness(client)
         if cached is not None and (header_org is None or header_org in memory.org_slugs()):
-            reading.notes.append(f"Who the key belongs to could not be read again (/v1/me: {why}); shown as before.")
+            reading.notes.append(
+                tr("Who the key belongs to could not be read again (/v1/me: {why}); shown as before.", why=why)
+            )
             return cached
         if header_org:
             reading.notes.append(
-                f"Who the key belongs to could not be read (/v1/me: {why}); only its organization is known, "
-                "from the openai-organization header."
+                tr(
+                    "Who the key belongs to could not be read (/v1/me: {why}); only its organization is known, "
+                    "from the openai-organization header.",
+                    why=why,
+                )
             )
             return Identity(org_names=(header_org,))
-        reading.notes.append(f"Who the key belongs to could not be read (/v1/me: {why}).")
+        reading.notes.append(tr("Who the key belongs to could not be read (/v1/me: {why}).", why=why))
         return None
 
     @staticmethod
@@ -317,8 +341,10 @@ class OpenAIProvider:
         data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
         self._apply_grants(parse.parse_credit_grants(data, LEGACY_EP), now, reading)
         reading.notes.append(
-            "A session key is as powerful as your login: anyone holding it can act on your account. "
-            "It stops working when you log out of platform.openai.com."
+            tr(
+                "A session key is as powerful as your login: anyone holding it can act on your account. "
+                "It stops working when you log out of platform.openai.com."
+            )
         )
         try:
             sub_data, _ = client.get_json(SUBSCRIPTION_PATH, SUBSCRIPTION_EP)
@@ -326,18 +352,20 @@ class OpenAIProvider:
         except OpenAIFailure as exc:
             if exc.status == 401:
                 raise
-            reading.notes.append(f"The plan could not be read ({exc.title.lower()}).")
+            reading.notes.append(tr("The plan could not be read ({why}).", why=exc.title))
             return
         except BadResponse as exc:
-            reading.notes.append(f"The plan could not be read ({exc.message})")
+            reading.notes.append(tr("The plan could not be read ({why})", why=exc.message))
             return
         if sub.plan_title or sub.plan_id:
-            free = " (free trial)" if sub.plan_id == "free" else ""
-            reading.notes.append(f"Plan: {sub.plan_title or sub.plan_id}{free}.")
+            plan = sub.plan_title or sub.plan_id or ""
+            reading.notes.append(
+                tr("Plan: {plan} (free trial).", plan=plan) if sub.plan_id == "free" else tr("Plan: {plan}.", plan=plan)
+            )
         if sub.hard_limit_usd is not None:
-            reading.notes.append(f"Monthly usage limit: {_money(sub.hard_limit_usd)}.")
+            reading.notes.append(tr("Monthly usage limit: {amount}.", amount=_money(sub.hard_limit_usd)))
         if sub.access_until is not None:
-            reading.notes.append(f"Access until {sub.access_until.date().isoformat()} (subscription).")
+            reading.notes.append(tr("Access until {date} (subscription).", date=sub.access_until.date().isoformat()))
 
     def _apply_grants(self, summary: parse.CreditSummary, now: datetime, reading: _Reading) -> None:
         reading.apply_totals(parse.grant_totals(summary, now))
@@ -345,8 +373,11 @@ class OpenAIProvider:
         expired = [g for g in summary.grants if g.expires_at is not None and g.expires_at <= now]
         if expired:
             reading.notes.append(
-                f"{len(expired)} expired grant(s) "
-                f"({_money(sum((g.grant.amount for g in expired), Decimal(0)))}) no longer count."
+                tr(
+                    "{count} expired grant(s) ({amount}) no longer count.",
+                    count=len(expired),
+                    amount=_money(sum((g.grant.amount for g in expired), Decimal(0))),
+                )
             )
 
     # ------------------------------------------------------------ normal key: legacy credit_grants, once
@@ -368,12 +399,12 @@ class OpenAIProvider:
             if exc.status is None:
                 raise
             reading.reason = REASONS["transient"]
-            reading.notes.append(f"credit_grants: {exc.title.lower()}; tried again next time.")
+            reading.notes.append(tr("credit_grants: {why}; tried again next time.", why=exc.title))
             return
         memory.data.pop("legacy_blocked_at", None)
         memory.data.pop("legacy_reason", None)
         self._apply_grants(parse.parse_credit_grants(data, LEGACY_EP), now, reading)
-        reading.notes.append("Credit grants read with this key (older user keys still may).")
+        reading.notes.append(tr("Credit grants read with this key (older user keys still may)."))
 
     # ------------------------------------------------------------ normal key: the optional 1-token probe
 
@@ -389,17 +420,17 @@ class OpenAIProvider:
             if result is not None:
                 memory.data["probe_at"] = codec.dt_out(now)
                 memory.data["probe_result"] = result
-        at = f" (checked {checked:%Y-%m-%d %H:%M} UTC)" if checked else ""
+        at = tr(" (checked {time} UTC)", time=f"{checked:%Y-%m-%d %H:%M}") if checked else ""
         if result == "ok":
-            reading.notes.append(f"A 1-token test request succeeded: the key can still spend{at}.")
+            reading.notes.append(tr("A 1-token test request succeeded: the key can still spend{at}.", at=at))
         elif result == "insufficient_quota":
-            reading.notes.append(f"OpenAI refused a 1-token test request for lack of credit{at}.")
+            reading.notes.append(tr("OpenAI refused a 1-token test request for lack of credit{at}.", at=at))
         elif result == "billing_not_active":
-            reading.notes.append(f"OpenAI refused a 1-token test request: billing is not active{at}.")
+            reading.notes.append(tr("OpenAI refused a 1-token test request: billing is not active{at}.", at=at))
         elif result == "rate_limited":
-            reading.notes.append(f"The 1-token test request was throttled (429): not out of credit{at}.")
+            reading.notes.append(tr("The 1-token test request was throttled (429): not out of credit{at}.", at=at))
         elif result == "refused":
-            reading.notes.append(f"The 1-token test request was refused (permission or model){at}.")
+            reading.notes.append(tr("The 1-token test request was refused (permission or model){at}.", at=at))
         return result if isinstance(result, str) else None
 
     def _run_probe(self, client: Client, model: str, reading: _Reading) -> str | None:
@@ -420,7 +451,7 @@ class OpenAIProvider:
                 raise
             if exc.status in (400, 403, 404):
                 return "refused"
-            reading.notes.append(f"The 1-token test request failed ({exc.title.lower()}); tried again next poll.")
+            reading.notes.append(tr("The 1-token test request failed ({why}); tried again next poll.", why=exc.title))
             return None
         return "ok"
 
@@ -433,16 +464,20 @@ class OpenAIProvider:
             )
         except OpenAIFailure as exc:
             if exc.status in (403, 404):
-                reading.notes.append(f"The spend limit could not be read ({exc.title.lower()}).")
+                reading.notes.append(tr("The spend limit could not be read ({why}).", why=exc.title))
                 return
             raise
         limit = parse.parse_spend_limit(decode(response.http_response, SPEND_LIMIT_EP))
         if limit.enforcing:
             reading.flags.add("spend_limit_enforcing")
-            amount = f" of {_money(limit.threshold_usd)}" if limit.threshold_usd is not None else ""
+            amount = tr(" of {amount}", amount=_money(limit.threshold_usd)) if limit.threshold_usd is not None else ""
             reading.notes.append(
-                f"The organization reached its {limit.interval or 'monthly'} spend limit{amount}: "
-                "OpenAI refuses requests until the limit is raised or the period ends."
+                tr(
+                    "The organization reached its {interval} spend limit{amount}: OpenAI refuses requests until the "
+                    "limit is raised or the period ends.",
+                    interval=limit.interval or tr("monthly"),
+                    amount=amount,
+                )
             )
 
     def _costs(self, client: Client, start: datetime) -> list[tuple[datetime, Decimal]]:
@@ -456,10 +491,12 @@ class OpenAIProvider:
             if result.next_page is None:
                 return buckets
             if result.next_page in seen:
-                raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", "repeats an earlier page")
+                raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", tr("repeats an earlier page"))
             seen.add(result.next_page)
             page = result.next_page
-        raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", f"goes on beyond {MAX_COST_PAGES} pages")
+        raise BadResponse(
+            parse.PROVIDER, COSTS_EP, "next_page", tr("goes on beyond {pages} pages", pages=MAX_COST_PAGES)
+        )
 
     @staticmethod
     def _costs_page(client: Client, start: datetime, page: str | None) -> httpx2.Response:
@@ -475,23 +512,31 @@ class OpenAIProvider:
         grants = [g for g in account.grants if g.currency == "USD"]
         others = [g for g in account.grants if g.currency != "USD"]
         if others:
-            reading.notes.append(f"{len(others)} grant(s) not in USD are left out: OpenAI reports costs in USD.")
+            reading.notes.append(
+                tr("{count} grant(s) not in USD are left out: OpenAI reports costs in USD.", count=len(others))
+            )
         if not grants:
             start = parse.midnight(today.replace(day=1))
             spent = sum((c for _, c in self._costs(client, start)), Decimal(0))
-            reading.notes.append(f"Spent this month so far: {_money(spent)} (costs lag by up to a day).")
-            reading.reason = (
-                f"{NOT_READABLE}: the admin key reads spending, not credit; enter your credit grants with "
-                "their dates (Billing → Credit grants) to compute what is left"
+            reading.notes.append(
+                tr("Spent this month so far: {amount} (costs lag by up to a day).", amount=_money(spent))
+            )
+            reading.reason = tr(
+                "{not_readable}: the admin key reads spending, not credit; enter your credit grants with "
+                "their dates (Billing → Credit grants) to compute what is left",
+                not_readable=NOT_READABLE,
             )
             return
         undated = [g for g in grants if g.effective is None]
         if undated:
             g = undated[0]
-            until = f", expiring {g.expires.isoformat()}" if g.expires else ""
-            reading.reason = (
-                f"{NOT_READABLE}: the grant of {_money(g.amount)}{until} has no effective date; enter it so "
-                "the costs since then can be subtracted"
+            until = tr(", expiring {date}", date=g.expires.isoformat()) if g.expires else ""
+            reading.reason = tr(
+                "{not_readable}: the grant of {amount}{until} has no effective date; enter it so the costs since "
+                "then can be subtracted",
+                not_readable=NOT_READABLE,
+                amount=_money(g.amount),
+                until=until,
             )
             return
         start = parse.midnight(min(g.effective for g in grants if g.effective is not None))
@@ -507,14 +552,19 @@ class OpenAIProvider:
         expiries = [g.expires for g, x in left if g.expires is not None and x > 0]
         reading.expires_at = parse.midnight(min(expiries)) if expiries else None
         reading.notes.append(
-            "Remaining = the grants you entered − the organization's costs since each grant's effective "
-            "date, the grant expiring first used first (costs lag by up to a day)."
+            tr(
+                "Remaining = the grants you entered − the organization's costs since each grant's effective "
+                "date, the grant expiring first used first (costs lag by up to a day)."
+            )
         )
         if allocation.unallocated > 0:
             reading.notes.append(
-                f"{_money(allocation.unallocated)} of costs since {start.date().isoformat()} fall outside "
-                "every grant you entered (before its effective date, after its expiry, or beyond its "
-                "amount): a grant may be missing."
+                tr(
+                    "{amount} of costs since {date} fall outside every grant you entered (before its effective "
+                    "date, after its expiry, or beyond its amount): a grant may be missing.",
+                    amount=_money(allocation.unallocated),
+                    date=start.date().isoformat(),
+                )
             )
 
 

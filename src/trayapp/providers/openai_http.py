@@ -18,12 +18,13 @@ import httpx2
 import openai
 
 from ..core.errors import BadResponse, ProviderError
+from ..core.i18n import tr
 from ..core.models import ErrorKind
 from ..secrets.secret import Secret, mask_fragments
 from .http import MAX_BODY, ssl_context
 
 PROVIDER = "OpenAI"
-ROLE_LABELS = {"api": "API key", "session": "session key", "admin": "admin key"}
+ROLE_LABELS = {"api": tr("API key"), "session": tr("session key"), "admin": tr("admin key")}
 _KEYLIKE = re.compile(r"\b(sk-admin-|sk-proj-|sk-svcacct-|sk-|sess-)[A-Za-z0-9_\-*.]{3,}")
 _T = TypeVar("_T")
 
@@ -134,7 +135,7 @@ class Client:
         base = httpx2.URL(base_url.rstrip("/") + "/")
         self._origin = (base.scheme, base.host, base.port)
         self._prefix = base.path.rstrip("/")
-        self.refused: str | None = None
+        self.refused: str | None = None  # why a request was not sent (a tr() phrase)
         self._http = httpx2.Client(
             follow_redirects=False,
             timeout=timeout,
@@ -161,10 +162,10 @@ class Client:
     def _on_request(self, request: httpx2.Request) -> None:
         url = request.url
         if (url.scheme, url.host, url.port) != self._origin:
-            self.refused = "a request to another address than the account's base URL"
+            self.refused = tr("a request to another address than the account's base URL")
             raise _Refused(self.refused)
         if self.role == "admin" and not url.path.startswith(self._prefix + "/organization/"):
-            self.refused = "the admin key may be sent only to /organization/ endpoints"
+            self.refused = tr("the admin key may be sent only to /organization/ endpoints")
             raise _Refused(self.refused)
         # The account's key, whatever the environment (OPENAI_CUSTOM_HEADERS) says.
         request.headers["Authorization"] = f"Bearer {self._key.reveal()}"
@@ -181,33 +182,48 @@ class Client:
         except openai.APITimeoutError:
             raise OpenAIFailure(
                 ErrorKind.TIMEOUT,
-                "No answer in time",
-                f"OpenAI did not answer {endpoint} within {self.timeout:g} s. Will retry.",
+                tr("No answer in time"),
+                tr(
+                    "OpenAI did not answer {endpoint} within {seconds} s. Will retry.",
+                    endpoint=endpoint,
+                    seconds=f"{self.timeout:g}",
+                ),
             ) from None
         except openai.APIConnectionError:
             raise OpenAIFailure(
                 ErrorKind.NETWORK,
-                "Cannot reach OpenAI",
-                f"{endpoint}: the connection failed (offline, DNS, proxy or TLS problem). Will retry.",
+                tr("Cannot reach OpenAI"),
+                tr(
+                    "{endpoint}: the connection failed (offline, DNS, proxy or TLS problem). Will retry.",
+                    endpoint=endpoint,
+                ),
             ) from None
         except _TooLarge:
             raise OpenAIFailure(
                 ErrorKind.BAD_RESPONSE,
-                "Unexpected answer from OpenAI",
-                f"{endpoint}: the answer is larger than {MAX_BODY // 1024} KiB, more than any balance or identity "
-                "answer; it was not read.",
+                tr("Unexpected answer from {provider}", provider=PROVIDER),
+                tr(
+                    "{endpoint}: the answer is larger than {size} KiB, more than any balance or identity answer; "
+                    "it was not read.",
+                    endpoint=endpoint,
+                    size=MAX_BODY // 1024,
+                ),
             ) from None
         except _Refused:
             raise OpenAIFailure(
                 ErrorKind.CONFIG,
-                "Request refused",
-                f"{endpoint}: not sent, because it would be {self.refused}.",
+                tr("Request refused"),
+                tr(
+                    "{endpoint}: not sent, because it would be {refused}.",
+                    endpoint=endpoint,
+                    refused=self.refused or "",
+                ),
             ) from None
         except openai.OpenAIError as exc:
             raise OpenAIFailure(
                 ErrorKind.BAD_RESPONSE,
-                "OpenAI could not be read",
-                f"{endpoint}: {type(exc).__name__}.",
+                tr("OpenAI could not be read"),
+                tr("{endpoint}: {error}.", endpoint=endpoint, error=type(exc).__name__),
             ) from None
 
     def get(self, path: str, endpoint: str, params: Mapping[str, Any] | None = None) -> httpx2.Response:
@@ -225,7 +241,7 @@ class Client:
         said = scrub(str(raw_message), self._secrets)[:240] if isinstance(raw_message, str) else ""
         code = body.get("code") if isinstance(body.get("code"), str) else None
         etype = body.get("type") if isinstance(body.get("type"), str) else None
-        quoted = f" OpenAI said: “{said}”" if said else ""
+        quoted = tr(" OpenAI said: “{said}”", said=said) if said else ""
 
         def fail(kind: ErrorKind, title: str, message: str, retry_after: float | None = None) -> OpenAIFailure:
             return OpenAIFailure(
@@ -241,73 +257,105 @@ class Client:
         if 300 <= status < 400:
             return fail(
                 ErrorKind.CONFIG,
-                "Redirect refused",
-                f"OpenAI answered {endpoint} with a redirect ({status}). It is not followed, so the key is "
-                "never sent to another address; check the account's base URL.",
+                tr("Redirect refused"),
+                tr(
+                    "OpenAI answered {endpoint} with a redirect ({status}). It is not followed, so the key is "
+                    "never sent to another address; check the account's base URL.",
+                    endpoint=endpoint,
+                    status=status,
+                ),
             )
         if status == 401:
             extra = (
-                " A session key stops working when you log out of platform.openai.com."
+                tr(" A session key stops working when you log out of platform.openai.com.")
                 if self.role == "session"
                 else ""
             )
             return fail(
                 ErrorKind.AUTH,
-                "Key rejected",
-                f"OpenAI answered 401 to {endpoint}: the {self.label} is invalid or was revoked.{extra} "
-                "Create a new key and edit the account.",
+                tr("Key rejected"),
+                tr(
+                    "OpenAI answered 401 to {endpoint}: the {key} is invalid or was revoked.{extra} "
+                    "Create a new key and edit the account.",
+                    endpoint=endpoint,
+                    key=self.label,
+                    extra=extra,
+                ),
             )
         if status == 403:
             text = f"{said} {code or ''}".lower()
             if "country" in text or "region" in text or "territory" in text:
-                why = "OpenAI does not serve the country or region this request comes from."
+                why = tr("OpenAI does not serve the country or region this request comes from.")
             elif self.role == "admin":
-                why = f"the admin key may not read {endpoint} (admin keys need the organization Owner role)."
-            else:
-                why = (
-                    f"the {self.label} may not read {endpoint}: a project or restricted key without "
-                    "billing access, or a key whose project cannot use this."
+                why = tr(
+                    "the admin key may not read {endpoint} (admin keys need the organization Owner role).",
+                    endpoint=endpoint,
                 )
-            return fail(ErrorKind.PERMISSION, "Access denied", f"OpenAI answered 403: {why}{quoted}")
+            else:
+                why = tr(
+                    "the {key} may not read {endpoint}: a project or restricted key without billing access, or a "
+                    "key whose project cannot use this.",
+                    key=self.label,
+                    endpoint=endpoint,
+                )
+            return fail(
+                ErrorKind.PERMISSION,
+                tr("Access denied"),
+                tr("OpenAI answered 403: {why}{quoted}", why=why, quoted=quoted),
+            )
         if status == 429:
             if code == "insufficient_quota" or etype == "insufficient_quota":
                 return fail(
                     ErrorKind.QUOTA,
-                    "Out of credit",
-                    f"OpenAI refused {endpoint} for lack of credit (insufficient_quota). "
-                    "Add credit on the billing page.",
+                    tr("Out of credit"),
+                    tr(
+                        "OpenAI refused {endpoint} for lack of credit (insufficient_quota). "
+                        "Add credit on the billing page.",
+                        endpoint=endpoint,
+                    ),
                 )
             if code == "billing_not_active" or etype == "billing_not_active":
                 return fail(
                     ErrorKind.QUOTA,
-                    "Billing not active",
-                    f"OpenAI refused {endpoint}: billing is not active for this organization.",
+                    tr("Billing not active"),
+                    tr("OpenAI refused {endpoint}: billing is not active for this organization.", endpoint=endpoint),
                 )
             wait = retry_after_seconds(exc.response.headers)
-            when = f" Next try in {wait:.0f} s." if wait is not None else ""
+            when = tr(" Next try in {seconds} s.", seconds=f"{wait:.0f}") if wait is not None else ""
             return fail(
                 ErrorKind.RATE_LIMITED,
-                "Rate limited",
-                f"OpenAI is throttling requests to {endpoint} (429); this is not a lack of credit.{when}",
+                tr("Rate limited"),
+                tr(
+                    "OpenAI is throttling requests to {endpoint} (429); this is not a lack of credit.{when}",
+                    endpoint=endpoint,
+                    when=when,
+                ),
                 retry_after=wait,
             )
         if status >= 500:
             return fail(
                 ErrorKind.SERVER,
-                "OpenAI is having trouble",
-                f"OpenAI answered {status} to {endpoint}. Will retry.",
+                tr("OpenAI is having trouble"),
+                tr("OpenAI answered {status} to {endpoint}. Will retry.", status=status, endpoint=endpoint),
             )
         if status == 404:
             return fail(
                 ErrorKind.CONFIG,
-                "Not found",
-                f"{endpoint} was not found (404): check the account's base URL (normally https://api.openai.com/v1).",
+                tr("Not found"),
+                tr(
+                    "{endpoint} was not found (404): check the account's base URL (normally https://api.openai.com/v1).",
+                    endpoint=endpoint,
+                ),
             )
-        return fail(ErrorKind.BAD_RESPONSE, "Request refused", f"OpenAI answered {status} to {endpoint}.{quoted}")
+        return fail(
+            ErrorKind.BAD_RESPONSE,
+            tr("Request refused"),
+            tr("OpenAI answered {status} to {endpoint}.{quoted}", status=status, endpoint=endpoint, quoted=quoted),
+        )
 
 
 def decode(response: httpx2.Response, endpoint: str) -> Any:
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError):
-        raise BadResponse(PROVIDER, endpoint, "(body)", "is not JSON") from None
+        raise BadResponse(PROVIDER, endpoint, "(body)", tr("is not JSON")) from None

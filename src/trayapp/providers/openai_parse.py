@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.errors import BadResponse
+from ..core.i18n import tr
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Grant, Identity
 
@@ -28,13 +29,13 @@ MAX_AMOUNT = Decimal("1e12")  # as in the shared HTTP layer: larger is a broken 
 
 def _obj(value: object, endpoint: str, name: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise BadResponse(PROVIDER, endpoint, name, "is not an object")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not an object"))
     return value
 
 
 def _list(value: object, endpoint: str, name: str) -> list[Any]:
     if not isinstance(value, list):
-        raise BadResponse(PROVIDER, endpoint, name, "is not a list")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a list"))
     return value
 
 
@@ -42,15 +43,15 @@ def _num(value: object, endpoint: str, name: str, *, optional: bool = False) -> 
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise BadResponse(PROVIDER, endpoint, name, "is missing or not a number")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is missing or not a number"))
     try:
         result = Decimal(str(value))
     except ArithmeticError:
-        raise BadResponse(PROVIDER, endpoint, name, "is not a number") from None
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a number")) from None
     if not result.is_finite():
-        raise BadResponse(PROVIDER, endpoint, name, "is not a finite number")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a finite number"))
     if result.copy_abs() >= MAX_AMOUNT:
-        raise BadResponse(PROVIDER, endpoint, name, "is far larger than any real amount")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is far larger than any real amount"))
     return result
 
 
@@ -58,7 +59,7 @@ def _amount(value: object, endpoint: str, name: str) -> Decimal:
     result = _num(value, endpoint, name)
     assert result is not None
     if result < 0:
-        raise BadResponse(PROVIDER, endpoint, name, "is negative")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is negative"))
     return result
 
 
@@ -67,18 +68,18 @@ def _ts(value: object, endpoint: str, name: str, *, optional: bool = True) -> da
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadResponse(PROVIDER, endpoint, name, "is not a Unix time in seconds")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a Unix time in seconds"))
     try:
         return datetime.fromtimestamp(float(value), UTC)
     except (OverflowError, OSError, ValueError):
-        raise BadResponse(PROVIDER, endpoint, name, "is not a Unix time in seconds") from None
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a Unix time in seconds")) from None
 
 
 def _opt_str(value: object, endpoint: str, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise BadResponse(PROVIDER, endpoint, name, "is not a string")
+        raise BadResponse(PROVIDER, endpoint, name, tr("is not a string"))
     return value
 
 
@@ -101,7 +102,7 @@ def parse_me(data: object, salt: str) -> Me:
     body = _obj(data, ep, "(body)")
     user_id = body.get("id")
     if not isinstance(user_id, str) or not user_id:
-        raise BadResponse(PROVIDER, ep, "id", "is missing or not a string")
+        raise BadResponse(PROVIDER, ep, "id", tr("is missing or not a string"))
     created = _ts(body.get("created"), ep, "created")
     email = _opt_str(body.get("email"), ep, "email")
     phone = _opt_str(body.get("phone_number"), ep, "phone_number")
@@ -116,7 +117,7 @@ def parse_me(data: object, salt: str) -> Me:
             org = _obj(raw, ep, f"orgs.data[{i}]")
             org_id = org.get("id")
             if not isinstance(org_id, str):
-                raise BadResponse(PROVIDER, ep, f"orgs.data[{i}].id", "is missing or not a string")
+                raise BadResponse(PROVIDER, ep, f"orgs.data[{i}].id", tr("is missing or not a string"))
             slug = _opt_str(org.get("name"), ep, f"orgs.data[{i}].name")
             title = _opt_str(org.get("title"), ep, f"orgs.data[{i}].title")
             ids.append(org_id)
@@ -190,7 +191,7 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
         for name in ("total_granted", "total_used", "total_available")
     }
     if raw_grants is None and totals["total_available"] is None:
-        raise BadResponse(PROVIDER, endpoint, "total_available", "is missing (and there is no grants list)")
+        raise BadResponse(PROVIDER, endpoint, "total_available", tr("is missing (and there is no grants list)"))
     return CreditSummary(totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants))
 
 
@@ -270,7 +271,12 @@ def parse_costs_page(data: object) -> CostPage:
             amount = _obj(result.get("amount"), ep, f"data[{i}].results[{j}].amount")
             currency = amount.get("currency", "usd")
             if not isinstance(currency, str) or currency.lower() != "usd":
-                raise BadResponse(PROVIDER, ep, f"data[{i}].results[{j}].amount.currency", f"is {currency!r}, not usd")
+                raise BadResponse(
+                    PROVIDER,
+                    ep,
+                    f"data[{i}].results[{j}].amount.currency",
+                    tr("is {currency}, not usd", currency=repr(currency)),
+                )
             value = _num(amount.get("value"), ep, f"data[{i}].results[{j}].amount.value")
             assert value is not None
             total += value
@@ -278,9 +284,9 @@ def parse_costs_page(data: object) -> CostPage:
     next_page = body.get("next_page")
     has_more = body.get("has_more")
     if next_page is not None and not isinstance(next_page, str):
-        raise BadResponse(PROVIDER, ep, "next_page", "is not a string")
+        raise BadResponse(PROVIDER, ep, "next_page", tr("is not a string"))
     if has_more is True and not next_page:
-        raise BadResponse(PROVIDER, ep, "next_page", "is missing although has_more is true")
+        raise BadResponse(PROVIDER, ep, "next_page", tr("is missing although has_more is true"))
     return CostPage(tuple(buckets), next_page if has_more is not False else None)
 
 

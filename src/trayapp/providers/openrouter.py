@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.errors import ProviderError
+from ..core.i18n import tr
 from ..core.models import ErrorKind, Snapshot
 from .base import FetchOutcome, FetchRequest
 from .catalog import info
@@ -18,7 +19,7 @@ from .http import base_url_of, get_json
 KEY_PATH = "/key"
 CREDITS_PATH = "/credits"
 
-NO_BALANCE_REASON = (
+NO_BALANCE_REASON = tr(
     "This key has no spending limit of its own, so it draws on the account balance, which OpenRouter "
     "shows only to a management key: add one to the account to read it."
 )
@@ -44,11 +45,11 @@ class OpenRouterProvider:
                 key_left = limit_remaining
             elif usage is not None:
                 key_left = limit - usage
-                notes.append("OpenRouter gave no limit_remaining; computed as the key's limit minus usage.")
+                notes.append(tr("OpenRouter gave no limit_remaining; computed as the key's limit minus usage."))
             else:
-                raise key_data.bad("limit_remaining", "is missing although the key has a limit")
+                raise key_data.bad("limit_remaining", tr("is missing although the key has a limit"))
             if limit_reset:
-                notes.append(f"The key's limit of ${limit} resets {limit_reset}.")
+                notes.append(tr("The key's limit of ${limit} resets {reset}.", limit=str(limit), reset=limit_reset))
 
         balance: Decimal | None = None
         if "management" in request.secrets:
@@ -59,14 +60,20 @@ class OpenRouterProvider:
         if key_left is not None and balance is not None:
             remaining = min(key_left, balance)
             if balance < key_left:
-                notes.append(f"The account balance (${balance}) is below this key's remaining limit.")
+                notes.append(
+                    tr("The account balance (${balance}) is below this key's remaining limit.", balance=str(balance))
+                )
             else:
-                notes.append(f"The key's own limit leaves less than the account balance (${balance}).")
+                notes.append(
+                    tr("The key's own limit leaves less than the account balance (${balance}).", balance=str(balance))
+                )
         elif key_left is not None:
             remaining = key_left
             notes.append(
-                "This is what the key's own limit leaves; the account balance may be lower "
-                "(a management key would show it)."
+                tr(
+                    "This is what the key's own limit leaves; the account balance may be lower "
+                    "(a management key would show it)."
+                )
             )
         elif balance is not None:
             remaining = balance
@@ -76,11 +83,13 @@ class OpenRouterProvider:
         if free_tier:
             flags.add("free_tier")
             notes.append(
-                "OpenRouter marks this key as free tier: the account has never bought credits, "
-                "so only free models are usable."
+                tr(
+                    "OpenRouter marks this key as free tier: the account has never bought credits, "
+                    "so only free models are usable."
+                )
             )
         if expires_at:
-            notes.append(f"The key itself expires at {expires_at}.")
+            notes.append(tr("The key itself expires at {time}.", time=expires_at))
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,
@@ -95,15 +104,20 @@ class OpenRouterProvider:
 
     def _account_balance(self, request: FetchRequest) -> Decimal:
         try:
-            answer = get_json(request, self.info, CREDITS_PATH, secret_kind="management", secret_label="management key")
+            answer = get_json(
+                request, self.info, CREDITS_PATH, secret_kind="management", secret_label=tr("management key")
+            )
         except ProviderError as exc:
             if exc.kind is ErrorKind.PERMISSION:
                 raise ProviderError(
                     ErrorKind.PERMISSION,
-                    "Management key refused",
-                    exc.message + " The account balance (/credits) needs an OpenRouter management key; "
-                    "a normal API key is not enough. Enter a management key, or remove it from the account "
-                    "to show only the key's limit.",
+                    tr("Management key refused"),
+                    tr(
+                        "{message} The account balance (/credits) needs an OpenRouter management key; a normal API "
+                        "key is not enough. Enter a management key, or remove it from the account to show only the "
+                        "key's limit.",
+                        message=exc.message,
+                    ),
                     provider=self.info.name,
                 ) from None
             raise

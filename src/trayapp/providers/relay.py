@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from ..core.i18n import tr
 from ..core.models import Snapshot
 from .base import FetchOutcome, FetchRequest
 from .catalog import info
@@ -52,7 +53,7 @@ class RelayProvider:
         if hard_limit >= UNLIMITED:
             remaining = None
             flags.add("unlimited")
-            unknown_reason = (
+            unknown_reason = tr(
                 "The relay reports this key as unlimited (quota 100000000): it has no quota of its own, "
                 "and the relay does not show the balance behind it."
             )
@@ -64,14 +65,18 @@ class RelayProvider:
             if expires_at <= request.now:
                 flags.update({"expired", "blocked"})
                 notes.append(
-                    f"The relay says this key expired on {expires_at.date().isoformat()}; "
-                    "its quota can no longer be spent."
+                    tr(
+                        "The relay says this key expired on {date}; its quota can no longer be spent.",
+                        date=expires_at.date().isoformat(),
+                    )
                 )
         currency = request.account.currency or self.info.default_currency
         if request.account.currency is None:
             notes.append(
-                "Relays label amounts USD, but some count in CNY or other units: set the account's currency "
-                "if this relay does."
+                tr(
+                    "Relays label amounts USD, but some count in CNY or other units: set the account's currency "
+                    "if this relay does."
+                )
             )
         snapshot = Snapshot(
             account_id=request.account.id,

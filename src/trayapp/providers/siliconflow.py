@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..core.i18n import tr
 from ..core.identity import hash_email, mask_email
 from ..core.models import Identity, Snapshot
 from .base import FetchOutcome, FetchRequest
@@ -30,7 +31,7 @@ class SiliconFlowProvider:
         status = root.raw("status")
         if str(code) != str(OK_CODE) or status is False:
             if code is None and status is None:
-                raise root.bad("code", "is missing")
+                raise root.bad("code", tr("is missing"))
             raise business_error(self.info, answer.endpoint, code, root.opt_text("message"), secret_values(request))
         data = root.obj("data")
         total = data.decimal("totalBalance", negative=True)
@@ -39,15 +40,23 @@ class SiliconFlowProvider:
 
         notes: list[str] = []
         if paid is not None and gift is not None and abs(paid + gift - total) > TOLERANCE:
-            notes.append(f"SiliconFlow's total ({total}) is not paid + gift ({paid + gift}); the total is shown.")
+            notes.append(
+                tr(
+                    "SiliconFlow's total ({total}) is not paid + gift ({parts}); the total is shown.",
+                    total=str(total),
+                    parts=str(paid + gift),
+                )
+            )
         currency = self.info.currency_for(base_url_of(request, self.info), request.account.currency)
         if currency is None:
             notes.append(
-                "SiliconFlow's answer has no currency and this host does not tell (siliconflow.cn is CNY, "
-                "siliconflow.com is USD): set the account's currency."
+                tr(
+                    "SiliconFlow's answer has no currency and this host does not tell (siliconflow.cn is CNY, "
+                    "siliconflow.com is USD): set the account's currency."
+                )
             )
         if gift:
-            notes.append("SiliconFlow does not say when gift credit expires; enter it with `accounts grant`.")
+            notes.append(tr("SiliconFlow does not say when gift credit expires; enter it with `accounts grant`."))
         email = data.opt_text("email", limit=320)
         user_id = data.opt_text("id", limit=100)
         identity = None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from ..core.errors import SecretStoreError
+from ..core.i18n import tr
 from .secret import Secret
 
 log = logging.getLogger(__name__)
@@ -105,10 +106,12 @@ class KeyringStore:
         kr = self._backend
         if _refused(kr):
             raise SecretStoreError(
-                "No secret store",
-                "No usable OS secret store was found (Secret Service / KWallet on Linux, Keychain on macOS, "
-                "Credential Locker on Windows). Keys are never written to a plain file: start your desktop's "
-                "keyring (e.g. gnome-keyring) and try again.",
+                tr("No secret store"),
+                tr(
+                    "No usable OS secret store was found (Secret Service / KWallet on Linux, Keychain on macOS, "
+                    "Credential Locker on Windows). Keys are never written to a plain file: start your desktop's "
+                    "keyring (e.g. gnome-keyring) and try again."
+                ),
                 state="unavailable",
             )
         return kr
@@ -128,9 +131,12 @@ class KeyringStore:
         worker.join(self.timeout)
         if worker.is_alive():
             raise SecretStoreError(
-                "Secret store not answering",
-                f"The OS secret store did not answer within {self.timeout:g} s. It may be waiting for you "
-                "to unlock it: unlock your keyring, then choose Refresh now.",
+                tr("Secret store not answering"),
+                tr(
+                    "The OS secret store did not answer within {seconds} s. It may be waiting for you to unlock it: "
+                    "unlock your keyring, then choose Refresh now.",
+                    seconds=f"{self.timeout:g}",
+                ),
                 state="timeout",
             )
         if failure:
@@ -150,22 +156,26 @@ def translate(exc: BaseException) -> BaseException:
 
     if isinstance(exc, keyring.errors.KeyringLocked):
         return SecretStoreError(
-            "Keyring locked",
-            "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose Refresh now.",
+            tr("Keyring locked"),
+            tr(
+                "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose "
+                "Refresh now."
+            ),
             state="locked",
         )
     if isinstance(exc, (keyring.errors.NoKeyringError, keyring.errors.InitError)):
         return SecretStoreError(
-            "No secret store",
-            f"The OS secret store cannot be used ({type(exc).__name__}). Keys are never written to a plain "
-            "file: start your desktop's keyring and try again.",
+            tr("No secret store"),
+            tr(
+                "The OS secret store cannot be used ({error}). Keys are never written to a plain file: start your "
+                "desktop's keyring and try again.",
+                error=type(exc).__name__,
+            ),
             state="unavailable",
         )
-    if isinstance(exc, keyring.errors.KeyringError):
-        return SecretStoreError(
-            "Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed"
-        )
-    return SecretStoreError("Secret store error", f"The OS secret store failed ({type(exc).__name__}).", state="failed")
+    return SecretStoreError(  # any other KeyringError, or anything else a backend raised
+        tr("Secret store error"), tr("The OS secret store failed ({error}).", error=type(exc).__name__), state="failed"
+    )
 
 
 class MemorySecretStore:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core import codec
 from ..core.errors import ConfigError
+from ..core.i18n import tr
 from ..core.models import Account, Settings
 from .atomic import set_aside, write_json
 
@@ -28,12 +29,12 @@ class Config:
         for a in self.accounts:
             if a.id == account_id:
                 return a
-        raise ConfigError("No such account", f"There is no account with the id '{account_id}'.")
+        raise ConfigError(tr("No such account"), tr("There is no account with the id '{id}'.", id=account_id))
 
 
 @dataclass
 class LoadReport:
-    problems: list[str] = field(default_factory=list)  # told to the user (tray, CLI stderr)
+    problems: list[str] = field(default_factory=list)  # told to the user (tray, CLI stderr): tr() sentences
 
 
 class ConfigStore:
@@ -51,23 +52,36 @@ class ConfigStore:
             backup = self.path.with_name(self.path.name + ".bak")
             aside = set_aside(self.path, now)
             log.error("config file unreadable (%s); kept at %s", type(exc).__name__, aside)
-            message = f"The settings file could not be read ({exc}); it was kept as {aside.name}."
+            error, kept = str(exc), aside.name
             if backup.exists():
                 try:
                     config = self._parse(backup.read_text(encoding="utf-8"))
                 except (ValueError, KeyError, TypeError, OSError):
                     pass
                 else:
-                    report.problems.append(message + " The previous good copy was restored.")
+                    report.problems.append(
+                        tr(
+                            "The settings file could not be read ({error}); it was kept as {file}. The previous "
+                            "good copy was restored.",
+                            error=error,
+                            file=kept,
+                        )
+                    )
                     self.save(config)
                     return config
-            report.problems.append(message + " Starting with no accounts.")
+            report.problems.append(
+                tr(
+                    "The settings file could not be read ({error}); it was kept as {file}. Starting with no accounts.",
+                    error=error,
+                    file=kept,
+                )
+            )
             return Config()
 
     def save(self, config: Config) -> None:
         ids = [a.id for a in config.accounts]
         if len(ids) != len(set(ids)):
-            raise ConfigError("Duplicate account", "Two accounts have the same id.")
+            raise ConfigError(tr("Duplicate account"), tr("Two accounts have the same id."))
         data: dict[str, Any] = {
             "version": CONFIG_VERSION,
             "settings": codec.settings_out(config.settings),

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..core import rules
 from ..core.forecast import WINDOW, Forecast, forecast
 from ..core.history import Reading, reading_of
+from ..core.i18n import tr
 from ..core.models import AccountState, Snapshot
 from ..core.monitor import FetchResult, Monitor
 from .atomic import set_aside
@@ -142,8 +143,12 @@ class HistoryStore:
             aside = self._set_aside()
             log.error("history unreadable (%s); kept at %s", exc, aside)
             self._problems.append(
-                f"The history of balances could not be read ({exc}); it was kept as {aside.name} and a new "
-                "history was started. Current balances are not affected."
+                tr(
+                    "The history of balances could not be read ({error}); it was kept as {file} and a new history "
+                    "was started. Current balances are not affected.",
+                    error=str(exc),
+                    file=aside.name,
+                )
             )
             conn = self._connect()
         try:
@@ -169,8 +174,11 @@ class HistoryStore:
         if current > self.version:
             self.writable = False
             self._problems.append(
-                f"The history was written by a newer version of Credit Tray (schema {current}); it is kept "
-                "unchanged and nothing is recorded until you update."
+                tr(
+                    "The history was written by a newer version of Credit Tray (schema {version}); it is kept "
+                    "unchanged and nothing is recorded until you update.",
+                    version=current,
+                )
             )
             return
         if current == 0:
@@ -557,6 +565,11 @@ def open_history(
             refresh_forecasts(store, monitor, now)
     except (sqlite3.Error, OSError) as exc:
         log.error("history unavailable: %s", exc)
-        problems.append(f"The history of balances cannot be opened ({exc}); balances are shown but not recorded.")
+        problems.append(
+            tr(
+                "The history of balances cannot be opened ({error}); balances are shown but not recorded.",
+                error=str(exc),
+            )
+        )
         return None
     return store

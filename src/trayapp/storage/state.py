@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core import codec
+from ..core.i18n import tr
 from ..core.models import AccountState
 from .atomic import set_aside, write_atomic
 
@@ -52,8 +53,12 @@ class StateStore:
             log.error("state file unreadable (%s); kept at %s", type(exc).__name__, aside)
             if problems is not None:
                 problems.append(
-                    f"The saved state could not be read ({exc}); it was kept as {aside.name}. "
-                    "Balances will be read again; your accounts and settings are not affected."
+                    tr(
+                        "The saved state could not be read ({error}); it was kept as {file}. Balances will be read "
+                        "again; your accounts and settings are not affected.",
+                        error=str(exc),
+                        file=aside.name,
+                    )
                 )
             return AppState()
 

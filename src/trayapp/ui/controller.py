@@ -21,6 +21,7 @@ from ..platform import autostart, firstrun
 from ..platform.memory import release_free_memory
 from ..providers import catalog
 from ..storage.config import new_account_id
+from .i18n import local
 from .notifier import Notifier, TrayMessageNotifier, compose
 from .poller import Poller
 from .recorder import HistoryRecorder
@@ -121,7 +122,7 @@ class AppController(QObject):
         self._show_tray_when_available()
         self._first_run_note()
         if self.core.problems:
-            self.details.set_banner("\n".join(self.core.problems))
+            self.details.set_banner("\n".join(local(p) for p in self.core.problems))
         if self.scheduler is not None:
             self.scheduler.start()
         monitor = self.core.monitor
@@ -202,7 +203,7 @@ class AppController(QObject):
         # not 50 (each was ~1-40 ms of UI thread with 50 accounts: up to a 0.6 s freeze, issue 9).
         self.core.apply([result], self.clock(), save=False, record=False)
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
-            self.tray.status_line = f"{result.error.title}: {result.error.message}"
+            self.tray.status_line = f"{local(result.error.title)}: {local(result.error.message)}"
         elif result.snapshot is not None and self.tray.status_line:
             self.tray.status_line = None
         if not self.recorder.add(result):  # otherwise redrawn once recorded, with the new forecasts
@@ -327,7 +328,7 @@ class AppController(QObject):
     def _first_run_note(self) -> None:
         marker = self.core.paths.config_dir / firstrun.MARKER
         if firstrun.overflow_note_due(marker):
-            self.tray.tray.showMessage(firstrun.OVERFLOW_NOTE_TITLE, firstrun.OVERFLOW_NOTE)
+            self.tray.tray.showMessage(local(firstrun.OVERFLOW_NOTE_TITLE), local(firstrun.OVERFLOW_NOTE))
             firstrun.mark_overflow_note_shown(marker)
 
     # ------------------------------------------------------------ accounts
@@ -386,7 +387,7 @@ class AppController(QObject):
                         if kind not in secrets and (s := self.core.secrets.get(account.id, kind)):
                             secrets[kind] = s
                 except SecretStoreError as exc:
-                    self._keys_saved.emit(dialog, f"{exc.title}: {exc.message}")
+                    self._keys_saved.emit(dialog, f"{local(exc.title)}: {local(exc.message)}")
                     return
                 self.poller.test((dialog, draft, account), account, secrets)
 
@@ -397,7 +398,7 @@ class AppController(QObject):
     def _on_tested(self, token: Any, result: FetchResult) -> None:
         dialog, draft, account = token
         if result.error is not None:
-            dialog.show_error(f"{result.error.title}: {result.error.message}")
+            dialog.show_error(f"{local(result.error.title)}: {local(result.error.message)}")
             return
 
         def store() -> None:
@@ -407,7 +408,9 @@ class AppController(QObject):
             except SecretStoreError as exc:
                 self._keys_saved.emit(
                     dialog,
-                    self.tr("{title}: {message} Nothing was saved.").format(title=exc.title, message=exc.message),
+                    self.tr("{title}: {message} Nothing was saved.").format(
+                        title=local(exc.title), message=local(exc.message)
+                    ),
                 )
                 return
             self._keys_saved.emit(dialog, None)
@@ -453,7 +456,9 @@ class AppController(QObject):
             except SecretStoreError as exc:
                 self._keys_removed.emit(
                     account.id,
-                    self.tr("{title}: {message} The account was kept.").format(title=exc.title, message=exc.message),
+                    self.tr("{title}: {message} The account was kept.").format(
+                        title=local(exc.title), message=local(exc.message)
+                    ),
                 )
                 return
             self._keys_removed.emit(account.id, "")

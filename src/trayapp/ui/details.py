@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core import rules
 from ..core.explain import explain
+from ..core.i18n import localize
 from ..core.models import Status
 from ..core.monitor import AccountView
 from ..providers import catalog
@@ -287,7 +288,7 @@ class DetailsWindow(QWidget):
 
 def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> str:
     e = html.escape
-    ui = i18n.language()  # the labels follow the UI; the alert texts and explanations follow `lang`
+    ui = i18n.language()  # the labels and the core's facts follow the UI; alert texts and explanations, `lang`
     a = view.account
     snap = view.snapshot
     info = catalog.CATALOG.get(a.provider)
@@ -297,7 +298,7 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
     ]
     facts.append((QCoreApplication.translate("Explanation", "Remaining"), view.remaining_in(ui)))
     if view.unknown_reason:
-        facts.append((QCoreApplication.translate("Explanation", "Why unknown"), view.unknown_reason))
+        facts.append((QCoreApplication.translate("Explanation", "Why unknown"), localize(view.unknown_reason, ui)))
     if snap:
         cur = snap.currency
         if snap.remaining_granted is not None:
@@ -329,7 +330,7 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
             who = ", ".join(x for x in (ident.user_id, ident.email_masked, ident.phone_masked) if x)
             facts.append((QCoreApplication.translate("Explanation", "Key belongs to"), who or "—"))
         for note in snap.notes:
-            facts.append((QCoreApplication.translate("Explanation", "Note"), note))
+            facts.append((QCoreApplication.translate("Explanation", "Note"), localize(note, ui)))
     status = _status(view.status)
     if view.status is Status.STALE:
         status = QCoreApplication.translate("Explanation", "{status} (old data)").format(status=status)
@@ -341,7 +342,8 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
         + "</table>"
     )
     if view.error is not None:
-        parts.append(f"<p style='color:#b3261e'><b>{e(view.error.title)}</b>: {e(view.error.message)}</p>")
+        title, message = localize(view.error.title, ui), localize(view.error.message, ui)
+        parts.append(f"<p style='color:#b3261e'><b>{e(title)}</b>: {e(message)}</p>")
     for alert in view.alerts:
         colour = "#b3261e" if alert.severity.value == "critical" else "#8a5a00"
         severity = (

@@ -28,6 +28,7 @@ from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
 from ..secrets.secret import Secret
 from .catalog_texts import catalog_text
+from .i18n import local
 
 
 @dataclass
@@ -192,7 +193,7 @@ class AccountDialog(QDialog):
         try:
             draft = self.draft()
         except ConfigError as exc:
-            self.show_error(f"{exc.title}: {exc.message}")
+            self.show_error(f"{local(exc.title)}: {local(exc.message)}")
             return
         self.error.setVisible(False)
         self.set_busy(True)

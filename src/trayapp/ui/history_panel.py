@@ -30,6 +30,7 @@ from ..core.monitor import AccountView
 from ..storage.atomic import write_atomic
 from ..storage.history import HistoryStore
 from .chart import SPARK_ROLE, ChartWidget, SparklineDelegate, chart_data
+from .i18n import local
 
 TREND_COLUMN = str(QT_TRANSLATE_NOOP("DetailsWindow", "Trend (30 d)"))
 RANGES: tuple[tuple[str, timedelta | None], ...] = (  # labels translated when shown (context HistoryPanel)
@@ -173,7 +174,7 @@ def forecast_text(view: AccountView) -> str:
         return QCoreApplication.translate("HistoryPanel", "No forecast yet: it needs a few readings.")
     cur = snap.currency
     if fc.burn_per_day is None:
-        return QCoreApplication.translate("HistoryPanel", "No forecast: {reason}.").format(reason=fc.reason)
+        return QCoreApplication.translate("HistoryPanel", "No forecast: {reason}.").format(reason=local(fc.reason))
     days = round(fc.basis / timedelta(days=1)) if fc.basis >= timedelta(days=2) else None
     rate = rules.format_money(fc.burn_per_day, cur)
     parts = [
@@ -193,7 +194,11 @@ def forecast_text(view: AccountView) -> str:
             )
         )
     elif fc.reason:
-        parts.append(fc.reason[0].upper() + fc.reason[1:] + ".")
+        reason = local(fc.reason)
+        # The reason is a phrase ("no credit left"): made a sentence, with the language's full stop.
+        parts.append(
+            QCoreApplication.translate("HistoryPanel", "{reason}.").format(reason=reason[:1].upper() + reason[1:])
+        )
     if fc.expires_unused is not None and fc.expires_unused > 0 and fc.expires_at is not None:
         parts.append(
             QCoreApplication.translate("HistoryPanel", "{amount} will be left when it expires on {date}.").format(

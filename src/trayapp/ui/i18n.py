@@ -1,7 +1,8 @@
 """The UI's language. Widget texts go through Qt's translator: trayapp_<lang>.qm (built from
 resources/translations/*.ts by `make translations`, shipped in the package) and Qt's own qtbase_<lang>.qm
 (standard buttons such as Save and Cancel). The few words the core formats itself (data age, remaining)
-take the language code from `language()`.
+take the language code from `language()`; the sentences the core, providers and storage write (errors, why
+a number is unknown, notes, problems: core/i18n.py) are shown through `local()`.
 
 Installed once at start, before any widget is built: texts set on widgets are not re-translated, so a
 change of the language setting applies to the UI at the next start (alert messages switch at once)."""
@@ -9,9 +10,11 @@ change of the language setting applies to the UI at the next start (alert messag
 from __future__ import annotations
 
 from pathlib import Path
+from typing import overload
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
+from ..core.i18n import localize
 from ..core.texts import LANGUAGES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -60,3 +63,12 @@ def remove() -> None:
 def language() -> str:
     """The language the UI was translated into: "en" or "ja"."""
     return _language
+
+
+@overload
+def local(text: str) -> str: ...
+@overload
+def local(text: None) -> None: ...
+def local(text: str | None) -> str | None:
+    """A text from the core (a provider's error, an unknown reason, a note, a load problem) in the UI's language."""
+    return localize(text, _language)
