@@ -70,7 +70,7 @@ def test_a_rejected_key_reads_in_japanese_in_the_details_menu_tooltip_and_notifi
 
     c.open_details("ds-1")
     html = c.details.explanation_html()
-    assert "キーが拒否されました" in html
+    assert "キーが拒否されました" in html, html
     assert "DeepSeek がキーを拒否しました（401）：Authentication Fails, Your api key is invalid。" in html
     no_english(html, "Key rejected", "rejected the key", "It may be mistyped")
 

@@ -77,6 +77,7 @@ class AppController(QObject):
         self._tray_wait_started: float | None = None
         self._views_pending = False
         self._deliver_due = False  # a poll ended: its alerts are delivered once it has settled
+        self._polls_running = 0  # started and their `finished` not handled yet
         self.recorder = HistoryRecorder(core, self.clock, self)
         self.recorder.updated.connect(self._on_recorded)
 
@@ -184,6 +185,7 @@ class AppController(QObject):
         due = set(self.core.monitor.due(now))
         accounts = [a for a in self.core.monitor.accounts if a.id in due]
         if accounts and self.poller.poll(accounts, self.core.monitor.states):
+            self._polls_running += 1
             self.tray.busy = True
         else:
             self._arm()
@@ -212,7 +214,9 @@ class AppController(QObject):
     def _settle(self) -> None:
         """Once a poll has ended and its results are in the history and the forecasts: the alerts are
         delivered (one grouped notification per poll, forecast alerts included) and `settled` emitted."""
-        if self.poller.in_flight() or self.recorder.busy:
+        # Counted here, not by `poller.in_flight()`: that empties on the poll's thread before its last
+        # results and `finished` have been handled here.
+        if self._polls_running or self.recorder.busy:
             return
         if self._deliver_due:
             self._deliver_due = False
@@ -225,6 +229,7 @@ class AppController(QObject):
             self.refresh_views()
 
     def _on_finished(self, results: list[FetchResult]) -> None:
+        self._polls_running = max(0, self._polls_running - 1)
         self.tray.busy = bool(self.poller.in_flight())
         self._flush_views()
         self._deliver_due = True
