@@ -89,13 +89,13 @@ def rows(out: dict[str, Any]) -> list[dict[str, Any]]:
     )
     result.append(
         _row(
-            "4b. Longest UI-thread stall during that refresh",
-            f"{r['max_gap_ms_median']:.0f} ms",
+            "4b. Longest UI-thread stall during those refreshes (worst run)",
+            f"{r['max_gap_ms_worst']:.0f} ms",
             "—",
             "—",
-            "≤ 50 ms",
-            r["max_gap_ms_median"] <= 50,
-            f"worst of {len(r['refreshes'])}: {r['max_gap_ms_worst']:.0f} ms (5 ms timer)",
+            "≤ 50 ms, every run",
+            r["max_gap_ms_worst"] <= 50,
+            f"median of {len(r['refreshes'])}: {r['max_gap_ms_median']:.0f} ms (5 ms timer)",
         )
     )
     steady = r["refreshes"][-1]["requests"]
@@ -249,11 +249,13 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
    Running the instances side by side does not change their own CPU time or memory.
 4. **Refresh of 50 accounts.** `python -m bench.harness refresh` builds what `run_tray` builds — the
    real `AppController`, the real `Poller` fetching in `python -m trayapp.fetcher`, the keyring store on
-   gnome-keyring, the tray icon, the details window, the notifier — for 50 accounts (the same mix) whose
-   server answers after 300 ms. After a first poll (keys read, identities fetched), each "Refresh now" is
-   timed from the call to the poller's `finished` signal handled on the UI thread; a 5 ms precise QTimer
-   on the UI thread records its ticks, and the longest gap between ticks (from the refresh until 200 ms
-   after it ended) is the longest stall. Median of 5.
+   gnome-keyring, the tray icon, the history, the notifier — for 50 accounts (the same mix) whose server
+   answers after 300 ms, each with a year of history (seeded as in measurement 6: every poll's forecasts
+   read two weeks of it). After a first poll (keys read, identities fetched), each "Refresh now" is
+   timed from the call to the poller's `finished` signal handled on the UI thread (median of 5); a 5 ms
+   precise QTimer on the UI thread records its ticks, and the longest gap between ticks, from the refresh
+   until 200 ms after the poll settled (results recorded, forecasts in, alerts delivered), is the longest
+   stall. The target holds for the worst of the 5 runs ("never blocked").
 5. **Requests per account per poll** are counted by the server, per provider: in the steady state (the
    last refresh of 4), and in the tray's first poll after `accounts add` (from measurement 2).
 6. **Details window.** `python -m bench.harness details`: 20 accounts with a reading each; the time from
@@ -296,6 +298,13 @@ Timing targets live only here, never in unit tests.
   accounts: a 0.6-1.9 s freeze when they answered together. Now each result goes into the monitor at
   once, the views are redrawn once per burst (a zero-delay timer) and the state is written once per poll.
 
+- **History and forecasts off the UI thread** (`ui/recorder.py`): results queued together are handled in
+  one pass of the event loop, so each one's history transaction and two-week forecast read added up (60-90
+  ms with 50 accounts and a year of history; the refresh measurement had no history then, so it did not
+  show). A burst's forecasts are now computed on a worker thread with its own SQLite connection and its
+  readings recorded in one transaction; the poll's alerts are delivered once that is done, in one
+  notification. The tray menu updates its entries in place when only their texts change (a rebuild
+  re-exports every entry over D-Bus, ~0.5 ms each). Longest stall ~40-65 ms → ~15-20 ms.
 - **The first icon before the core** (`app.py`, `ui/icon.py`): the icon is shown right after the
   single-instance check, before the core is imported: the last drawn icon (`tray-icon.png`, saved on
   every change) or, on a first start, the empty gauge, which is also what ten accounts with nothing read
