@@ -153,6 +153,7 @@ def build_core(config_dir: str | None = None, *, demo: bool = False, with_histor
     known = {a.id for a in config.accounts}
     states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
     monitor = Monitor(config.accounts, config.settings, states, lang=resolve_language(config.settings.language))
+    monitor.notified = frozenset(state.notified)
     core = Core(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
     if with_history:
         core.open_history()

@@ -163,3 +163,22 @@ def test_forecast_alerts_follow_the_language() -> None:
     assert alert.message == (
         "OpenAI: トライアルクレジット $4.00 が 2026-06-11 に未使用のまま失効します（最近のペースは1日あたり $0.10）。"
     )
+
+
+def test_a_forecast_wobbling_around_the_warning_days_notifies_once() -> None:
+    """Each poll's forecast differs a little: a runs_out_soon already told holds until the run-out date is
+    clearly further away (1.5 x the warning days), so the user is not told again and again."""
+    from trayapp.core.rules import to_notify
+
+    settings = Settings()  # warn 7 days ahead
+    monitor = Monitor([ACCOUNT], settings, {"a": AccountState(last_good=snap("7"))})
+    notified: set[str] = set()
+    told: list[list[str]] = []
+    for per_day in (1.05, 0.98, 1.03, 0.97, 0.6, 1.05):  # runs out in 6.7, 7.1, 6.8, 7.2, 11.7, 6.7 days
+        monitor.forecasts["a"] = forecast(series(steady(per_day, 7, 7.0)), snap("7"), NOW)
+        active = [x for xs in monitor.alerts(NOW).values() for x in xs]
+        fresh, notified = to_notify(active, notified, settings, NOW)
+        monitor.notified = frozenset(notified)
+        told.append([x.code for x in fresh])
+    # Told once; held through the wobble; cleared when it runs out in 11.7 days; told again when it comes back.
+    assert told == [["runs_out_soon"], [], [], [], [], ["runs_out_soon"]]

@@ -9,7 +9,7 @@ The burn rate is the credit spent over the time it was spent in, over the last 1
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +24,7 @@ WINDOW = timedelta(days=14)
 MIN_SPAN = timedelta(hours=12)
 EXPIRY_HORIZON = timedelta(days=30)  # will_expire_unused looks this far ahead
 CENT = Decimal("0.01")
+HOLD_FACTOR = 1.5  # a runs_out_soon already notified clears only beyond 1.5 x the warning days
 _DAY = Decimal(86400)
 
 
@@ -132,14 +133,20 @@ def forecast_alerts(
     settings: Settings,
     now: datetime,
     lang: str = "en",
+    held: Collection[str] = (),
 ) -> list[Alert]:
-    """runs_out_soon and will_expire_unused: both warnings, both from the forecast."""
+    """runs_out_soon and will_expire_unused: both warnings, both from the forecast.
+
+    `held`: this account's alert codes already notified. A forecast wobbles from poll to poll, so a
+    runs_out_soon already told holds until the run-out date is clearly further away (HOLD_FACTOR times the
+    warning days), instead of clearing and coming back (and nagging again) around the threshold."""
     if snapshot is None or fc is None or snapshot.remaining is None or fc.burn_per_day is None:
         return []
     alerts: list[Alert] = []
     cur = snapshot.currency
     rate = format_money(fc.burn_per_day, cur)
-    horizon = now + timedelta(days=settings.runs_out_warning_days)
+    warning_days = settings.runs_out_warning_days * (HOLD_FACTOR if "runs_out_soon" in held else 1)
+    horizon = now + timedelta(days=warning_days)
     expires_first = fc.expires_at is not None and fc.runs_out_at is not None and fc.expires_at <= fc.runs_out_at
     if fc.runs_out_at is not None and fc.runs_out_at <= horizon and snapshot.remaining > 0 and not expires_first:
         alerts.append(

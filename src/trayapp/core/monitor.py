@@ -73,6 +73,9 @@ class Monitor:
         self.lang = lang  # of alert messages: "en" or "ja"
         self.states: dict[str, AccountState] = dict(states or {})
         self.forecasts: dict[str, Forecast] = {}  # computed from the history by the caller (I/O stays out)
+        # Alert keys already notified ("account/code"), kept current by the caller: forecast alerts hold
+        # while notified, rather than wobble around their threshold (see forecast_alerts).
+        self.notified: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------ changes
 
@@ -124,7 +127,8 @@ class Monitor:
         for a in self.accounts:
             if (fc := self.forecasts.get(a.id)) is not None:
                 last_good = self.states.get(a.id, AccountState()).last_good
-                extra = forecast_alerts(a, last_good, fc, self.settings, now, self.lang)
+                held = [k.split("/", 1)[1] for k in self.notified if k.startswith(f"{a.id}/")]
+                extra = forecast_alerts(a, last_good, fc, self.settings, now, self.lang, held)
                 if extra:
                     result[a.id] = sorted(
                         [*result[a.id], *extra], key=lambda x: (x.severity is not Severity.CRITICAL, x.code)

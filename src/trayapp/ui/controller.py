@@ -266,6 +266,7 @@ class AppController(QObject):
         active = [a for alerts in self.core.monitor.alerts(now).values() for a in alerts]
         fresh, notified = rules.to_notify(active, self.core.state.notified, self.core.config.settings, now)
         self.core.state.notified = notified
+        self.core.monitor.notified = frozenset(notified)
         # What was notified is on disk before the bubble shows (a crash must not make it nag twice); a poll
         # with nothing new is written off the UI thread.
         self.core.save_state(background=not fresh)
