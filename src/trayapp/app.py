@@ -121,6 +121,7 @@ def build_core(config_dir: str | None = None, *, demo: bool = False, with_histor
     from .core.texts import resolve_language
     from .secrets.secret import Secret
     from .secrets.store import KeyringStore, MemorySecretStore
+    from .storage.atomic import remove_stale_temps
     from .storage.config import Config, ConfigStore, LoadReport
     from .storage.state import StateStore
 
@@ -148,6 +149,9 @@ def build_core(config_dir: str | None = None, *, demo: bool = False, with_histor
     setup_logging(paths)
     for problem in problems:
         log.warning("%s", problem)
+    for directory in {paths.config_dir, paths.data_dir}:
+        for tmp in remove_stale_temps(directory):
+            log.info("removed %s, left by a save that was cut short", tmp.name)
     state_store = StateStore(paths.state_file)
     state = state_store.load(problems)
     known = {a.id for a in config.accounts}

@@ -119,3 +119,21 @@ def test_background_state_writes_never_go_back_in_time(tmp_path: Path) -> None:
         if t.name == "state-write":
             t.join(5)
     assert core.state_store.load().notified == {"a/credit_low", "b/credit_zero"}
+
+
+def test_what_a_save_cut_short_left_is_removed_at_start_but_not_a_save_in_progress(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from trayapp.app import build_core
+
+    ConfigStore(tmp_path / "config.json").save(sample_config())
+    left = tmp_path / ".state.json.k3j2h1.tmp"  # what a kill between mkstemp and the rename leaves
+    left.write_text("{")
+    an_hour_ago = time.time() - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    running = tmp_path / ".config.json.a8f7e6.tmp"  # another process saving right now
+    running.write_text("{")
+    core = build_core(str(tmp_path), with_history=False)
+    assert not left.exists() and running.exists()
+    assert [a.id for a in core.config.accounts] == ["deepseek-1"]  # and nothing else was touched

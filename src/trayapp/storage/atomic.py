@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,20 @@ def _backup(path: Path) -> None:
     except OSError:  # no hard links on this file system
         shutil.copyfile(path, tmp)
     os.replace(tmp, backup)
+
+
+def remove_stale_temps(directory: Path, older_than: float = 600.0) -> list[Path]:
+    """Remove what saves killed midway left (`.NAME.*.tmp`). Only old ones: a young one may belong to a
+    save running now in another process (`trayapp check` next to the tray)."""
+    removed = []
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for tmp in directory.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.is_file() and tmp.stat().st_mtime < limit:
+                    tmp.unlink()
+                    removed.append(tmp)
+    return removed
 
 
 def write_json(path: Path, value: Any, *, keep_backup: bool = False) -> None:
