@@ -74,3 +74,19 @@ def test_menu_entries_follow_each_poll_and_each_change_of_accounts(qtbot, make_c
     c.core.monitor.accounts = [a for a in c.core.monitor.accounts if a.id != "demo-low"]
     c.refresh_views()
     assert [a.data() for a in tray.menu.actions() if a.data()] == [i for i in ids if i != "demo-low"]
+
+
+def test_the_refresh_entry_says_when_a_poll_runs(qtbot, make_controller) -> None:
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    tray = c.tray
+
+    def refresh_entry() -> tuple[str, bool]:
+        [action] = [a for a in tray.menu.actions() if a.text() in ("Refresh now", "Refreshing…")]
+        return action.text(), action.isEnabled()
+
+    assert refresh_entry() == ("Refresh now", True)
+    tray.busy = True
+    assert refresh_entry() == ("Refreshing…", False)
+    tray.busy = False
+    assert refresh_entry() == ("Refresh now", True)

@@ -107,6 +107,7 @@ class TrayController(QObject):
         self._menu_shape: tuple[object, ...] | None = None  # which entries the menu has (see rebuild_menu)
         self._account_actions: dict[str, QAction] = {}
         self._resume_action: QAction | None = None
+        self._refresh_action: QAction | None = None
         if tray_icon is None:
             self.tray = self._new_icon()
             self.set_views([])
@@ -226,14 +227,16 @@ class TrayController(QObject):
     def rebuild_menu(self) -> None:
         now = self._clock()
         snoozed = self.snoozed_until is not None and self.snoozed_until > now
-        shape = (self.status_line, tuple(v.account.id for v in self._views), self.busy, snoozed)
-        if shape == self._menu_shape:
+        shape = (self.status_line, tuple(v.account.id for v in self._views), snoozed)
+        if shape == self._menu_shape and self._refresh_action is not None:
             # The same entries: only their texts change. Each entry rebuilt is re-exported to the panel over
             # D-Bus, so a full rebuild costs ~0.5 ms an account on the UI thread (issue 9).
             for view in self._views:
                 action = self._account_actions[view.account.id]
                 action.setText(account_line(view, now))
                 action.setToolTip(self._account_tip(view))
+            self._refresh_action.setText(self._refresh_text())
+            self._refresh_action.setEnabled(not self.busy)
             if snoozed and self._resume_action is not None:
                 self._resume_action.setText(self._resume_text())
             return
@@ -256,12 +259,7 @@ class TrayController(QObject):
             action.triggered.connect(partial(self.details_requested.emit, view.account.id))
             self._account_actions[view.account.id] = action
         menu.addSeparator()
-        self._add(
-            menu,
-            self.tr("Refreshing…") if self.busy else self.tr("Refresh now"),
-            self.refresh_requested.emit,
-            enabled=not self.busy,
-        )
+        self._refresh_action = self._add(menu, self._refresh_text(), self.refresh_requested.emit, enabled=not self.busy)
         self._add(menu, self.tr("Details…"), partial(self.details_requested.emit, ""))
         self._add(menu, self.tr("Add account…"), self.add_requested.emit)
         self._add(menu, self.tr("Settings…"), self.settings_requested.emit)
@@ -275,6 +273,9 @@ class TrayController(QObject):
     @staticmethod
     def _account_tip(view: AccountView) -> str:
         return "; ".join(a.message for a in view.alerts) or view.account.label
+
+    def _refresh_text(self) -> str:
+        return self.tr("Refreshing…") if self.busy else self.tr("Refresh now")
 
     def _resume_text(self) -> str:
         until = self.snoozed_until.astimezone().strftime("%H:%M") if self.snoozed_until else ""
