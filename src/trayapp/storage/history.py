@@ -197,18 +197,13 @@ class HistoryStore:
         if current > 0:
             self.backup(self.path.with_name(f"{self.path.name}.v{current}-{self._clock():%Y%m%dT%H%M%S}.bak"))
         for migration in pending:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with _write(conn):
                 for statement in migration.statements:
                     conn.execute(statement)
                 if current == 0 and migration is pending[0]:
                     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 conn.execute("DELETE FROM schema_version")
                 conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             log.info("history schema now at version %s", migration.version)
             current = migration.version
 
@@ -257,36 +252,34 @@ class HistoryStore:
         if not self.writable:
             return
         rows = []
-        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            for r in readings:
-                key = self._key(r.account_id, create=True)
-                rows.append(
-                    (
-                        key,
-                        _ts(r.at),
-                        r.status,
-                        r.currency,
-                        _dec(r.remaining),
-                        _dec(r.remaining_granted),
-                        _dec(r.remaining_paid),
-                        _dec(r.granted_total),
-                        _dec(r.used),
-                        None if r.expires_at is None else _ts(r.expires_at),
-                        r.error_kind,
-                        " ".join(r.alerts),
+            with _write(self._conn):
+                for r in readings:
+                    key = self._key(r.account_id, create=True)
+                    rows.append(
+                        (
+                            key,
+                            _ts(r.at),
+                            r.status,
+                            r.currency,
+                            _dec(r.remaining),
+                            _dec(r.remaining_granted),
+                            _dec(r.remaining_paid),
+                            _dec(r.granted_total),
+                            _dec(r.used),
+                            None if r.expires_at is None else _ts(r.expires_at),
+                            r.error_kind,
+                            " ".join(r.alerts),
+                        )
                     )
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO readings (acct, t, status, currency, remaining, remaining_granted,"
+                    " remaining_paid, granted_total, used, expires_at, error_kind, alerts)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    rows,
                 )
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO readings (acct, t, status, currency, remaining, remaining_granted,"
-                " remaining_paid, granted_total, used, expires_at, error_kind, alerts)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-            self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
-            self._keys.clear()
+            self._keys.clear()  # account ids made in the rolled-back transaction are gone
             raise
 
     def has_readings(self, account_id: str) -> bool:
@@ -473,13 +466,14 @@ def _free_pages(conn: sqlite3.Connection) -> int:
 
 @contextlib.contextmanager
 def _write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed, or rolled back on any error (a failed commit included)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> int:
