@@ -239,12 +239,16 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     # it was last drawn, or the empty gauge on a first start. It is redrawn from the state once that is read.
     icon_cache = paths_for_lock.data_dir / "tray-icon.png"
     early = None
+    early_spec = None  # what the early icon shows, when known
     if QSystemTrayIcon.isSystemTrayAvailable():
         from PySide6.QtGui import QIcon
 
         from .ui.icon import EMPTY, render_icon
 
-        early = QSystemTrayIcon(QIcon(str(icon_cache)) if icon_cache.exists() else render_icon(EMPTY))
+        if icon_cache.exists():
+            early = QSystemTrayIcon(QIcon(str(icon_cache)))
+        else:
+            early, early_spec = QSystemTrayIcon(render_icon(EMPTY)), EMPTY
         early.show()
 
     from .ui.tray import TrayController
@@ -257,7 +261,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     ui_lang = resolve_language(core.config.settings.language)
     if not i18n.install(ui_lang):
         log.warning("no %s translation found; the UI stays in English", ui_lang)
-    tray = TrayController(tray_icon=early, icon_cache=icon_cache)
+    tray = TrayController(tray_icon=early, icon_cache=icon_cache, shown=early_spec)
     if QSystemTrayIcon.isSystemTrayAvailable():
         # The icon first, drawn from the saved state; the history (a database check and the forecasts)
         # and the rest of the UI (details window, dialogs, notifier, poller) come after it (issue 9).

@@ -184,3 +184,21 @@ def test_the_last_drawn_icon_is_kept_and_an_early_icon_is_taken_over(qtbot, make
         assert tray.icon_renders == 1 and tray.icon_spec is not None and tray.icon_spec.level == "zero"
     finally:
         tray.dispose()
+
+
+def test_the_empty_gauge_of_a_first_start_is_not_drawn_twice(qtbot, tmp_path) -> None:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from trayapp.ui.icon import EMPTY, render_icon
+    from trayapp.ui.tray import TrayController
+
+    cache = tmp_path / "tray-icon.png"
+    early = QSystemTrayIcon(render_icon(EMPTY))  # what run_tray shows when nothing was drawn before
+    tray = TrayController(tray_icon=early, icon_cache=cache, shown=EMPTY)
+    try:
+        tray.set_views([])  # no account has data yet: the empty gauge again
+        assert tray.icon_renders == 0 and tray.icon_spec == EMPTY
+        assert not QImage(str(cache)).isNull(), "the next start shows it from the cache"
+    finally:
+        tray.dispose()

@@ -82,9 +82,11 @@ class TrayController(QObject):
         *,
         tray_icon: QSystemTrayIcon | None = None,
         icon_cache: Path | None = None,
+        shown: IconSpec | None = None,
     ) -> None:
         """`tray_icon`: an icon already shown (start-up shows the cached one early) to take over, so the panel
-        keeps one item; `icon_cache`: where the last drawn icon is kept for that."""
+        keeps one item; `shown`: what it shows, when known (not drawn again if the state shows the same);
+        `icon_cache`: where the last drawn icon is kept for that."""
         super().__init__(parent)
         self._clock = clock or (lambda: datetime.now(UTC))
         self._views: list[AccountView] = []
@@ -113,6 +115,7 @@ class TrayController(QObject):
             self.set_views([])
         else:
             self.tray = self._adopt(tray_icon)  # keeps its cached picture until the state is drawn
+            self._spec = shown
             self.tray.setToolTip(self.tooltip())
         self._icon_cache = icon_cache
         self.rebuild_menu()
