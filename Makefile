@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo run test test-fast test-desktop reliability lint typecheck screenshots bench lock clean icons package translations
+.PHONY: venv system-packages demo run test test-fast test-desktop reliability lint typecheck screenshots bench lock clean icons package translations
 
 venv: $(STAMP)
 
@@ -22,11 +22,16 @@ run: venv
 	$(BIN)/trayapp
 
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check trayapp tests bench
+	$(BIN)/ruff format --check trayapp tests bench
 
 typecheck: venv
 	$(BIN)/mypy
+
+# The Debian packages both tiers need (Qt's runtime libraries, fonts, Xvfb, the daemons, validators):
+# installed when run as root, otherwise the apt-get line to run is printed.
+system-packages:
+	scripts/desktop-session --install-only
 
 # The fast tier: core, providers against loopback servers, CLI subprocesses, offscreen Qt.
 test-fast: venv
@@ -40,7 +45,7 @@ test-desktop: venv
 reliability: venv
 	$(BIN)/python scripts/reliability-report.py
 
-test: lint typecheck test-fast test-desktop
+test: system-packages lint typecheck test-fast test-desktop
 
 screenshots: venv
 	scripts/desktop-session -- $(BIN)/python scripts/screenshots.py docs/screenshots
@@ -52,12 +57,12 @@ bench: venv
 icons: venv
 	$(BIN)/python packaging/make_icons.py --out resources/icons
 
-# The UI's translations: every tr()/translate() string of src/trayapp/ui into the .ts translators edit
+# The UI's translations: every tr()/translate() string of trayapp/ui into the .ts translators edit
 # (no line numbers, so edits elsewhere do not churn it), then the .qm the package ships.
 TS := resources/translations/trayapp_ja.ts
 translations: venv
-	$(BIN)/pyside6-lupdate src/trayapp/ui/*.py -ts $(TS) -no-obsolete -locations none -target-language ja_JP
-	$(BIN)/pyside6-lrelease $(TS) -qm src/trayapp/translations/trayapp_ja.qm
+	$(BIN)/pyside6-lupdate trayapp/ui/*.py -ts $(TS) -no-obsolete -locations none -target-language ja_JP
+	$(BIN)/pyside6-lrelease $(TS) -qm trayapp/translations/trayapp_ja.qm
 
 # A one-folder PyInstaller bundle in dist/trayapp/ (binary: dist/trayapp/trayapp).
 package: venv
@@ -73,4 +78,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -21,9 +21,107 @@ def make_icons(qapp):
     return load_script(PACKAGING / "make_icons.py", "make_icons")
 
 
+# Rasterisers round differently on other CPUs (SIMD paths): a few pixels one or two levels apart. A changed
+# drawing moves whole edges or colours, tens to hundreds of levels (see the test after the next one).
+PIXEL_TOLERANCE = 8  # of 255, per channel
+DIFFERING_SHARE = 0.02  # of the pixels, allowed to differ at all
+
+
+def _png_images(name: str, data: bytes) -> list[tuple[bytes, QImage]]:
+    """The PNG images in an output file: the file itself, or the entries of an ICO/ICNS container."""
+    if name.endswith(".png"):
+        chunks = [(b"png", data)]
+    elif name.endswith(".ico"):
+        count = struct.unpack_from("<H", data, 4)[0]
+        chunks = []
+        for i in range(count):
+            dim, _, _, _, _, _, length, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
+            chunks.append((bytes([dim]), data[offset : offset + length]))
+    elif name.endswith(".icns"):
+        chunks, offset = [], 8
+        while offset < len(data):
+            ostype, length = data[offset : offset + 4], struct.unpack_from(">I", data, offset + 4)[0]
+            chunks.append((ostype, data[offset + 8 : offset + length]))
+            offset += length
+    else:
+        raise ValueError(name)
+    return [(tag, QImage.fromData(QByteArray(payload), "PNG")) for tag, payload in chunks]
+
+
+def _drawing_differs(a: QImage, b: QImage) -> str | None:
+    """Why two renderings are not the same drawing, or None when they differ by rounding only."""
+    if a.isNull() or b.isNull():
+        return "not a PNG"
+    if a.size() != b.size():
+        return f"size {a.width()}x{a.height()} vs {b.width()}x{b.height()}"
+    a = a.convertToFormat(QImage.Format.Format_ARGB32)
+    b = b.convertToFormat(QImage.Format.Format_ARGB32)
+    differing, worst = 0, 0
+    for y in range(a.height()):
+        row_a, row_b = a.constScanLine(y), b.constScanLine(y)
+        if row_a == row_b:
+            continue
+        pa, pb = bytes(row_a)[: a.width() * 4], bytes(row_b)[: b.width() * 4]
+        for x in range(0, len(pa), 4):
+            delta = max(abs(pa[x + i] - pb[x + i]) for i in range(4))
+            if delta:
+                differing += 1
+                worst = max(worst, delta)
+    if worst > PIXEL_TOLERANCE or differing > DIFFERING_SHARE * a.width() * a.height():
+        return f"{differing} pixels differ, by up to {worst} levels"
+    return None
+
+
+def _stale_outputs(outputs: dict[str, bytes], committed: Path) -> list[str]:
+    stale = []
+    for name, data in outputs.items():
+        path = committed / name
+        if not path.exists():
+            stale.append(f"{name}: missing")
+        elif name.endswith(".svg"):
+            if path.read_bytes() != data:  # text, written the same on every machine
+                stale.append(name)
+        else:
+            ours, theirs = _png_images(name, data), _png_images(name, path.read_bytes())
+            if [t for t, _ in ours] != [t for t, _ in theirs]:
+                stale.append(f"{name}: entries differ")
+                continue
+            for (tag, a), (_, b) in zip(ours, theirs, strict=True):
+                if (why := _drawing_differs(a, b)) is not None:
+                    stale.append(f"{name} {tag!r}: {why}")
+    return stale
+
+
 def test_committed_icons_are_what_make_icons_generates(make_icons) -> None:
-    stale = [name for name, data in make_icons.outputs().items() if (ICONS / name).read_bytes() != data]
+    stale = _stale_outputs(make_icons.outputs(), ICONS)
     assert not stale, f"run `make icons` and commit: {stale}"
+
+
+def test_a_changed_drawing_is_caught_and_rounding_is_not(make_icons, tmp_path: Path, monkeypatch) -> None:
+    outputs = make_icons.outputs()
+    # Rounding: a few pixels one level apart (what another CPU's rasteriser gives) pass.
+    name = "hicolor/64x64/apps/" + APP_RDNN + ".png"
+    image = QImage.fromData(QByteArray(outputs[name]), "PNG").convertToFormat(QImage.Format.Format_ARGB32)
+    for x, y in ((10, 20), (30, 31), (40, 12), (50, 50)):
+        c = image.pixelColor(x, y)
+        image.setPixelColor(x, y, QColor(min(c.red() + 1, 255), c.green(), c.blue(), c.alpha()))
+    rounded = dict(outputs)
+    rounded[name] = make_icons.png_bytes(image)
+    assert rounded[name] != outputs[name]
+    target = tmp_path / "icons"
+    for file, data in rounded.items():
+        (target / file).parent.mkdir(parents=True, exist_ok=True)
+        (target / file).write_bytes(data)
+    assert _stale_outputs(outputs, target) == []
+    # A changed drawing: the gauge at two thirds instead of three quarters, in every PNG, ICO and ICNS entry.
+    monkeypatch.setattr(make_icons, "APP_SPEC", make_icons.IconSpec("healthy", 0.66))
+    changed = _stale_outputs(make_icons.outputs(), target)
+    assert any(n.startswith("hicolor/64x64/") for n in changed), changed
+    assert any(n.startswith("credit-tray.ico ") for n in changed), changed
+    assert any(n.startswith("credit-tray.icns ") for n in changed), changed
+    # A changed colour is caught too.
+    monkeypatch.setattr(make_icons, "APP_SPEC", make_icons.IconSpec("low", 0.75))
+    assert any(n.startswith("hicolor/16x16/") for n in _stale_outputs(make_icons.outputs(), target))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -22,8 +22,9 @@ def test_wheel_has_the_trayapp_command_and_every_package(tmp_path: Path) -> None
         names = set(zf.namelist())
         meta = {n.split("/", 1)[1]: zf.read(n).decode() for n in names if ".dist-info/" in n}
     assert "[console_scripts]\ntrayapp = trayapp.entry:main" in meta["entry_points.txt"]
-    sources = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "trayapp").rglob("*.py")}
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "trayapp").rglob("*.py")}
     assert sources <= names, sources - names
+    assert not any(n.startswith(("tests/", "bench/", "scripts/", "packaging/")) for n in names)  # the package only
     assert "trayapp/py.typed" in names
     assert "trayapp/translations/trayapp_ja.qm" in names, "the UI translation ships in the wheel"
     requires = [line for line in meta["METADATA"].splitlines() if line.startswith("Requires-Dist:")]

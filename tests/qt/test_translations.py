@@ -53,7 +53,7 @@ def test_every_string_has_a_japanese_translation_with_the_same_placeholders() ->
 def test_the_ts_has_every_string_of_the_sources(tmp_path: Path) -> None:
     """A string added to the UI without running `make translations` (and translating it) fails here."""
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(p) for p in (ROOT / "src" / "trayapp" / "ui").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "trayapp" / "ui").glob("*.py"))
     proc = subprocess.run(
         [str(BIN / "pyside6-lupdate"), *sources, "-ts", str(fresh), "-no-obsolete", "-locations", "none"],
         capture_output=True, text=True, timeout=120,

@@ -134,7 +134,7 @@ def test_self_signed_certificate_is_an_error_and_no_key_is_sent(tls_server: Loop
 
 def test_no_code_turns_certificate_checks_off() -> None:
     pattern = re.compile(r"verify\s*=\s*False|CERT_NONE|check_hostname\s*=\s*False|_create_unverified_context")
-    files = sorted((ROOT / "src").rglob("*.py"))
+    files = sorted((ROOT / "trayapp").rglob("*.py"))
     assert files
     offenders = [
         f"{p}:{n}" for p in files for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)

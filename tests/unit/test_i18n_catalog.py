@@ -14,7 +14,7 @@ from pathlib import Path
 from trayapp.core.i18n import fields
 from trayapp.core.texts_ja import JA
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "trayapp"
+SRC = Path(__file__).resolve().parents[2] / "trayapp"
 # The CLI's own messages are English by design (scripts read them); ui/ is translated by Qt (lupdate, .ts).
 NOT_CORE = {"cli.py", "history_cli.py"}
 
