@@ -13,10 +13,11 @@ from ..secrets.secret import Secret
 
 @dataclass(frozen=True)
 class SecretSpec:
-    kind: str  # "api", "admin", "management"
+    kind: str  # the keyring item's suffix: "api", "admin", "management", ...
     label: str
     required: bool = True
     hint: str = ""
+    prefix: str | None = None  # every key of this kind starts with it: checked when the key is entered
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class ProviderInfo:
     reads: str = ""  # what is read, in one sentence
     not_knowable: str = ""  # what cannot be known with its keys
     needs_network: bool = True
+    sample: bool = False  # built-in sample accounts (the demo): no keys, never offered to add
+    options: tuple[str, ...] = ()  # account options the provider understands, e.g. "probe"
 
     def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:
         if override:

@@ -21,10 +21,17 @@ CATALOG: dict[str, ProviderInfo] = {
             billing_url="https://platform.openai.com/settings/organization/billing/overview",
             secrets=(
                 SecretSpec("api", "API key", hint="sk-…, sk-proj-…, or a session key sess-…"),
-                SecretSpec("admin", "Admin key (optional)", required=False, hint="sk-admin-…: reads the org's costs"),
+                SecretSpec(
+                    "admin",
+                    "Admin key (optional)",
+                    required=False,
+                    hint="sk-admin-…: reads the org's costs",
+                    prefix="sk-admin-",
+                ),
             ),
             reads="who the key belongs to (/v1/me); costs with an admin key; grants with a session key",
             not_knowable="remaining credit with a normal key: OpenAI has no balance endpoint for API keys",
+            options=("probe",),
         ),
         ProviderInfo(
             name="openai-compatible",
@@ -94,6 +101,7 @@ CATALOG: dict[str, ProviderInfo] = {
             default_currency="USD",
             reads="built-in sample data; no network, no keyring",
             needs_network=False,
+            sample=True,
         ),
     )
 }
