@@ -85,10 +85,6 @@ class KeyringStore:
             return f"{exc.title}: {exc.message}"
         return f"{type(kr).__module__}.{type(kr).__name__}"
 
-    def forget_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
     # ------------------------------------------------------------ internals
 
     def _backend_or_raise(self) -> Any:
