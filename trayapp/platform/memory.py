@@ -1,7 +1,7 @@
 """Give memory freed after a burst of work back to the OS.
 
 A poll allocates on a few worker threads (JSON, results, keyring); glibc keeps what they freed in its
-arenas, so a tray that idles all day would hold it for nothing. `malloc_trim` returns it (issue 9).
+arenas, so a tray that idles all day would hold it for nothing. `malloc_trim` returns it.
 """
 
 from __future__ import annotations
