@@ -329,9 +329,10 @@ def test_malformed_grants_name_endpoint_and_field(server: FakeOpenAI) -> None:
     assert caught.value.endpoint == "GET /dashboard/billing/credit_grants"
     assert caught.value.field == "grants.data[0].grant_amount"
     server.route("GET", GRANTS, Answer(200, b"<html>not json"))
-    with pytest.raises(BadResponse) as caught:
+    with pytest.raises(ProviderError) as caught:  # the shared layer's reading of what is not JSON
         fetch(server, api=SESSION)
-    assert caught.value.field == "(body)" and "credit_grants" in caught.value.message
+    assert caught.value.kind is ErrorKind.BAD_RESPONSE
+    assert "credit_grants answered an HTML page instead of JSON" in caught.value.message
 
 
 # ---------------------------------------------------------------- admin key
@@ -467,7 +468,7 @@ def test_revoked_key_is_an_auth_error(server: FakeOpenAI) -> None:
         fetch(server)
     err = caught.value
     assert err.kind is ErrorKind.AUTH and err.title == "Key rejected"
-    assert "invalid or was revoked" in err.message
+    assert "rejected the API key (401)" in err.message and "revoked" in err.message
     assert API not in str(err) and API not in repr(err.to_fetch_error())
 
 
