@@ -602,3 +602,28 @@ def test_revoked_key_is_seen_on_the_next_poll_even_with_identity_cached(server: 
     with pytest.raises(ProviderError) as caught:
         fetch(server, cache=first.cache, now=NOW + timedelta(minutes=15))
     assert caught.value.kind is ErrorKind.AUTH
+
+
+def test_small_gzip_answer_that_inflates_past_the_cap_is_refused_through_the_sdk(server: FakeOpenAI) -> None:
+    import gzip
+
+    from trayapp.providers.http import MAX_BODY
+
+    bomb = gzip.compress(b'{"object": "user", "pad": "' + b"0" * (MAX_BODY * 8) + b'"}', compresslevel=9)
+    assert len(bomb) < MAX_BODY // 50
+    server.route("GET", MODELS, models())
+    server.route("GET", ME, Answer(200, bomb, {"Content-Encoding": "gzip"}))
+    with pytest.raises(ProviderError) as caught:
+        fetch(server)
+    err = caught.value
+    assert err.kind is ErrorKind.BAD_RESPONSE and err.title == "Unexpected answer from OpenAI"
+    assert "GET /v1/me answered more than 1024 KiB" in err.message
+
+
+def test_gzip_answer_is_read_through_the_sdk(server: FakeOpenAI) -> None:
+    import gzip
+
+    normal_key_server(server)
+    server.route("GET", ME, Answer(200, gzip.compress(json.dumps(me()).encode()), {"Content-Encoding": "gzip"}))
+    snap = fetch(server).snapshot
+    assert snap.identity is not None and snap.identity.user_id == "user-ohfap0ky8lkatw97iskuhghv"

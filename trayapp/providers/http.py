@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -44,6 +43,8 @@ from ..secrets.secret import Secret
 from .base import FetchRequest, ProviderInfo
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx2
 
 __all__ = [
