@@ -8,9 +8,10 @@ Rules it enforces, so that no provider has to remember them:
 - one short timeout for the whole call, no retries (the scheduler owns backoff);
 - the body is read streaming and capped after decompression (a small gzip body may inflate to gigabytes);
   only JSON is accepted;
-- every failure is an HttpFailure (a ProviderError) with a message written for people (i18n.tr: English,
-  translatable), the HTTP status and the provider's error codes kept for the caller to tell cases apart;
-  any text quoted from an answer is scrubbed of the account's keys and truncated before it goes into one;
+- every failure is a ProviderError with a message written for people (i18n.tr: English, translatable); one
+  that a request met is an HttpFailure, which keeps the HTTP status and the provider's error codes for the
+  caller to tell cases apart, and to which a provider may add its own reading (Rules.refine); any text
+  quoted from an answer is scrubbed of the account's keys (secrets/keys.py) and truncated;
 - amounts are parsed as Decimal and checked (no bool, NaN, infinity, impossible negatives, absurd sizes).
 
 The rules live in the transport (`http_client`), so the openai SDK, which sends its own requests, obeys them
