@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -172,15 +171,15 @@ def _demo_dir_name() -> str:
 
 # ---------------------------------------------------------------- logging
 
-_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{6,}|sess-[A-Za-z0-9_\-]{6,}|sk-or-v1-[A-Za-z0-9]{6,})")
-
 
 class RedactingFilter(logging.Filter):
     """Defence in depth: nothing is logged with a key in it, but if it were, it would be masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from .secrets.keys import mask_keylike
+
         message = record.getMessage()
-        redacted = _KEY_PATTERN.sub(lambda m: m.group(0)[:5] + "***", message)
+        redacted = mask_keylike(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -292,3 +292,52 @@ def test_untrusted_certificate_is_an_error_and_nothing_is_sent(tls_server: HTTPS
     assert err.kind is ErrorKind.NETWORK and err.title == "Certificate problem"
     assert "could not be verified" in err.message and KEY not in err.message
     assert tls_server.log == []  # the handshake failed: no request, no key
+
+
+# ---------------------------------------------------------------- compressed answers: capped once inflated
+
+
+def gzipped(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, compresslevel=9)
+
+
+def test_gzip_answer_is_read_decompressed(server: HTTPServer) -> None:
+    body = gzipped(json.dumps({"ok": "yes", "pad": "z" * 5000}).encode())
+    server.expect_request(PATH).respond_with_data(
+        body, content_type="application/json", headers={"Content-Encoding": "gzip"}
+    )
+    answer = call(server)
+    assert answer.body["ok"] == "yes"  # type: ignore[attr-defined]
+
+
+def test_small_gzip_body_that_inflates_past_the_cap_is_refused(server: HTTPServer) -> None:
+    bomb = gzipped(b'{"pad": "' + b"0" * (MAX_BODY * 8) + b'"}')
+    assert len(bomb) < MAX_BODY // 50  # what crosses the wire is small: only the inflated size is over the cap
+    server.expect_request(PATH).respond_with_data(
+        bomb, content_type="application/json", headers={"Content-Encoding": "gzip"}
+    )
+    err = refused(server)
+    assert err.kind is ErrorKind.BAD_RESPONSE and err.title == "Unexpected answer from DeepSeek"
+    assert "more than 1024 KiB" in err.message
+
+
+def test_gzip_error_page_is_cut_not_inflated_whole(server: HTTPServer) -> None:
+    page = gzipped(b'{"error": {"message": "slow down"}, "pad": "' + b"1" * (MAX_BODY * 8) + b'"}')
+    server.expect_request(PATH).respond_with_data(
+        page, status=429, content_type="application/json", headers={"Content-Encoding": "gzip", "Retry-After": "7"}
+    )
+    err = refused(server)
+    assert err.kind is ErrorKind.RATE_LIMITED and err.retry_after == 7  # read only as far as an error page needs
+
+
+def test_a_request_elsewhere_than_the_base_url_is_not_sent(server: HTTPServer, elsewhere: HTTPServer) -> None:
+    from trayapp.providers.http import Rules, http_client
+
+    elsewhere.expect_request(PATH).respond_with_json({"stolen": True})
+    rules = Rules(DS, base(server), KEY, (KEY,), 5.0)
+    with http_client(rules) as client, pytest.raises(ProviderError) as info:
+        client.get(f"http://127.0.0.1:{elsewhere.port}{PATH}")
+    assert info.value.kind is ErrorKind.CONFIG and "not sent" in info.value.message
+    assert elsewhere.log == []

@@ -329,9 +329,10 @@ def test_malformed_grants_name_endpoint_and_field(server: FakeOpenAI) -> None:
     assert caught.value.endpoint == "GET /dashboard/billing/credit_grants"
     assert caught.value.field == "grants.data[0].grant_amount"
     server.route("GET", GRANTS, Answer(200, b"<html>not json"))
-    with pytest.raises(BadResponse) as caught:
+    with pytest.raises(ProviderError) as caught:  # the shared layer's reading of what is not JSON
         fetch(server, api=SESSION)
-    assert caught.value.field == "(body)" and "credit_grants" in caught.value.message
+    assert caught.value.kind is ErrorKind.BAD_RESPONSE
+    assert "credit_grants answered an HTML page instead of JSON" in caught.value.message
 
 
 # ---------------------------------------------------------------- admin key
@@ -467,7 +468,7 @@ def test_revoked_key_is_an_auth_error(server: FakeOpenAI) -> None:
         fetch(server)
     err = caught.value
     assert err.kind is ErrorKind.AUTH and err.title == "Key rejected"
-    assert "invalid or was revoked" in err.message
+    assert "rejected the API key (401)" in err.message and "revoked" in err.message
     assert API not in str(err) and API not in repr(err.to_fetch_error())
 
 
@@ -601,3 +602,28 @@ def test_revoked_key_is_seen_on_the_next_poll_even_with_identity_cached(server: 
     with pytest.raises(ProviderError) as caught:
         fetch(server, cache=first.cache, now=NOW + timedelta(minutes=15))
     assert caught.value.kind is ErrorKind.AUTH
+
+
+def test_small_gzip_answer_that_inflates_past_the_cap_is_refused_through_the_sdk(server: FakeOpenAI) -> None:
+    import gzip
+
+    from trayapp.providers.http import MAX_BODY
+
+    bomb = gzip.compress(b'{"object": "user", "pad": "' + b"0" * (MAX_BODY * 8) + b'"}', compresslevel=9)
+    assert len(bomb) < MAX_BODY // 50
+    server.route("GET", MODELS, models())
+    server.route("GET", ME, Answer(200, bomb, {"Content-Encoding": "gzip"}))
+    with pytest.raises(ProviderError) as caught:
+        fetch(server)
+    err = caught.value
+    assert err.kind is ErrorKind.BAD_RESPONSE and err.title == "Unexpected answer from OpenAI"
+    assert "GET /v1/me answered more than 1024 KiB" in err.message
+
+
+def test_gzip_answer_is_read_through_the_sdk(server: FakeOpenAI) -> None:
+    import gzip
+
+    normal_key_server(server)
+    server.route("GET", ME, Answer(200, gzip.compress(json.dumps(me()).encode()), {"Content-Encoding": "gzip"}))
+    snap = fetch(server).snapshot
+    assert snap.identity is not None and snap.identity.user_id == "user-ohfap0ky8lkatw97iskuhghv"

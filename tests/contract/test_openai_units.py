@@ -1,4 +1,5 @@
-"""The pure parts of the OpenAI provider: scrubbing, Retry-After, the grant arithmetic."""
+"""The pure parts of the OpenAI provider: key kinds, scrubbing and Retry-After (the shared ones), the grant
+arithmetic."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from trayapp.core.models import Grant
+from trayapp.providers.http import retry_after_of, scrub
 from trayapp.providers.openai import key_kind
-from trayapp.providers.openai_http import retry_after_seconds, scrub
 from trayapp.providers.openai_parse import allocate_costs
 from trayapp.secrets.secret import Secret
 
@@ -26,18 +27,18 @@ def test_key_kinds_by_prefix() -> None:
 def test_scrub_removes_our_keys_and_anything_key_like() -> None:
     ours = Secret("weird-key-without-prefix-123")
     text = "Incorrect API key provided: sk-proj-****abcd; also sess-XYZ123456 and weird-key-without-prefix-123"
-    cleaned = scrub(text, [ours, None])
+    cleaned = scrub(text, [ours.reveal()])
     assert "abcd" not in cleaned and "XYZ123456" not in cleaned and "weird-key" not in cleaned
     assert "sk-proj-***" in cleaned and "sess-***" in cleaned
 
 
 def test_retry_after_seconds_ms_and_http_date() -> None:
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-    assert retry_after_seconds({"retry-after": "12"}) == 12
-    assert retry_after_seconds({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
-    assert retry_after_seconds({"retry-after": "Sat, 28 Nov 2026 12:01:00 GMT"}, now) == 60
-    assert retry_after_seconds({"retry-after": "soon"}) is None
-    assert retry_after_seconds({}) is None
+    assert retry_after_of({"retry-after": "12"}) == 12
+    assert retry_after_of({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
+    assert retry_after_of({"retry-after": "Sat, 28 Nov 2026 12:01:00 GMT"}, now) == 60
+    assert retry_after_of({"retry-after": "soon"}) is None
+    assert retry_after_of({}) is None
 
 
 def test_grant_without_expiry_is_consumed_last_and_costs_before_any_grant_are_unallocated() -> None:

@@ -1,7 +1,7 @@
 """Every provider's parser against hostile answers (hypothesis, derandomized): wrong types, missing and extra
 fields, NaN/inf/huge/negative numbers, numbers as text, empty bodies, HTML, truncated JSON.
 
-Each answer goes through the shared layer's own JSON reading (`http._parse`, as on the wire) into the
+Each answer goes through the shared layer's own JSON reading (`http.parse_json`, as on the wire) into the
 provider's real `fetch` (only the socket is replaced), or into OpenAI's parse functions. The outcome is a
 ProviderError, or a snapshot whose numbers equal what the payload says, computed here independently.
 Anything else escaping is a failure.
@@ -25,7 +25,6 @@ from tests.reliability.counts import record
 from tests.reliability.providers import BY_NAME, request
 from tests.support.i18n import assert_translatable
 from trayapp.core.errors import ProviderError
-from trayapp.core.i18n import tr
 from trayapp.core.models import Snapshot
 from trayapp.providers import catalog, http
 from trayapp.providers import openai_parse as oparse
@@ -134,7 +133,7 @@ def wire(draw: Callable[..., Any], payload: Any) -> bytes:
 
 
 def run_provider(monkeypatch: pytest.MonkeyPatch, name: str, bodies: Mapping[str, bytes]) -> Snapshot | None:
-    """The provider's fetch with every request answered from `bodies` (by path suffix), through _parse."""
+    """The provider's fetch with every request answered from `bodies` (by path suffix), through parse_json."""
     spec = BY_NAME[name]
     info = catalog.info(name)
     module = __import__(info.module, fromlist=["PROVIDER"])
@@ -143,7 +142,7 @@ def run_provider(monkeypatch: pytest.MonkeyPatch, name: str, bodies: Mapping[str
     def fake_get_json(request: Any, info_: Any, path: str, **kw: Any) -> http.JsonAnswer:
         endpoint = f"GET {path}"
         raw = next(body for suffix, body in bodies.items() if path.endswith(suffix))
-        body = http._parse(info_, endpoint, 200, raw, "application/json", secrets)
+        body = http.parse_json(info_, endpoint, 200, raw, "application/json", secrets)
         return http.JsonAnswer(info_, endpoint, body, {}, secrets)
 
     monkeypatch.setattr(module, "get_json", fake_get_json)
@@ -368,12 +367,8 @@ def test_fuzz_relay(monkeypatch: pytest.MonkeyPatch, data: st.DataObject) -> Non
 
 
 def openai_body(draw: Callable[..., Any], payload: Any) -> Any:
-    """As `openai_http.decode` reads it: plain json.loads of the wire bytes (floats, NaN allowed)."""
-    raw = wire(draw, payload)
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None  # decode() raises BadResponse here: a typed error
+    """As the OpenAI client reads it: the shared layer's JSON reading of the wire bytes (Decimal, no NaN)."""
+    return http.parse_json(catalog.info("openai"), "GET /x", 200, wire(draw, payload), "application/json", ())
 
 
 def ts() -> st.SearchStrategy[Any]:
@@ -413,11 +408,9 @@ def test_fuzz_openai(data: st.DataObject) -> None:
         payload = {"hard_limit_usd": data.draw(good_number), "access_until": data.draw(ts()), "plan": {"id": "free"}}
     if data.draw(st.booleans()):
         payload = mutate(data.draw, payload)
-    body = openai_body(data.draw, payload)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     try:
-        if body is None:
-            raise oparse.BadResponse("OpenAI", which, "(body)", tr("is not JSON"))
+        body = openai_body(data.draw, payload)  # what is not JSON is a typed error here
         if which in ("grants", "summary"):
             totals = oparse.grant_totals(oparse.parse_credit_grants(body, "GET /credit_grants"), now)
             result: Any = totals
@@ -443,7 +436,7 @@ def test_fuzz_openai(data: st.DataObject) -> None:
                 left = Decimal(0)
                 for g in body["grants"]["data"]:
                     expires = g.get("expires_at")
-                    if expires is None or datetime.fromtimestamp(expires, UTC) > now:
+                    if expires is None or datetime.fromtimestamp(float(expires), UTC) > now:
                         left += max(Decimal(0), num(g["grant_amount"], negative=False) - num(g["used_amount"]))
                 assert result.remaining == left
             else:  # no grants listed: the totals, as given (None: not known)

@@ -122,12 +122,13 @@ SINKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "ConfigError": ((0, 1), ("title", "message")),
     "SecretStoreError": ((0, 1), ("title", "message")),
     "ProviderError": ((1, 2), ("title", "message")),
-    "OpenAIFailure": ((1, 2), ("title", "message")),
+    "HttpFailure": ((1, 2), ("title", "message")),
+    "Refinement": ((0,), ("hint", "title")),  # a provider's own sentence after a shared refusal
     "FetchError": ((1, 2), ("title", "message")),
     "BadResponse": ((3,), ("problem",)),
     "bad_response": ((3,), ("problem",)),
     "bad": ((1,), ("problem",)),  # Fields.bad(key, problem)
-    "fail": ((1, 2), ("title", "message")),  # the local helpers of http._refused and openai_http
+    "fail": ((1, 2), ("title", "message")),  # Rules.fail and the local helper of http.refusal
     "_fail": ((2, 3), ("title", "message")),  # engine
     "Snapshot": ((), ("unknown_reason",)),
     "Rate": ((4,), ("reason",)),

@@ -135,3 +135,33 @@ def test_a_keyring_that_appears_later_is_used_without_a_restart(monkeypatch) -> 
     store.set("a", "api", Secret(KEY))  # detected again on the next call
     assert available.items == {(SERVICE, "a:api"): KEY}
     assert calls
+
+
+# ---------------------------------------------------------------- key shapes (secrets/keys.py), the one place
+
+
+def test_public_prefixes_longest_first() -> None:
+    from trayapp.secrets.keys import public_prefix
+
+    prefixes = {k: public_prefix(k + "0123456789") for k in ("sk-admin-", "sk-proj-", "sk-or-v1-", "sess-", "sk-")}
+    assert prefixes == {k: k for k in prefixes}
+    assert public_prefix("weird-0123456789") == ""
+    assert Secret("sk-svcacct-0123456789").kind_hint == "sk-svcacct-"
+
+
+def test_keylike_text_is_masked_with_its_public_prefix_kept() -> None:
+    from trayapp.secrets.keys import mask_keylike
+
+    text = "keys sk-proj-****abcd, sess-XYZ123456, sk-or-v1-abcdef0123 and " + "A" * 40 + " in a log line"
+    masked = mask_keylike(text)
+    assert masked == "keys sk-proj-***, sess-***, sk-or-v1-*** and *** in a log line"
+    assert mask_keylike("no key here: task-list, sk-x") == "no key here: task-list, sk-x"
+
+
+def test_scrub_removes_the_accounts_key_in_part_and_folds_space() -> None:
+    from trayapp.secrets.keys import scrub
+
+    key = "zz-CANARYmiddle0123456789"
+    shown = scrub(f"echo: {key[3:15]}\n\tand {key}", [key])
+    assert "CANARYmi" not in shown and key not in shown
+    assert shown == "echo: *** and ***"

@@ -102,7 +102,6 @@ JA: dict[str, str] = {
         "{provider} が {endpoint} に{seconds}秒以内に応答しませんでした。"
     ),
     "Redirected": "リダイレクトされました",
-    "{provider} redirected {endpoint}.": "{provider} が {endpoint} をリダイレクトしました。",
     "Certificate problem": "証明書の問題",
     "The certificate of {host} could not be verified, so nothing was sent to it ({reason}).": (
         "{host} の証明書を検証できなかったため、何も送信していません（{reason}）。"
@@ -138,34 +137,51 @@ JA: dict[str, str] = {
     ),
     ": {said}": "：{said}",
     "Out of credit": "クレジット不足",
-    "{provider} says the credit is used up ({status}){quote}.": (
-        "{provider} によるとクレジットを使い切りました（{status}）{quote}。"
+    "{provider} says the credit is used up ({status}){quote}.{hint}": (
+        "{provider} によるとクレジットを使い切りました（{status}）{quote}。{hint}"
     ),
     "Key rejected": "キーが拒否されました",
-    "{provider} rejected the {key} ({status}){quote}. It may be mistyped, revoked or expired.": (
-        "{provider} が{key}を拒否しました（{status}）{quote}。入力ミスか、取り消されたか、期限切れの可能性があります。"
+    "{provider} rejected the {key} ({status}){quote}. It may be mistyped, revoked or expired.{hint}": (
+        "{provider} が{key}を拒否しました（{status}）{quote}。入力ミスか、取り"
+        "消されたか、期限切れの可能性があります。{hint}"
     ),
     "Access refused": "アクセスが拒否されました",
-    "{provider} refused {endpoint} to this {key} ({status}){quote}.": (
-        "{provider} がこの{key}での {endpoint} を拒否しました（{status}）{quote}。"
+    "{provider} refused {endpoint} to this {key} ({status}){quote}.{hint}": (
+        "{provider} がこの{key}での {endpoint} を拒否しました（{status}）{quote}。{hint}"
     ),
     "Rate limited": "レート制限",
     "; it asks to wait {seconds} s": "。{seconds}秒待つよう求めています",
-    "{provider} asks to slow down ({status}){wait}{quote}.": (
-        "{provider} からリクエストを減らすよう求められました（{status}）{wait}{quote}。"
+    "{provider} asks to slow down ({status}){wait}{quote}.{hint}": (
+        "{provider} からリクエストを減らすよう求められました（{status}）{wait}{quote}。{hint}"
     ),
     "Not found": "見つかりません",
-    "{provider} has no {endpoint} at this address ({status}){quote}; check the account's base URL.": (
-        "このアドレスの {provider} には {endpoint} がありません（{status}）{quote}。"
-        "アカウントのベースURLを確認してください。"
+    "{provider} has no {endpoint} at this address ({status}){quote}; check the account's base URL.{hint}": (
+        "このアドレスの {provider} には {endpoint} がありません（{status}）{"
+        "quote}。アカウントのベースURLを確認してください。{hint}"
     ),
     "Provider error": "プロバイダーのエラー",
-    "{provider} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.": (
-        "{provider} の {endpoint} でサーバーエラーが発生しました（{status}）{quote}。"
-        "最後に取得できたデータを保持しています。"
+    "{provider} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.{hint}": (
+        "{provider} の {endpoint} でサーバーエラーが発生しました（{status}）{"
+        "quote}。最後に取得できたデータを保持しています。{hint}"
     ),
     "Request refused": "リクエストが拒否されました",
-    "{provider} answered {status} on {endpoint}{quote}.": "{provider} が {endpoint} に {status} を返しました{quote}。",
+    "{provider} answered {status} on {endpoint}{quote}.{hint}": (
+        "{provider} が {endpoint} に {status} を返しました{quote}。{hint}"
+    ),
+    "a request with the {key} outside {path}": "{path} の外への{key}付きのリクエスト",
+    " OpenAI does not serve the country or region this request comes from.": (
+        "OpenAI はこのリクエスト元の国・地域ではサービスを提供していません。"
+    ),
+    " Admin keys need the organization Owner role.": "管理者キーには組織の Owner ロールが必要です。",
+    " A project or restricted key may have no billing access, or its project may not use this.": (
+        "請求情報へのアクセス権のないプロジェクトキーや制限付きキーか、プロジェクトでこの機能を使えないキーの"
+        "可能性があります。"
+    ),
+    " Billing is not active for this organization.": "この組織では請求が有効になっていません。",
+    " Add credit on the billing page.": "請求ページでクレジットを追加してください。",
+    " This is throttling, not a lack of credit (that would be insufficient_quota).": (
+        "これはリクエストの制限で、クレジット不足ではありません（クレジット不足なら insufficient_quota になります）。"
+    ),
     "{provider} reported an error": "{provider} がエラーを報告しました",
     "{endpoint} answered code {code}{quote}.": "{endpoint} がコード {code} を返しました{quote}。",
     # ------------------------------------------------------------ OpenAI
@@ -173,79 +189,14 @@ JA: dict[str, str] = {
     "session key": "セッションキー",
     "admin key": "管理者キー",
     "a request to another address than the account's base URL": "アカウントのベースURL以外のアドレスへのリクエスト",
-    "the admin key may be sent only to /organization/ endpoints": "/organization/ 以外への管理者キーの送信",
-    "OpenAI did not answer {endpoint} within {seconds} s. Will retry.": (
-        "OpenAI が {endpoint} に{seconds}秒以内に応答しませんでした。再試行します。"
-    ),
-    "Cannot reach OpenAI": "OpenAI に接続できません",
-    "{endpoint}: the connection failed (offline, DNS, proxy or TLS problem). Will retry.": (
-        "{endpoint}: 接続に失敗しました（オフライン、DNS、プロキシ、TLS のいずれかの問題）。再試行します。"
-    ),
-    "{endpoint}: the answer is larger than {size} KiB, more than any balance or identity answer; it was not read.": (
-        "{endpoint}: 応答が {size} KiB を超え、残高や所有者の応答としては大きすぎるため読み取っていません。"
-    ),
     "{endpoint}: not sent, because it would be {refused}.": "{endpoint}: {refused}になるため、送信していません。",
     "OpenAI could not be read": "OpenAI を読み取れませんでした",
     "{endpoint}: {error}.": "{endpoint}: {error}。",
-    " OpenAI said: “{said}”": " OpenAI の応答:「{said}」",
-    "Redirect refused": "リダイレクトを拒否しました",
-    "OpenAI answered {endpoint} with a redirect ({status}). It is not followed, so the key is never sent to another "
-    "address; check the account's base URL.": (
-        "OpenAI が {endpoint} にリダイレクトで応答しました（{status}）。リダイレクトには従わないため、"
-        "キーが別のアドレスに送信されることはありません。アカウントのベースURLを確認してください。"
-    ),
     " A session key stops working when you log out of platform.openai.com.": (
         "セッションキーは platform.openai.com からログアウトすると使えなくなります。"
     ),
-    "OpenAI answered 401 to {endpoint}: the {key} is invalid or was revoked.{extra} Create a new key and edit the "
-    "account.": (
-        "OpenAI が {endpoint} に 401 を返しました: {key}が無効か、取り消されています。{extra}"
-        "新しいキーを作成し、アカウントを編集してください。"
-    ),
-    "OpenAI does not serve the country or region this request comes from.": (
-        "OpenAI はこのリクエスト元の国・地域ではサービスを提供していません。"
-    ),
-    "the admin key may not read {endpoint} (admin keys need the organization Owner role).": (
-        "管理者キーでは {endpoint} を読み取れません（管理者キーには組織の Owner ロールが必要です）。"
-    ),
-    "the {key} may not read {endpoint}: a project or restricted key without billing access, or a key whose project "
-    "cannot use this.": (
-        "この{key}では {endpoint} を読み取れません。請求情報へのアクセス権のないプロジェクトキーや制限付きキーか、"
-        "プロジェクトでこの機能を使えないキーです。"
-    ),
-    "Access denied": "アクセスが拒否されました",
-    "OpenAI answered 403: {why}{quoted}": "OpenAI が 403 を返しました: {why}{quoted}",
-    "OpenAI refused {endpoint} for lack of credit (insufficient_quota). Add credit on the billing page.": (
-        "OpenAI がクレジット不足のため {endpoint} を拒否しました（insufficient_quota）。"
-        "請求ページでクレジットを追加してください。"
-    ),
     "Billing not active": "請求が有効になっていません",
-    "OpenAI refused {endpoint}: billing is not active for this organization.": (
-        "OpenAI が {endpoint} を拒否しました: この組織では請求が有効になっていません。"
-    ),
-    " Next try in {seconds} s.": "{seconds}秒後に再試行します。",
-    "OpenAI is throttling requests to {endpoint} (429); this is not a lack of credit.{when}": (
-        "OpenAI が {endpoint} へのリクエストを制限しています（429）。クレジット不足ではありません。{when}"
-    ),
-    "OpenAI is having trouble": "OpenAI で障害が発生しています",
-    "OpenAI answered {status} to {endpoint}. Will retry.": (
-        "OpenAI が {endpoint} に {status} を返しました。再試行します。"
-    ),
-    "{endpoint} was not found (404): check the account's base URL (normally https://api.openai.com/v1).": (
-        "{endpoint} が見つかりません（404）。アカウントのベースURLを確認してください"
-        "（通常は https://api.openai.com/v1）。"
-    ),
-    "OpenAI answered {status} to {endpoint}.{quoted}": "OpenAI が {endpoint} に {status} を返しました。{quoted}",
-    "is not JSON": "が JSON ではありません",
-    "is not an object": "がオブジェクトではありません",
-    "is not a list": "がリストではありません",
-    "is missing or not a number": "がないか、数値ではありません",
-    "is not a number": "が数値ではありません",
-    "is far larger than any real amount": "が実際の金額としては大きすぎます",
-    "is negative": "が負の値です",
     "is not a Unix time in seconds": "が Unix 時刻（秒）ではありません",
-    "is not a string": "が文字列ではありません",
-    "is missing or not a string": "がないか、文字列ではありません",
     "is missing (and there is no grants list)": "がありません（grants の一覧もありません）",
     "is {currency}, not usd": "が {currency} で、usd ではありません",
     "is missing although has_more is true": "がありません（has_more は true です）",
@@ -283,19 +234,9 @@ JA: dict[str, str] = {
     "subtracted": (
         "{not_readable}: {amount} の付与{until}に開始日がありません。それ以降のコストを差し引けるよう入力してください"
     ),
-    "The account's base URL is not an http(s) URL with a host.": (
-        "アカウントのベースURLがホストを含む http(s) の URL ではありません。"
-    ),
-    "The account's base URL uses plain http to another machine, which would send the key in clear; use https.": (
-        "アカウントのベースURLは別のマシンへの暗号化されていない http で、キーが平文で送られてしまいます。"
-        "https を使ってください。"
-    ),
     "Not an admin key": "管理者キーではありません",
     "The admin key of this account does not start with sk-admin-.": (
         "このアカウントの管理者キーが sk-admin- で始まっていません。"
-    ),
-    "No OpenAI key for this account; edit it.": (
-        "このアカウントには OpenAI のキーがありません。アカウントを編集してください。"
     ),
     "The computed {amount} is overridden: OpenAI refuses requests for lack of credit (a grant entered may be "
     "wrong, or costs not yet reported).": (

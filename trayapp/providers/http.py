@@ -1,47 +1,80 @@
-"""The one HTTP layer every balance provider uses: GET a JSON document with a key, safely.
+"""The one HTTP layer every provider uses, OpenAI's SDK included: a request with a key, made safely.
 
 Rules it enforces, so that no provider has to remember them:
 - the key goes only to the account's configured host (or the provider's default), over https;
-  plain http only to this machine (tests, local relays);
+  plain http only to this machine (tests, local relays); the transport refuses any other address;
 - redirects are never followed (a redirect could carry the Authorization header elsewhere): a redirect
   is an error that names the target host;
 - one short timeout for the whole call, no retries (the scheduler owns backoff);
-- the body is read streaming and capped; only JSON is accepted;
-- every failure is a ProviderError with a message written for people (i18n.tr: English, translatable), and
-  any text quoted from an answer is scrubbed of the account's keys and truncated before it goes into one;
+- the body is read streaming and capped after decompression (a small gzip body may inflate to gigabytes);
+  only JSON is accepted;
+- every failure is a ProviderError with a message written for people (i18n.tr: English, translatable); one
+  that a request met is an HttpFailure, which keeps the HTTP status and the provider's error codes for the
+  caller to tell cases apart, and to which a provider may add its own reading (Rules.refine); any text
+  quoted from an answer is scrubbed of the account's keys (secrets/keys.py) and truncated;
 - amounts are parsed as Decimal and checked (no bool, NaN, infinity, impossible negatives, absurd sizes).
 
-Imported only when an account is polled (httpx2 is the transport the openai SDK uses).
+The rules live in the transport (`http_client`), so the openai SDK, which sends its own requests, obeys them
+too. httpx2 is imported only when a request is made: importing this module (to read a provider's
+declarations) stays cheap.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import ssl
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
-from typing import Any, NoReturn
+from functools import cache
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
-
-import httpx2
 
 from .. import __version__
 from ..core.errors import BadResponse, ConfigError, ProviderError
 from ..core.i18n import tr
 from ..core.models import ErrorKind
 from ..core.validation import is_loopback_host, validate_base_url
-from ..secrets.secret import mask_fragments
+from ..secrets.keys import MAX_QUOTE, scrub
+from ..secrets.secret import Secret
 from .base import FetchRequest, ProviderInfo
 
-MAX_BODY = 1024 * 1024  # bytes of a JSON answer
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx2
+
+__all__ = [
+    "KEY_LABEL",
+    "MAX_AMOUNT",
+    "MAX_BODY",
+    "MAX_QUOTE",
+    "Fields",
+    "HttpFailure",
+    "JsonAnswer",
+    "Refinement",
+    "Refusal",
+    "Rules",
+    "bad_response",
+    "base_url_of",
+    "business_error",
+    "get_json",
+    "http_client",
+    "parse_json",
+    "retry_after_of",
+    "retry_after_seconds",
+    "scrub",
+    "secret_values",
+    "ssl_context",
+    "usable_key",
+]
+
+MAX_BODY = 1024 * 1024  # bytes of a JSON answer, after decompression
 MAX_ERROR_BODY = 64 * 1024  # bytes read of an error answer, to quote its message
-MAX_QUOTE = 160  # characters of provider text shown to people
 MAX_AMOUNT = Decimal("1e12")  # larger than any real balance: a broken answer, not money
 MAX_RETRY_AFTER = 24 * 3600.0  # seconds
 
@@ -55,9 +88,11 @@ _SSL_CONTEXTS: dict[bool, ssl.SSLContext] = {}
 def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
     """httpx2's default verifying context, built once per process and shared by every client.
 
-    Building one loads the CA bundle: 25-40 ms of CPU, and a poll makes one client per request, in
-    parallel threads that would otherwise queue on the GIL for it (issue 9: 50 accounts took 3.5 s).
+    Building one loads the CA bundle, which costs more CPU than the request itself; a poll makes one client
+    per request, in parallel threads that would otherwise queue on the GIL for it.
     """
+    import httpx2
+
     with _SSL_LOCK:
         ctx = _SSL_CONTEXTS.get(trust_env)
         if ctx is None:
@@ -75,28 +110,64 @@ _QUOTA_MARKERS = (
     "insufficient_credits",
     "exceeded_current_quota",
     "exceeded your current quota",
+    "billing_not_active",
     "额度已用尽",
     "余额不足",
 )
 
-# Anything shaped like a key that a provider might echo back in part (the exact keys are replaced too).
-_KEYLIKE = re.compile(r"\b(?:sk|sess|key)-[A-Za-z0-9_\-]{8,}|[A-Za-z0-9_\-]{40,}")
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
-# ---------------------------------------------------------------- text safe to show
+# ---------------------------------------------------------------- the failure every request ends in
 
 
-def scrub(text: str, secrets: Sequence[str], limit: int = MAX_QUOTE) -> str:
-    """Provider text made safe to show: keys removed, control characters and runs of space folded, cut."""
-    for secret in secrets:
-        text = mask_fragments(text, secret)
-    text = _KEYLIKE.sub("***", text)
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+class HttpFailure(ProviderError):
+    """A request that failed. `status` is None when no HTTP answer came (refused before sending, network,
+    timeout, too large); `codes` are the answer's machine codes (e.g. insufficient_quota), lower-cased;
+    `said` is the provider's own message, scrubbed."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        title: str,
+        message: str,
+        *,
+        provider: str,
+        endpoint: str,
+        status: int | None = None,
+        codes: tuple[str, ...] = (),
+        said: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(kind, title, message, provider=provider, retry_after=retry_after)
+        self.endpoint = endpoint
+        self.status = status
+        self.codes = codes
+        self.said = said
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What an error answer said, as the shared mapping read it: for a provider to add what it knows."""
+
+    kind: ErrorKind
+    status: int
+    codes: tuple[str, ...]
+    said: str
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A provider's own reading of a Refusal: a sentence after the shared message (a tr() text that starts
+    with a space), and where its codes say more, a finer kind or title."""
+
+    hint: str = ""
+    kind: ErrorKind | None = None
+    title: str | None = None
+
+
+# ---------------------------------------------------------------- what an error answer says
 
 
 def _error_message(body: Any) -> str | None:
@@ -116,15 +187,42 @@ def _error_message(body: Any) -> str | None:
     return None
 
 
-def _error_codes(body: Any) -> str:
+def _error_codes(body: Any) -> tuple[str, ...]:
     """Machine codes in an error answer (e.g. insufficient_quota), lower-cased, for classifying it."""
-    found: list[str] = []
+    found: list[object] = []
     if isinstance(body, Mapping):
         err = body.get("error")
         if isinstance(err, Mapping):
-            found += [str(err.get(k, "")) for k in ("code", "type")]
-        found += [str(body.get(k, "")) for k in ("code", "type")]
-    return " ".join(found).lower()
+            found += [err.get(k) for k in ("code", "type")]
+        found += [body.get(k) for k in ("code", "type")]
+    return tuple(dict.fromkeys(str(c).lower() for c in found if isinstance(c, (str, int)) and str(c).strip()))
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    seconds: float
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def retry_after_of(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """How long an answer asks to wait: retry-after-ms (OpenAI's, more precise) else Retry-After."""
+    ms = (headers.get("retry-after-ms") or "").strip()
+    if re.fullmatch(r"\d+(\.\d+)?", ms):
+        return min(float(ms) / 1000, MAX_RETRY_AFTER)
+    return retry_after_seconds(headers.get("retry-after"), now)
 
 
 # ---------------------------------------------------------------- reading JSON fields
@@ -230,6 +328,22 @@ class Fields:
             raise self.bad(key, tr("is {value}, outside the possible range", value=value))
         return value
 
+    def opt_unix_time(self, key: str) -> datetime | None:
+        """Unix seconds (a whole or decimal number) as an aware UTC datetime."""
+        value = self.data.get(key)
+        return None if value is None else self._unix_time(key, value)
+
+    def unix_time(self, key: str) -> datetime:
+        return self._unix_time(key, self._present(key))
+
+    def _unix_time(self, key: str, value: Any) -> datetime:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise self.bad(key, tr("is not a Unix time in seconds"))
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (OverflowError, OSError, ValueError):
+            raise self.bad(key, tr("is not a Unix time in seconds")) from None
+
     def opt_text(self, key: str, limit: int = 200) -> str | None:
         value = self.data.get(key)
         if value is None:
@@ -267,7 +381,483 @@ def bad_response(info: ProviderInfo, endpoint: str, field: str, problem: str) ->
     return err
 
 
-# ---------------------------------------------------------------- the request
+# ---------------------------------------------------------------- where a key may go
+
+
+def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
+    """The account's base URL (or the provider's default), checked: https, or http to this machine only."""
+    raw = request.account.base_url or info.default_base_url
+    if not raw:
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Base URL needed"),
+            tr("{provider} has no default address: set the account's base URL.", provider=info.display_name),
+            provider=info.name,
+        )
+    try:
+        return validate_base_url(raw)
+    except ConfigError as exc:
+        raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message, provider=info.name) from None
+
+
+def usable_key(info: ProviderInfo, secret: Secret | None, label: str = KEY_LABEL) -> str:
+    """The key's value, or a ProviderError when it is missing or could not be a key at all."""
+    if secret is None or not secret.reveal():
+        raise ProviderError(
+            ErrorKind.SECRET,
+            tr("Key missing"),
+            tr("No {key} for this {provider} account in the secret store.", key=label, provider=info.display_name),
+            provider=info.name,
+        )
+    key = secret.reveal()
+    if not key.isascii() or any(c.isspace() or not c.isprintable() for c in key):
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Invalid key"),
+            tr("The {key} contains spaces or characters a key cannot have; enter it again.", key=label),
+            provider=info.name,
+        )
+    return key
+
+
+def secret_values(request: FetchRequest) -> list[str]:
+    return [s.reveal() for s in request.secrets.values()]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What one client may do: send `key` to the origin of `base_url` (checked by base_url_of) and nowhere
+    else, below `only_under` (a path under the base URL's) when given; read at most `max_body` bytes."""
+
+    info: ProviderInfo
+    base_url: str
+    key: str = field(repr=False)
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # every key of the account: scrubbed from quotes
+    timeout: float = 15.0
+    key_label: str = KEY_LABEL  # names the key in messages: a tr() noun such as tr("admin key")
+    max_body: int = MAX_BODY
+    only_under: str | None = None
+    refine: Callable[[Refusal], Refinement | None] | None = field(default=None, repr=False)
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+    def fail(self, kind: ErrorKind, title: str, message: str, *, endpoint: str, **facts: Any) -> HttpFailure:
+        return HttpFailure(kind, title, message, provider=self.info.name, endpoint=endpoint, **facts)
+
+    def quote(self, text: str, limit: int = MAX_QUOTE) -> str:
+        return scrub(text, self.secrets, limit)
+
+
+def http_client(rules: Rules, **options: Any) -> httpx2.Client:
+    """An httpx2 client whose every request, whoever builds it (this module or the openai SDK), goes
+    through the guarded transport. Proxies from the environment are honoured for real hosts, never for this
+    machine, and through the same transport."""
+    import httpx2
+    from httpx2._utils import get_environment_proxies  # how httpx2 itself reads them
+
+    transport = _guarded()
+    loopback = is_loopback_host(rules.host)
+    mounts: dict[str, httpx2.BaseTransport | None] = {}
+    if not loopback:
+        for pattern, proxy in get_environment_proxies().items():
+            mounts[pattern] = None if proxy is None else transport(rules, proxy=proxy, verify=ssl_context(True))
+    return httpx2.Client(
+        transport=transport(rules, verify=ssl_context(not loopback)),
+        mounts=mounts,
+        trust_env=False,
+        follow_redirects=False,
+        timeout=httpx2.Timeout(rules.timeout),
+        **options,
+    )
+
+
+@cache
+def _guarded() -> Callable[..., httpx2.HTTPTransport]:
+    """The transport class, defined on first use so that httpx2 is imported only when a request is made."""
+    import httpx2
+    from httpx2._decoders import MultiDecoder  # the decoders httpx2 itself would use, applied here
+
+    class GuardedStream(httpx2.SyncByteStream):
+        """The body decompressed here and counted after decompression, against the cap and the deadline."""
+
+        def __init__(
+            self, inner: httpx2.SyncByteStream, rules: Rules, endpoint: str, encodings: list[str], ok: bool, end: float
+        ) -> None:
+            self._inner = inner
+            self._rules = rules
+            self._endpoint = endpoint
+            self._encodings = encodings
+            self._ok = ok
+            self._cap = rules.max_body if ok else MAX_ERROR_BODY
+            self._end = end
+
+        def __iter__(self) -> Iterator[bytes]:
+            rules, endpoint = self._rules, self._endpoint
+            size = 0
+            try:
+                decoder = MultiDecoder(self._encodings)
+                for raw in self._inner:
+                    for piece in decoder.decode(raw):
+                        size += len(piece)
+                        if size > self._cap:
+                            if self._ok:
+                                raise _too_large(rules, endpoint)
+                            yield piece[: len(piece) - (size - self._cap)]  # an error page: its beginning is enough
+                            return
+                        yield piece
+                    if time.monotonic() > self._end:
+                        raise _timed_out(rules, endpoint)
+                for piece in decoder.flush():
+                    size += len(piece)
+                    if size > self._cap and self._ok:
+                        raise _too_large(rules, endpoint)
+                    yield piece
+            except httpx2.HTTPError as exc:
+                raise failure_of(rules, endpoint, exc) from None
+
+        def close(self) -> None:
+            self._inner.close()
+
+    class GuardedTransport(httpx2.HTTPTransport):
+        def __init__(self, rules: Rules, **options: Any) -> None:
+            super().__init__(**options)
+            self.rules = rules
+            base = httpx2.URL(rules.base_url.rstrip("/") + "/")
+            self._origin = (base.scheme, base.host, base.port)
+            under = (rules.only_under or "").strip("/")
+            self._under = base.path.rstrip("/") + "/" + (under + "/" if under else "")
+
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            rules, url = self.rules, request.url
+            endpoint = f"{request.method} {url.path}"
+            if (url.scheme, url.host, url.port) != self._origin:
+                raise _not_sent(rules, endpoint, tr("a request to another address than the account's base URL"))
+            if not url.path.startswith(self._under):
+                raise _not_sent(
+                    rules,
+                    endpoint,
+                    tr("a request with the {key} outside {path}", key=rules.key_label, path=self._under),
+                )
+            # The account's key, whatever the caller or the environment put there, and only now that the
+            # address is known to be the account's.
+            request.headers["Authorization"] = f"Bearer {rules.key}"
+            end = time.monotonic() + rules.timeout
+            try:
+                response = super().handle_request(request)
+            except httpx2.HTTPError as exc:
+                raise failure_of(rules, endpoint, exc) from None
+            status = response.status_code
+            if 300 <= status < 400:
+                response.close()
+                raise _redirected(rules, endpoint, request.url, status, response.headers.get("location", ""))
+            ok = 200 <= status < 300
+            encodings = [
+                e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()
+            ]
+            encodings = [e for e in encodings if e != "identity"]
+            declared = response.headers.get("content-length", "")
+            if ok and not encodings and declared.isdigit() and int(declared) > rules.max_body:
+                response.close()
+                raise _too_large(rules, endpoint)
+            assert isinstance(response.stream, httpx2.SyncByteStream)
+            response.stream = GuardedStream(response.stream, rules, endpoint, encodings, ok, end)
+            # What is handed on is the decompressed body: nothing above decompresses it again.
+            for name in ("content-encoding", "content-length"):
+                response.headers.pop(name, None)
+            if ok:
+                return response
+            try:
+                raw = response.read()
+            finally:
+                response.close()
+            raise refusal(rules, endpoint, status, raw, {k.lower(): v for k, v in response.headers.items()})
+
+    return GuardedTransport
+
+
+# ---------------------------------------------------------------- failures, worded once
+
+
+def _not_sent(rules: Rules, endpoint: str, why: str) -> HttpFailure:
+    return rules.fail(
+        ErrorKind.CONFIG,
+        tr("Request refused"),
+        tr("{endpoint}: not sent, because it would be {refused}.", endpoint=endpoint, refused=why),
+        endpoint=endpoint,
+    )
+
+
+def _timed_out(rules: Rules, endpoint: str) -> HttpFailure:
+    return rules.fail(
+        ErrorKind.TIMEOUT,
+        tr("No answer in time"),
+        tr(
+            "{provider} did not answer {endpoint} within {seconds} s.",
+            provider=rules.info.display_name,
+            endpoint=endpoint,
+            seconds=f"{rules.timeout:g}",
+        ),
+        endpoint=endpoint,
+    )
+
+
+def _too_large(rules: Rules, endpoint: str) -> HttpFailure:
+    return rules.fail(
+        ErrorKind.BAD_RESPONSE,
+        tr("Unexpected answer from {provider}", provider=rules.info.display_name),
+        tr(
+            "{endpoint} answered more than {size} KiB, far more than a balance takes; it was not read.",
+            endpoint=endpoint,
+            size=rules.max_body // 1024,
+        ),
+        endpoint=endpoint,
+    )
+
+
+def _redirected(rules: Rules, endpoint: str, url: httpx2.URL, status: int, location: str) -> HttpFailure:
+    import httpx2
+
+    try:
+        target = url.join(location) if location else None
+    except httpx2.InvalidURL:
+        target = None
+    where = rules.quote(target.host, 80) if target is not None and target.host else tr("an unknown address")
+    return rules.fail(
+        ErrorKind.CONFIG,
+        tr("Redirected"),
+        tr(
+            "{provider} redirected {endpoint} ({status}) to {where}. Redirects are not followed, so the key was "
+            "not sent there; check the account's base URL.",
+            provider=rules.info.display_name,
+            endpoint=endpoint,
+            status=status,
+            where=where,
+        ),
+        status=status,
+        endpoint=endpoint,
+    )
+
+
+def failure_of(rules: Rules, endpoint: str, exc: BaseException) -> HttpFailure:
+    """A transport error (httpx2's, or anything a client library wrapped) as the failure people are shown."""
+    import httpx2
+
+    name, host = rules.info.display_name, rules.host
+    if isinstance(exc, HttpFailure):
+        return exc
+    if isinstance(exc, httpx2.TimeoutException):
+        return _timed_out(rules, endpoint)
+    reason = str(exc)
+    if isinstance(exc, httpx2.ConnectError) and "CERTIFICATE" in reason.upper():
+        return rules.fail(
+            ErrorKind.NETWORK,
+            tr("Certificate problem"),
+            tr(
+                "The certificate of {host} could not be verified, so nothing was sent to it ({reason}).",
+                host=host,
+                reason=rules.quote(reason, 100),
+            ),
+            endpoint=endpoint,
+        )
+    if isinstance(exc, httpx2.ConnectError) and ("SSL" in reason.upper() or "TLS" in reason.upper()):
+        return rules.fail(
+            ErrorKind.NETWORK,
+            tr("Secure connection failed"),
+            tr(
+                "No secure connection could be made to {host}, so nothing was sent to it ({reason}).",
+                host=host,
+                reason=rules.quote(reason, 100),
+            ),
+            endpoint=endpoint,
+        )
+    if isinstance(exc, httpx2.ConnectError):
+        return rules.fail(
+            ErrorKind.NETWORK,
+            tr("No connection"),
+            tr(
+                "Could not reach {provider} at {host}: {reason}.",
+                provider=name,
+                host=host,
+                reason=rules.quote(reason, 100) or tr("connection failed"),
+            ),
+            endpoint=endpoint,
+        )
+    # Only the type and a scrubbed reason: the text of a transport error is not trusted.
+    return rules.fail(
+        ErrorKind.NETWORK,
+        tr("Connection failed"),
+        tr(
+            "The connection to {provider} at {host} failed ({error}: {reason}).",
+            provider=name,
+            host=host,
+            error=type(exc).__name__,
+            reason=rules.quote(reason, 100),
+        ),
+        endpoint=endpoint,
+    )
+
+
+def refusal(rules: Rules, endpoint: str, status: int, raw: bytes, headers: Mapping[str, str]) -> HttpFailure:
+    """An HTTP error status as a failure: its kind, title and message from the status and the provider's
+    own words (quoted, scrubbed); "no credit left" recognised whatever the status that carries it."""
+    name, key_label = rules.info.display_name, rules.key_label
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        body: Any = json.loads(text)
+    except ValueError:
+        body = None
+    said = _error_message(body)
+    if said is None:
+        match = _HTML_TITLE.search(text)
+        if match:
+            said = match.group(1)
+        elif body is None and text.strip() and text.lstrip()[:1] != "<":
+            said = text
+    quoted = rules.quote(said) if said else ""
+    quote = tr(": {said}", said=quoted) if quoted else ""
+    codes = _error_codes(body)
+    # The decoded message too: JSON may escape non-ASCII text (\u989d...).
+    haystack = " ".join((text[:4096], said or "", *codes)).lower()
+    quota = any(marker in haystack for marker in _QUOTA_MARKERS)
+    retry = retry_after_of(headers)
+    shared = (
+        ErrorKind.QUOTA
+        if status == 402 or (quota and status in (400, 401, 403, 429))
+        else {401: ErrorKind.AUTH, 403: ErrorKind.PERMISSION, 429: ErrorKind.RATE_LIMITED, 404: ErrorKind.CONFIG}.get(
+            status, ErrorKind.SERVER if status >= 500 else ErrorKind.BAD_RESPONSE
+        )
+    )
+    own = rules.refine(Refusal(shared, status, codes, quoted, endpoint)) if rules.refine else None
+    hint = own.hint if own else ""
+
+    def fail(kind: ErrorKind, title: str, message: str) -> HttpFailure:
+        return rules.fail(
+            (own.kind if own else None) or kind,
+            (own.title if own else None) or title,
+            message,
+            endpoint=endpoint,
+            status=status,
+            codes=codes,
+            said=quoted,
+            retry_after=retry,
+        )
+
+    if shared is ErrorKind.QUOTA:
+        return fail(
+            ErrorKind.QUOTA,
+            tr("Out of credit"),
+            tr(
+                "{provider} says the credit is used up ({status}){quote}.{hint}",
+                provider=name,
+                status=status,
+                quote=quote,
+                hint=hint,
+            ),
+        )
+    if shared is ErrorKind.AUTH:
+        return fail(
+            ErrorKind.AUTH,
+            tr("Key rejected"),
+            tr(
+                "{provider} rejected the {key} ({status}){quote}. It may be mistyped, revoked or expired.{hint}",
+                hint=hint,
+                provider=name,
+                key=key_label,
+                status=status,
+                quote=quote,
+            ),
+        )
+    if shared is ErrorKind.PERMISSION:
+        return fail(
+            ErrorKind.PERMISSION,
+            tr("Access refused"),
+            tr(
+                "{provider} refused {endpoint} to this {key} ({status}){quote}.{hint}",
+                hint=hint,
+                provider=name,
+                endpoint=endpoint,
+                key=key_label,
+                status=status,
+                quote=quote,
+            ),
+        )
+    if shared is ErrorKind.RATE_LIMITED:
+        wait = tr("; it asks to wait {seconds} s", seconds=f"{retry:g}") if retry is not None else ""
+        return fail(
+            ErrorKind.RATE_LIMITED,
+            tr("Rate limited"),
+            tr(
+                "{provider} asks to slow down ({status}){wait}{quote}.{hint}",
+                hint=hint,
+                provider=name,
+                status=status,
+                wait=wait,
+                quote=quote,
+            ),
+        )
+    if shared is ErrorKind.CONFIG:
+        return fail(
+            ErrorKind.CONFIG,
+            tr("Not found"),
+            tr(
+                "{provider} has no {endpoint} at this address ({status}){quote}; check the account's base URL.{hint}",
+                hint=hint,
+                provider=name,
+                endpoint=endpoint,
+                status=status,
+                quote=quote,
+            ),
+        )
+    if shared is ErrorKind.SERVER:
+        return fail(
+            ErrorKind.SERVER,
+            tr("Provider error"),
+            tr(
+                "{provider} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.{hint}",
+                hint=hint,
+                provider=name,
+                endpoint=endpoint,
+                status=status,
+                quote=quote,
+            ),
+        )
+    return fail(
+        ErrorKind.BAD_RESPONSE,
+        tr("Request refused"),
+        tr(
+            "{provider} answered {status} on {endpoint}{quote}.{hint}",
+            hint=hint,
+            provider=name,
+            status=status,
+            endpoint=endpoint,
+            quote=quote,
+        ),
+    )
+
+
+def business_error(
+    info: ProviderInfo, endpoint: str, code: object, message: str | None, secrets: Sequence[str]
+) -> ProviderError:
+    """An HTTP 200 whose JSON says the call failed (SiliconFlow's code != 20000, Moonshot's status false)."""
+    said = scrub(message, secrets) if message else ""
+    text = f"{said} {code}".lower()
+    quota = any(marker in text for marker in _QUOTA_MARKERS)
+    return ProviderError(
+        ErrorKind.QUOTA if quota else ErrorKind.BAD_RESPONSE,
+        tr("Out of credit") if quota else tr("{provider} reported an error", provider=info.display_name),
+        tr(
+            "{endpoint} answered code {code}{quote}.",
+            endpoint=endpoint,
+            code=scrub(str(code), secrets, 40),
+            quote=tr(": {said}", said=said) if said else "",
+        ),
+        provider=info.name,
+    )
+
+
+# ---------------------------------------------------------------- a JSON answer
 
 
 @dataclass(frozen=True)
@@ -286,214 +876,10 @@ class JsonAnswer:
         return Fields(self.provider, self.endpoint, self.body, secrets=self.secrets)
 
 
-def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
-    raw = request.account.base_url or info.default_base_url
-    if not raw:
-        raise ProviderError(
-            ErrorKind.CONFIG,
-            tr("Base URL needed"),
-            tr("{provider} has no default address: set the account's base URL.", provider=info.display_name),
-            provider=info.name,
-        )
-    try:
-        return validate_base_url(raw)
-    except ConfigError as exc:
-        raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message, provider=info.name) from None
-
-
-def get_json(
-    request: FetchRequest,
-    info: ProviderInfo,
-    path: str,
-    *,
-    secret_kind: str = "api",
-    secret_label: str = KEY_LABEL,
-    params: Mapping[str, str] | None = None,
-    max_body: int = MAX_BODY,
-) -> JsonAnswer:
-    """GET base_url + path with `Authorization: Bearer <secret>`; the parsed JSON, or a ProviderError.
-    `secret_label` names the key in messages: a tr() noun such as tr("management key")."""
-    name = info.display_name
-    base = base_url_of(request, info)
-    url = base.rstrip("/") + "/" + path.lstrip("/")
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    endpoint = f"GET {parts.path}"
-    secret = request.secrets.get(secret_kind)
-    if secret is None or not secret.reveal():
-        raise ProviderError(
-            ErrorKind.SECRET,
-            tr("Key missing"),
-            tr("No {key} for this {provider} account in the secret store.", key=secret_label, provider=name),
-            provider=info.name,
-        )
-    key = secret.reveal()
-    if not key.isascii() or any(c.isspace() or not c.isprintable() for c in key):
-        raise ProviderError(
-            ErrorKind.CONFIG,
-            tr("Invalid key"),
-            tr("The {key} contains spaces or characters a key cannot have; enter it again.", key=secret_label),
-            provider=info.name,
-        )
-    secrets = [s.reveal() for s in request.secrets.values()]
-    loopback = is_loopback_host(host)
-    headers = {
-        "Authorization": f"Bearer {key}",
-        "Accept": "application/json",
-        "User-Agent": USER_AGENT,
-    }
-    deadline = time.monotonic() + request.timeout
-
-    def timeout_error() -> ProviderError:
-        return ProviderError(
-            ErrorKind.TIMEOUT,
-            tr("No answer in time"),
-            tr(
-                "{provider} did not answer {endpoint} within {seconds} s.",
-                provider=name,
-                endpoint=endpoint,
-                seconds=f"{request.timeout:g}",
-            ),
-            provider=info.name,
-        )
-
-    try:
-        # Proxies from the environment are honoured for real hosts, never for this machine.
-        with (
-            httpx2.Client(
-                timeout=httpx2.Timeout(request.timeout),
-                follow_redirects=False,
-                trust_env=not loopback,
-                verify=ssl_context(not loopback),
-            ) as client,
-            client.stream("GET", url, headers=headers, params=params) as response,
-        ):
-            status = response.status_code
-            if 300 <= status < 400:
-                _redirect(info, endpoint, response, secrets)
-            limit = max_body if 200 <= status < 300 else MAX_ERROR_BODY
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit and 200 <= status < 300:
-                raise _too_large(info, endpoint, limit)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    if 200 <= status < 300:
-                        raise _too_large(info, endpoint, limit)
-                    break  # an error page: its beginning is enough to quote
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise timeout_error()
-            raw = b"".join(chunks)[:limit]
-            answer_headers = {k.lower(): v for k, v in response.headers.items()}
-            content_type = answer_headers.get("content-type", "")
-    except ProviderError:
-        raise
-    except httpx2.TimeoutException:
-        raise timeout_error() from None
-    except httpx2.TooManyRedirects:  # pragma: no cover - redirects are never followed
-        raise ProviderError(
-            ErrorKind.CONFIG,
-            tr("Redirected"),
-            tr("{provider} redirected {endpoint}.", provider=name, endpoint=endpoint),
-            provider=info.name,
-        ) from None
-    except httpx2.ConnectError as exc:
-        reason = str(exc)
-        if "CERTIFICATE" in reason.upper():
-            raise ProviderError(
-                ErrorKind.NETWORK,
-                tr("Certificate problem"),
-                tr(
-                    "The certificate of {host} could not be verified, so nothing was sent to it ({reason}).",
-                    host=host,
-                    reason=scrub(reason, secrets, 100),
-                ),
-                provider=info.name,
-            ) from None
-        if "SSL" in reason.upper() or "TLS" in reason.upper():
-            raise ProviderError(
-                ErrorKind.NETWORK,
-                tr("Secure connection failed"),
-                tr(
-                    "No secure connection could be made to {host}, so nothing was sent to it ({reason}).",
-                    host=host,
-                    reason=scrub(reason, secrets, 100),
-                ),
-                provider=info.name,
-            ) from None
-        raise ProviderError(
-            ErrorKind.NETWORK,
-            tr("No connection"),
-            tr(
-                "Could not reach {provider} at {host}: {reason}.",
-                provider=name,
-                host=host,
-                reason=scrub(reason, secrets, 100) or tr("connection failed"),
-            ),
-            provider=info.name,
-        ) from None
-    except httpx2.HTTPError as exc:
-        # Only the type and a scrubbed reason: the text of a transport error is not trusted.
-        raise ProviderError(
-            ErrorKind.NETWORK,
-            tr("Connection failed"),
-            tr(
-                "The connection to {provider} at {host} failed ({error}: {reason}).",
-                provider=name,
-                host=host,
-                error=type(exc).__name__,
-                reason=scrub(str(exc), secrets, 100),
-            ),
-            provider=info.name,
-        ) from None
-
-    if not 200 <= status < 300:
-        _refused(info, endpoint, status, raw, answer_headers, secrets, secret_label)
-    body = _parse(info, endpoint, status, raw, content_type, secrets)
-    return JsonAnswer(info, endpoint, body, answer_headers, tuple(secrets))
-
-
-def _too_large(info: ProviderInfo, endpoint: str, limit: int) -> ProviderError:
-    return ProviderError(
-        ErrorKind.BAD_RESPONSE,
-        tr("Unexpected answer from {provider}", provider=info.display_name),
-        tr(
-            "{endpoint} answered more than {size} KiB, far more than a balance takes; it was not read.",
-            endpoint=endpoint,
-            size=limit // 1024,
-        ),
-        provider=info.name,
-    )
-
-
-def _redirect(info: ProviderInfo, endpoint: str, response: httpx2.Response, secrets: Sequence[str]) -> NoReturn:
-    location = response.headers.get("location", "")
-    try:
-        target = response.url.join(location) if location else None
-    except httpx2.InvalidURL:
-        target = None
-    where = scrub(target.host, secrets, 80) if target is not None and target.host else tr("an unknown address")
-    raise ProviderError(
-        ErrorKind.CONFIG,
-        tr("Redirected"),
-        tr(
-            "{provider} redirected {endpoint} ({status}) to {where}. Redirects are not followed, so the key was "
-            "not sent there; check the account's base URL.",
-            provider=info.display_name,
-            endpoint=endpoint,
-            status=response.status_code,
-            where=where,
-        ),
-        provider=info.name,
-    )
-
-
-def _parse(
+def parse_json(
     info: ProviderInfo, endpoint: str, status: int, raw: bytes, content_type: str, secrets: Sequence[str]
 ) -> Any:
+    """The body as JSON, numbers as Decimal (NaN and Infinity refused); what it is instead, said for people."""
     text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
@@ -530,157 +916,39 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    seconds: float
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        seconds = float(value)
-    else:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+def json_of(response: httpx2.Response, info: ProviderInfo, endpoint: str, secrets: Sequence[str]) -> Any:
+    """A response's body as parse_json reads it."""
+    return parse_json(
+        info, endpoint, response.status_code, response.content, response.headers.get("content-type", ""), secrets
+    )
 
 
-def _refused(
+def get_json(
+    request: FetchRequest,
     info: ProviderInfo,
-    endpoint: str,
-    status: int,
-    raw: bytes,
-    headers: Mapping[str, str],
-    secrets: Sequence[str],
-    secret_label: str,
-) -> NoReturn:
-    name = info.display_name
-    text = raw.decode("utf-8", errors="replace")
+    path: str,
+    *,
+    secret_kind: str = "api",
+    secret_label: str = KEY_LABEL,
+    params: Mapping[str, str] | None = None,
+    max_body: int = MAX_BODY,
+) -> JsonAnswer:
+    """GET base_url + path with `Authorization: Bearer <secret>`; the parsed JSON, or a ProviderError.
+    `secret_label` names the key in messages: a tr() noun such as tr("management key")."""
+    import httpx2
+
+    base = base_url_of(request, info)
+    url = base.rstrip("/") + "/" + path.lstrip("/")
+    endpoint = f"GET {urlsplit(url).path}"
+    key = usable_key(info, request.secrets.get(secret_kind), secret_label)
+    secrets = tuple(secret_values(request))
+    rules = Rules(info, base, key, secrets, request.timeout, secret_label, max_body)
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     try:
-        body: Any = json.loads(text)
-    except ValueError:
-        body = None
-    said = _error_message(body)
-    if said is None:
-        match = _HTML_TITLE.search(text)
-        if match:
-            said = match.group(1)
-        elif body is None and text.strip() and text.lstrip()[:1] != "<":
-            said = text
-    quoted = scrub(said, secrets) if said else ""
-    quote = tr(": {said}", said=quoted) if quoted else ""
-    # The decoded message too: JSON may escape non-ASCII text (\u989d...).
-    haystack = " ".join((text[:4096], said or "", _error_codes(body))).lower()
-    quota = any(marker in haystack for marker in _QUOTA_MARKERS)
-    retry = retry_after_seconds(headers.get("retry-after"))
-
-    def fail(kind: ErrorKind, title: str, message: str) -> NoReturn:
-        raise ProviderError(kind, title, message, provider=info.name, retry_after=retry)
-
-    if status == 402 or (quota and status in (400, 401, 403, 429)):
-        fail(
-            ErrorKind.QUOTA,
-            tr("Out of credit"),
-            tr("{provider} says the credit is used up ({status}){quote}.", provider=name, status=status, quote=quote),
-        )
-    if status == 401:
-        fail(
-            ErrorKind.AUTH,
-            tr("Key rejected"),
-            tr(
-                "{provider} rejected the {key} ({status}){quote}. It may be mistyped, revoked or expired.",
-                provider=name,
-                key=secret_label,
-                status=status,
-                quote=quote,
-            ),
-        )
-    if status == 403:
-        fail(
-            ErrorKind.PERMISSION,
-            tr("Access refused"),
-            tr(
-                "{provider} refused {endpoint} to this {key} ({status}){quote}.",
-                provider=name,
-                endpoint=endpoint,
-                key=secret_label,
-                status=status,
-                quote=quote,
-            ),
-        )
-    if status == 429:
-        wait = tr("; it asks to wait {seconds} s", seconds=f"{retry:g}") if retry is not None else ""
-        fail(
-            ErrorKind.RATE_LIMITED,
-            tr("Rate limited"),
-            tr(
-                "{provider} asks to slow down ({status}){wait}{quote}.",
-                provider=name,
-                status=status,
-                wait=wait,
-                quote=quote,
-            ),
-        )
-    if status == 404:
-        fail(
-            ErrorKind.CONFIG,
-            tr("Not found"),
-            tr(
-                "{provider} has no {endpoint} at this address ({status}){quote}; check the account's base URL.",
-                provider=name,
-                endpoint=endpoint,
-                status=status,
-                quote=quote,
-            ),
-        )
-    if status >= 500:
-        fail(
-            ErrorKind.SERVER,
-            tr("Provider error"),
-            tr(
-                "{provider} had a server error ({status}) on {endpoint}{quote}. The last good data is kept.",
-                provider=name,
-                endpoint=endpoint,
-                status=status,
-                quote=quote,
-            ),
-        )
-    fail(
-        ErrorKind.BAD_RESPONSE,
-        tr("Request refused"),
-        tr(
-            "{provider} answered {status} on {endpoint}{quote}.",
-            provider=name,
-            status=status,
-            endpoint=endpoint,
-            quote=quote,
-        ),
-    )
-
-
-def business_error(
-    info: ProviderInfo, endpoint: str, code: object, message: str | None, secrets: Sequence[str]
-) -> ProviderError:
-    """An HTTP 200 whose JSON says the call failed (SiliconFlow's code != 20000, Moonshot's status false)."""
-    said = scrub(message, secrets) if message else ""
-    text = f"{said} {code}".lower()
-    quota = any(marker in text for marker in _QUOTA_MARKERS)
-    return ProviderError(
-        ErrorKind.QUOTA if quota else ErrorKind.BAD_RESPONSE,
-        tr("Out of credit") if quota else tr("{provider} reported an error", provider=info.display_name),
-        tr(
-            "{endpoint} answered code {code}{quote}.",
-            endpoint=endpoint,
-            code=scrub(str(code), secrets, 40),
-            quote=tr(": {said}", said=said) if said else "",
-        ),
-        provider=info.name,
-    )
-
-
-def secret_values(request: FetchRequest) -> list[str]:
-    return [s.reveal() for s in request.secrets.values()]
+        with http_client(rules) as client:
+            response = client.get(url, headers=headers, params=params)
+    except httpx2.HTTPError as exc:  # raised outside the transport (a URL httpx2 cannot build, say)
+        raise failure_of(rules, endpoint, exc) from None
+    answer_headers = {k.lower(): v for k, v in response.headers.items()}
+    body = json_of(response, info, endpoint, secrets)
+    return JsonAnswer(info, endpoint, body, answer_headers, secrets)

@@ -12,29 +12,28 @@ Remaining stays None, with a reason, whenever it cannot be known. Sources: docs/
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
-
-import httpx2
-import openai
+from typing import TYPE_CHECKING, Any
 
 from ..core import codec
 from ..core.errors import BadResponse, ProviderError
 from ..core.i18n import tr
+from ..core.identity import salted_hash
 from ..core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
 from ..core.rules import format_money
-from ..core.validation import is_loopback_host
+from ..secrets.keys import ADMIN_PREFIX, SESSION_PREFIX, public_prefix
 from ..secrets.secret import Secret
 from . import openai_parse as parse
 from .base import FetchOutcome, FetchRequest
 from .catalog import info
-from .openai_http import Client, OpenAIFailure, decode
+from .http import KEY_LABEL, HttpFailure, bad_response, base_url_of, usable_key
+
+if TYPE_CHECKING:
+    from .openai_http import Client  # imported when polled: it loads the openai SDK and httpx2
 
 INFO = info("openai")
 IDENTITY_TTL = timedelta(days=1)
@@ -74,39 +73,17 @@ REASONS = {
 }
 
 
+_KINDS = {ADMIN_PREFIX: "admin", SESSION_PREFIX: "session"}
+
+
 def key_kind(secret: Secret) -> str:
     """'admin', 'session' or 'api' (normal keys: sk-, sk-proj-, sk-svcacct-, or anything else)."""
-    value = secret.reveal()
-    if value.startswith("sk-admin-"):
-        return "admin"
-    if value.startswith("sess-"):
-        return "session"
-    return "api"
+    return _KINDS.get(public_prefix(secret.reveal()), "api")
 
 
 def _fingerprint(salt: str, secret: Secret) -> str:
-    return hmac.new(salt.encode(), secret.reveal().encode(), hashlib.sha256).hexdigest()[:16]
-
-
-def _base_url(account: Account) -> str:
-    from urllib.parse import urlsplit
-
-    url = (account.base_url or INFO.default_base_url or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.password:
-        raise ProviderError(
-            ErrorKind.CONFIG, tr("Invalid base URL"), tr("The account's base URL is not an http(s) URL with a host.")
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ProviderError(
-            ErrorKind.CONFIG,
-            tr("Insecure base URL"),
-            tr(
-                "The account's base URL uses plain http to another machine, which would send the key in clear; "
-                "use https."
-            ),
-        )
-    return url
+    """Which key the provider cache belongs to, without keeping the key."""
+    return salted_hash(salt, secret.reveal())[:16]
 
 
 # ---------------------------------------------------------------- provider memory between polls
@@ -211,7 +188,7 @@ class OpenAIProvider:
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         account = request.account
         now = request.now.astimezone(UTC)
-        base_url = _base_url(account)
+        base_url = base_url_of(request, INFO)
         api = request.secrets.get("api")
         admin = request.secrets.get("admin")
         if api is not None and key_kind(api) == "admin":
@@ -221,18 +198,22 @@ class OpenAIProvider:
                 ErrorKind.CONFIG,
                 tr("Not an admin key"),
                 tr("The admin key of this account does not start with sk-admin-."),
+                provider=INFO.name,
             )
-        if api is None and admin is None:
-            raise ProviderError(ErrorKind.SECRET, tr("Key missing"), tr("No OpenAI key for this account; edit it."))
         main = api if api is not None else admin
+        usable_key(INFO, main, KEY_LABEL)
         assert main is not None
+        if admin is not None and admin is not main:
+            usable_key(INFO, admin, tr("admin key"))
         memory = _Memory(request.cache, _fingerprint(request.identity_salt, main))
         reading = _Reading(currency=INFO.currency_for(base_url, account.currency) or "USD")
         probe: str | None = None
 
+        from .openai_http import Client
+
         if api is not None:
             role = key_kind(api)
-            client = Client(base_url, api, role, request.timeout, admin)
+            client = Client(INFO, base_url, api.reveal(), role, request.timeout, admin)
             try:
                 reading.identity = self._identity(client, memory, now, request.identity_salt, reading)
                 if role == "session":
@@ -244,7 +225,7 @@ class OpenAIProvider:
             finally:
                 client.close()
         if admin is not None:
-            client = Client(base_url, admin, "admin", request.timeout, api)
+            client = Client(INFO, base_url, admin.reveal(), "admin", request.timeout, api)
             try:
                 self._spend_limit(client, reading)
                 if reading.remaining is None:
@@ -291,7 +272,7 @@ class OpenAIProvider:
         try:
             data, _ = client.get_json("/me", "GET /v1/me")
             me = parse.parse_me(data, salt)
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.status is None or exc.status == 401:
                 raise
             why = exc.title
@@ -329,7 +310,7 @@ class OpenAIProvider:
         """
         try:
             response = client.get("/models", "GET /v1/models")
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.status in (403, 404):
                 return None
             raise
@@ -349,7 +330,7 @@ class OpenAIProvider:
         try:
             sub_data, _ = client.get_json(SUBSCRIPTION_PATH, SUBSCRIPTION_EP)
             sub = parse.parse_subscription(sub_data)
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.status == 401:
                 raise
             reading.notes.append(tr("The plan could not be read ({why}).", why=exc.title))
@@ -389,9 +370,9 @@ class OpenAIProvider:
             return
         try:
             data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.status in (401, 403, 404):
-                why = "session" if "session key" in exc.provider_message.lower() else "denied"
+                why = "session" if "session key" in exc.said.lower() else "denied"
                 memory.data["legacy_blocked_at"] = codec.dt_out(now)
                 memory.data["legacy_reason"] = why
                 reading.reason = REASONS[why]
@@ -442,9 +423,9 @@ class OpenAIProvider:
                     model=model, messages=[{"role": "user", "content": "1"}], max_tokens=1
                 ),
             )
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.kind is ErrorKind.QUOTA:
-                return "billing_not_active" if exc.code == "billing_not_active" else "insufficient_quota"
+                return "billing_not_active" if "billing_not_active" in exc.codes else "insufficient_quota"
             if exc.kind is ErrorKind.RATE_LIMITED:
                 return "rate_limited"
             if exc.status == 401:
@@ -462,12 +443,12 @@ class OpenAIProvider:
             response = client.call(
                 SPEND_LIMIT_EP, lambda: client.sdk.admin.organization.spend_limit.with_raw_response.retrieve()
             )
-        except OpenAIFailure as exc:
+        except HttpFailure as exc:
             if exc.status in (403, 404):
                 reading.notes.append(tr("The spend limit could not be read ({why}).", why=exc.title))
                 return
             raise
-        limit = parse.parse_spend_limit(decode(response.http_response, SPEND_LIMIT_EP))
+        limit = parse.parse_spend_limit(client.json(response.http_response, SPEND_LIMIT_EP))
         if limit.enforcing:
             reading.flags.add("spend_limit_enforcing")
             amount = tr(" of {amount}", amount=_money(limit.threshold_usd)) if limit.threshold_usd is not None else ""
@@ -485,27 +466,16 @@ class OpenAIProvider:
         page: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_COST_PAGES):
-            response = client.call(COSTS_EP, partial(self._costs_page, client, start, page))
-            result = parse.parse_costs_page(decode(response, COSTS_EP))
+            response = client.call(COSTS_EP, partial(client.costs_page, start, page))
+            result = parse.parse_costs_page(client.json(response, COSTS_EP))
             buckets.extend(result.buckets)
             if result.next_page is None:
                 return buckets
             if result.next_page in seen:
-                raise BadResponse(parse.PROVIDER, COSTS_EP, "next_page", tr("repeats an earlier page"))
+                raise bad_response(INFO, COSTS_EP, "next_page", tr("repeats an earlier page"))
             seen.add(result.next_page)
             page = result.next_page
-        raise BadResponse(
-            parse.PROVIDER, COSTS_EP, "next_page", tr("goes on beyond {pages} pages", pages=MAX_COST_PAGES)
-        )
-
-    @staticmethod
-    def _costs_page(client: Client, start: datetime, page: str | None) -> httpx2.Response:
-        return client.sdk.admin.organization.usage.with_raw_response.costs(
-            start_time=int(start.timestamp()),
-            bucket_width="1d",
-            limit=180,
-            page=page if page else openai.omit,
-        ).http_response
+        raise bad_response(INFO, COSTS_EP, "next_page", tr("goes on beyond {pages} pages", pages=MAX_COST_PAGES))
 
     def _admin_credit(self, client: Client, account: Account, now: datetime, reading: _Reading) -> None:
         today = now.date()

@@ -2,85 +2,36 @@
 
 Every shape comes from ../shared/reference/provider-apis.md §1-3. Unknown fields are ignored and
 optional fields may be missing; a field we rely on with the wrong type raises BadResponse naming
-the endpoint and the field, never a guessed number.
+the endpoint and the field, never a guessed number. Fields are read with the shared readers
+(http.Fields), so amounts obey the same rules as every other provider's.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
 
-from ..core.errors import BadResponse
 from ..core.i18n import tr
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Grant, Identity
+from .base import ProviderInfo
+from .http import Fields, JsonAnswer
 
-PROVIDER = "OpenAI"
 ZERO = Decimal(0)
-MAX_AMOUNT = Decimal("1e12")  # as in the shared HTTP layer: larger is a broken answer, not money
+MAX_TEXT = 320  # characters of a name, an email or a page token: longer is not OpenAI's
 
 
-# ---------------------------------------------------------------- field readers
+def _info() -> ProviderInfo:
+    # Looked up when an answer is read, not at import: the catalog may be importing this provider then.
+    from .catalog import info
+
+    return info("openai")
 
 
-def _obj(value: object, endpoint: str, name: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not an object"))
-    return value
-
-
-def _list(value: object, endpoint: str, name: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a list"))
-    return value
-
-
-def _num(value: object, endpoint: str, name: str, *, optional: bool = False) -> Decimal | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is missing or not a number"))
-    try:
-        result = Decimal(str(value))
-    except ArithmeticError:
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a number")) from None
-    if not result.is_finite():
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a finite number"))
-    if result.copy_abs() >= MAX_AMOUNT:
-        raise BadResponse(PROVIDER, endpoint, name, tr("is far larger than any real amount"))
-    return result
-
-
-def _amount(value: object, endpoint: str, name: str) -> Decimal:
-    result = _num(value, endpoint, name)
-    assert result is not None
-    if result < 0:
-        raise BadResponse(PROVIDER, endpoint, name, tr("is negative"))
-    return result
-
-
-def _ts(value: object, endpoint: str, name: str, *, optional: bool = True) -> datetime | None:
-    """Unix seconds (int or float) to an aware UTC datetime."""
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a Unix time in seconds"))
-    try:
-        return datetime.fromtimestamp(float(value), UTC)
-    except (OverflowError, OSError, ValueError):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a Unix time in seconds")) from None
-
-
-def _opt_str(value: object, endpoint: str, name: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise BadResponse(PROVIDER, endpoint, name, tr("is not a string"))
-    return value
+def _root(data: object, endpoint: str) -> Fields:
+    return JsonAnswer(_info(), endpoint, data, {}).root()
 
 
 def midnight(day: date) -> datetime:
@@ -98,32 +49,26 @@ class Me:
 
 
 def parse_me(data: object, salt: str) -> Me:
-    ep = "GET /v1/me"
-    body = _obj(data, ep, "(body)")
-    user_id = body.get("id")
-    if not isinstance(user_id, str) or not user_id:
-        raise BadResponse(PROVIDER, ep, "id", tr("is missing or not a string"))
-    created = _ts(body.get("created"), ep, "created")
-    email = _opt_str(body.get("email"), ep, "email")
-    phone = _opt_str(body.get("phone_number"), ep, "phone_number")
+    body = _root(data, "GET /v1/me")
+    user_id = body.text("id", MAX_TEXT)
+    if not user_id:
+        raise body.bad("id", tr("is missing"))
+    created = body.opt_unix_time("created")
+    email = body.opt_text("email", MAX_TEXT)
+    phone = body.opt_text("phone_number", MAX_TEXT)
     ids: list[str] = []
     names: list[str] = []
     slugs: list[str] = []
     personal: list[bool] = []
-    orgs = body.get("orgs")
-    if orgs is not None:
-        data_list = _list(_obj(orgs, ep, "orgs").get("data"), ep, "orgs.data")
-        for i, raw in enumerate(data_list):
-            org = _obj(raw, ep, f"orgs.data[{i}]")
-            org_id = org.get("id")
-            if not isinstance(org_id, str):
-                raise BadResponse(PROVIDER, ep, f"orgs.data[{i}].id", tr("is missing or not a string"))
-            slug = _opt_str(org.get("name"), ep, f"orgs.data[{i}].name")
-            title = _opt_str(org.get("title"), ep, f"orgs.data[{i}].title")
+    if body.has("orgs"):
+        for org in body.obj("orgs").objects("data"):
+            org_id = org.text("id", MAX_TEXT)
+            slug = org.opt_text("name", MAX_TEXT)
+            title = org.opt_text("title", MAX_TEXT)
             ids.append(org_id)
             names.append(title or slug or org_id)
             slugs.append(slug or "")
-            personal.append(org.get("personal") is True)
+            personal.append(org.raw("personal") is True)
     identity = Identity(
         user_id=user_id,
         created=created,
@@ -155,43 +100,37 @@ class CreditSummary:
     grants: tuple[ProviderGrant, ...]
 
 
-def _grant_kind(raw: Mapping[str, Any]) -> str:
+def _grant_kind(raw: Fields) -> str:
     """Promotional vs purchased is not documented in the answer; read it only if a field says so."""
     for name in ("grant_type", "type", "category"):
-        value = raw.get(name)
+        value = raw.raw(name)
         if isinstance(value, str) and any(w in value.lower() for w in ("purchase", "paid", "prepaid")):
             return "paid"
     return "granted"
 
 
 def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
-    body = _obj(data, endpoint, "(body)")
+    body = _root(data, endpoint)
     grants: list[ProviderGrant] = []
-    raw_grants = body.get("grants")
-    if raw_grants is not None:
-        items = _list(_obj(raw_grants, endpoint, "grants").get("data"), endpoint, "grants.data")
-        for i, raw in enumerate(items):
-            g = _obj(raw, endpoint, f"grants.data[{i}]")
-            amount = _amount(g.get("grant_amount"), endpoint, f"grants.data[{i}].grant_amount")
-            used = _amount(g.get("used_amount"), endpoint, f"grants.data[{i}].used_amount")
-            effective_at = _ts(g.get("effective_at"), endpoint, f"grants.data[{i}].effective_at")
-            expires_at = _ts(g.get("expires_at"), endpoint, f"grants.data[{i}].expires_at")
+    if body.has("grants"):
+        for g in body.obj("grants").objects("data"):
+            effective_at = g.opt_unix_time("effective_at")
+            expires_at = g.opt_unix_time("expires_at")
             grant = Grant(
-                amount=amount,
+                amount=g.decimal("grant_amount"),
                 currency="USD",
                 effective=effective_at.date() if effective_at else None,
                 expires=expires_at.date() if expires_at else None,
-                used=used,
+                used=g.decimal("used_amount"),
                 source="provider",
                 kind=_grant_kind(g),
             )
             grants.append(ProviderGrant(grant, effective_at, expires_at))
     totals = {
-        name: _num(body.get(name), endpoint, name, optional=True)
-        for name in ("total_granted", "total_used", "total_available")
+        name: body.opt_decimal(name, negative=True) for name in ("total_granted", "total_used", "total_available")
     }
-    if raw_grants is None and totals["total_available"] is None:
-        raise BadResponse(PROVIDER, endpoint, "total_available", tr("is missing (and there is no grants list)"))
+    if not body.has("grants") and totals["total_available"] is None:
+        raise body.bad("total_available", tr("is missing (and there is no grants list)"))
     return CreditSummary(totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants))
 
 
@@ -234,16 +173,14 @@ class Subscription:
 
 
 def parse_subscription(data: object) -> Subscription:
-    ep = "GET /dashboard/billing/subscription"
-    body = _obj(data, ep, "(body)")
-    plan = body.get("plan")
-    plan_obj = _obj(plan, ep, "plan") if plan is not None else {}
-    hpm = body.get("has_payment_method")
+    body = _root(data, "GET /dashboard/billing/subscription")
+    plan = body.obj("plan") if body.has("plan") else None
+    hpm = body.raw("has_payment_method")
     return Subscription(
-        plan_id=_opt_str(plan_obj.get("id"), ep, "plan.id"),
-        plan_title=_opt_str(plan_obj.get("title"), ep, "plan.title"),
-        hard_limit_usd=_num(body.get("hard_limit_usd"), ep, "hard_limit_usd", optional=True),
-        access_until=_ts(body.get("access_until"), ep, "access_until"),
+        plan_id=plan.opt_text("id", MAX_TEXT) if plan else None,
+        plan_title=plan.opt_text("title", MAX_TEXT) if plan else None,
+        hard_limit_usd=body.opt_decimal("hard_limit_usd", negative=True),
+        access_until=body.opt_unix_time("access_until"),
         has_payment_method=hpm if isinstance(hpm, bool) else None,
     )
 
@@ -258,35 +195,23 @@ class CostPage:
 
 
 def parse_costs_page(data: object) -> CostPage:
-    ep = "GET /v1/organization/costs"
-    body = _obj(data, ep, "(body)")
+    body = _root(data, "GET /v1/organization/costs")
     buckets: list[tuple[datetime, Decimal]] = []
-    for i, raw in enumerate(_list(body.get("data"), ep, "data")):
-        bucket = _obj(raw, ep, f"data[{i}]")
-        start = _ts(bucket.get("start_time"), ep, f"data[{i}].start_time", optional=False)
-        assert start is not None
+    for bucket in body.objects("data"):
+        start = bucket.unix_time("start_time")
         total = ZERO
-        for j, res in enumerate(_list(bucket.get("results", []), ep, f"data[{i}].results")):
-            result = _obj(res, ep, f"data[{i}].results[{j}]")
-            amount = _obj(result.get("amount"), ep, f"data[{i}].results[{j}].amount")
-            currency = amount.get("currency", "usd")
+        # A bucket without the list has no costs; a list that is there must be one.
+        for result in bucket.objects("results") if "results" in bucket.data else []:
+            amount = result.obj("amount")
+            currency = amount.raw("currency") if "currency" in amount.data else "usd"
             if not isinstance(currency, str) or currency.lower() != "usd":
-                raise BadResponse(
-                    PROVIDER,
-                    ep,
-                    f"data[{i}].results[{j}].amount.currency",
-                    tr("is {currency}, not usd", currency=repr(currency)),
-                )
-            value = _num(amount.get("value"), ep, f"data[{i}].results[{j}].amount.value")
-            assert value is not None
-            total += value
+                raise amount.bad("currency", tr("is {currency}, not usd", currency=repr(currency)))
+            total += amount.decimal("value", negative=True)
         buckets.append((start, total))
-    next_page = body.get("next_page")
-    has_more = body.get("has_more")
-    if next_page is not None and not isinstance(next_page, str):
-        raise BadResponse(PROVIDER, ep, "next_page", tr("is not a string"))
+    next_page = body.opt_text("next_page", 10_000)
+    has_more = body.raw("has_more")
     if has_more is True and not next_page:
-        raise BadResponse(PROVIDER, ep, "next_page", tr("is missing although has_more is true"))
+        raise body.bad("next_page", tr("is missing although has_more is true"))
     return CostPage(tuple(buckets), next_page if has_more is not False else None)
 
 
@@ -298,17 +223,13 @@ class SpendLimit:
 
 
 def parse_spend_limit(data: object) -> SpendLimit:
-    ep = "GET /v1/organization/spend_limit"
-    body = _obj(data, ep, "(body)")
-    enforcement = body.get("enforcement")
-    status = None
-    if enforcement is not None:
-        status = _opt_str(_obj(enforcement, ep, "enforcement").get("status"), ep, "enforcement.status")
-    cents = _num(body.get("threshold_amount"), ep, "threshold_amount", optional=True)
+    body = _root(data, "GET /v1/organization/spend_limit")
+    status = body.obj("enforcement").opt_text("status") if body.has("enforcement") else None
+    cents = body.opt_decimal("threshold_amount", negative=True)
     return SpendLimit(
         enforcing=status == "enforcing",
         threshold_usd=None if cents is None else cents / 100,
-        interval=_opt_str(body.get("interval"), ep, "interval"),
+        interval=body.opt_text("interval"),
     )
 
 

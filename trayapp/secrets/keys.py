@@ -1,0 +1,79 @@
+"""What keys look like, in one place: their public prefixes, and how any text is cleaned of them.
+
+Everything that recognises a key by its shape (the secret wrapper, the HTTP layer's scrubber, the log
+filter, the OpenAI key kinds) asks this module, so that one rule is changed in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+ADMIN_PREFIX = "sk-admin-"  # an OpenAI admin key
+SESSION_PREFIX = "sess-"  # an OpenAI browser session key
+# Public prefixes, longest first: enough to tell key kinds apart, and never a secret part of a key.
+PREFIXES = (ADMIN_PREFIX, "sk-proj-", "sk-svcacct-", "sk-or-v1-", SESSION_PREFIX, "sk-")
+
+MIN_FRAGMENT = 8  # this many characters in a row of a key are never shown, wherever they are quoted from
+MAX_QUOTE = 160  # characters of provider text shown to people
+MASK = "***"
+
+# Text shaped like a key that is not one of the account's own (a provider may echo another key, or ours
+# already cut by its own masking, "sk-proj-****abcd"): the public prefix stays, so people can tell which
+# kind of key was meant; any long run of key characters goes too.
+_PREFIXED = "|".join(re.escape(p) for p in PREFIXES)
+_KEYLIKE = re.compile(rf"\b({_PREFIXED})[A-Za-z0-9_\-*.]{{3,}}|\bkey-[A-Za-z0-9_\-]{{8,}}|[A-Za-z0-9_\-]{{40,}}")
+
+
+def public_prefix(key: str) -> str:
+    """The key's public prefix (e.g. 'sk-admin-'), or '' when it has none that is known."""
+    for prefix in PREFIXES:
+        if key.startswith(prefix):
+            return prefix
+    return ""
+
+
+def mask_fragments(text: str, secret: str, mask: str = MASK) -> str:
+    """`text` with the secret, and every run of MIN_FRAGMENT or more of its characters, replaced by `mask`.
+
+    A provider that echoes a key only in part (its middle, its end) must not have that part shown or
+    saved. The public prefix alone (e.g. "sk-proj-") is not a fragment.
+    """
+    if not secret or not text:
+        return text
+    text = text.replace(secret, mask)
+    if len(secret) < MIN_FRAGMENT:
+        return text
+    start = max(0, len(public_prefix(secret)) - MIN_FRAGMENT + 1)
+    grams = {secret[i : i + MIN_FRAGMENT] for i in range(start, len(secret) - MIN_FRAGMENT + 1)}
+    covered = [False] * len(text)
+    for i in range(len(text) - MIN_FRAGMENT + 1):
+        if text[i : i + MIN_FRAGMENT] in grams:
+            covered[i : i + MIN_FRAGMENT] = [True] * MIN_FRAGMENT
+    if not any(covered):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if not covered[i]:
+            out.append(ch)
+        elif i == 0 or not covered[i - 1]:
+            out.append(mask)
+    return "".join(out)
+
+
+def mask_keylike(text: str) -> str:
+    """Anything shaped like a key replaced (its public prefix kept): for text whose keys are not known."""
+    return _KEYLIKE.sub(lambda m: (m.group(1) or "") + MASK, text)
+
+
+def scrub(text: str, secrets: Iterable[str], limit: int = MAX_QUOTE) -> str:
+    """Text from a provider made safe to show: the given keys (whole or in part) and anything key-like
+    removed, control characters and runs of space folded, cut to `limit` characters."""
+    for secret in secrets:
+        text = mask_fragments(text, secret)
+    text = mask_keylike(text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
