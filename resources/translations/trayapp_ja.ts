@@ -76,6 +76,10 @@
         <translation>{key}に空白が含まれています。</translation>
     </message>
     <message>
+        <source>The {key} must start with {prefix}: is it the right key?</source>
+        <translation>{key}は {prefix} で始まるはずです。正しいキーか確認してください。</translation>
+    </message>
+    <message>
         <source>Key needed</source>
         <translation>キーが必要です</translation>
     </message>

@@ -132,6 +132,11 @@ def test_the_account_dialog_builds_its_key_fields_from_the_declared_kinds(qtbot,
     assert dialog.key_fields["admin"].isHidden() and dialog.probe.isHidden()
     dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
     assert dialog.key_fields["billing"].isHidden() and not dialog.probe.isHidden()
+    # A kind with a declared prefix is checked as it is entered, before any request.
+    dialog.key_fields["api"].setText("sk-proj-abcdef")
+    dialog.key_fields["admin"].setText("sk-proj-not-an-admin-key")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "must start with sk-admin-" in dialog.error.text()
 
 
 def test_settings_are_saved_apart_from_state_without_secrets(qtbot, make_controller, tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Every provider's declarative entry (defaults, currency, billing page, which keys, what is knowable),
 gathered from the modules the registry names: each module declares its own `INFO`.
 
-Importing this module is cheap: a provider module imports its HTTP stack only when it fetches.
+Importing this module imports every registered provider module, which must stay cheap (registry.py).
 """
 
 from __future__ import annotations

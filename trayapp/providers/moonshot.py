@@ -34,7 +34,6 @@ class MoonshotProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-
         answer = get_json(request, self.info, PATH)
         root = answer.root()
         code = root.raw("code")

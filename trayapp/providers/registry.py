@@ -2,7 +2,8 @@
 dialog offers them. Each module declares everything about itself (docs/adding-a-provider.md): `INFO` (its
 catalog entry), `PROVIDER` (its fetch) and `JA` (the Japanese of its texts). Nothing else names a provider.
 
-Importing a provider module is cheap (no HTTP stack until it fetches), so the catalog imports them all.
+The catalog imports them all (the tray too, at start), so importing a provider module must stay cheap: what
+it imports at module level is the core and providers/http.py, whose HTTP client is loaded for a request.
 """
 
 from __future__ import annotations

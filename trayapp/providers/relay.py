@@ -43,7 +43,6 @@ class RelayProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-
         base = base_url_of(request, self.info)
         secrets = secret_values(request)
         sub_answer = get_json(request, self.info, billing_path(base, "subscription"))

@@ -37,7 +37,6 @@ class SiliconFlowProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-
         answer = get_json(request, self.info, PATH)
         root = answer.root()
         code = root.raw("code")

@@ -166,6 +166,13 @@ class AccountDialog(QDialog):
                         self.tr("Invalid key"),
                         self.tr("The {key} contains spaces.").format(key=shown(spec.label).lower()),
                     )
+                if spec.prefix and not value.startswith(spec.prefix):
+                    raise ConfigError(
+                        self.tr("Invalid key"),
+                        self.tr("The {key} must start with {prefix}: is it the right key?").format(
+                            key=shown(spec.label).lower(), prefix=spec.prefix
+                        ),
+                    )
                 secrets[spec.kind] = Secret(value)
             elif spec.required and (self.account is None or spec.kind not in self.account.secret_kinds):
                 raise ConfigError(
