@@ -19,6 +19,7 @@ MODULES: tuple[str, ...] = (
     "moonshot",
     "siliconflow",
     "openrouter",
+    "stepfun",
     "demo",
 )
 
