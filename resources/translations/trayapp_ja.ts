@@ -76,6 +76,10 @@
         <translation>{key}に空白が含まれています。</translation>
     </message>
     <message>
+        <source>The {key} must start with {prefix}: is it the right key?</source>
+        <translation>{key}は {prefix} で始まるはずです。正しいキーか確認してください。</translation>
+    </message>
+    <message>
         <source>Key needed</source>
         <translation>キーが必要です</translation>
     </message>
@@ -86,57 +90,6 @@
     <message>
         <source>A session key (sess-…) is as powerful as your login: anyone holding it can act as you on the platform. It is kept only in the OS keyring.</source>
         <translation>セッションキー（sess-…）はログインと同じ権限を持ちます。持っている人は誰でもプラットフォーム上であなたとして操作できます。このキーはOSのキーリングにのみ保存されます。</translation>
-    </message>
-</context>
-<context>
-    <name>AlertCode</name>
-    <message>
-        <source>credit_zero</source>
-        <translation>残高なし</translation>
-    </message>
-    <message>
-        <source>credit_low</source>
-        <translation>残高わずか</translation>
-    </message>
-    <message>
-        <source>expiring_soon</source>
-        <translation>まもなく期限切れ</translation>
-    </message>
-    <message>
-        <source>runs_out_soon</source>
-        <translation>まもなく残高切れ</translation>
-    </message>
-    <message>
-        <source>will_expire_unused</source>
-        <translation>未使用のまま失効</translation>
-    </message>
-    <message>
-        <source>second_account</source>
-        <translation>2つ目のアカウント</translation>
-    </message>
-    <message>
-        <source>same_login</source>
-        <translation>同じログイン</translation>
-    </message>
-    <message>
-        <source>no_trial_credit</source>
-        <translation>トライアルなし</translation>
-    </message>
-    <message>
-        <source>identity_changed</source>
-        <translation>所有者の変更</translation>
-    </message>
-    <message>
-        <source>key_invalid</source>
-        <translation>キー拒否</translation>
-    </message>
-    <message>
-        <source>spend_limit</source>
-        <translation>利用上限</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>古いデータ</translation>
     </message>
 </context>
 <context>
@@ -164,89 +117,6 @@
     <message>
         <source>{title}: {message} The account was kept.</source>
         <translation>{title}: {message} アカウントは削除されていません。</translation>
-    </message>
-</context>
-<context>
-    <name>Catalog</name>
-    <message>
-        <source>API key</source>
-        <translation>APIキー</translation>
-    </message>
-    <message>
-        <source>sk-…, sk-proj-…, or a session key sess-…</source>
-        <translation>sk-…、sk-proj-…、またはセッションキー sess-…</translation>
-    </message>
-    <message>
-        <source>Admin key (optional)</source>
-        <translation>管理者キー（任意）</translation>
-    </message>
-    <message>
-        <source>sk-admin-…: reads the org&apos;s costs</source>
-        <translation>sk-admin-…: 組織のコストを取得します</translation>
-    </message>
-    <message>
-        <source>who the key belongs to (/v1/me); costs with an admin key; grants with a session key</source>
-        <translation>キーの所有者（/v1/me）、管理者キーがあればコスト、セッションキーがあれば付与額</translation>
-    </message>
-    <message>
-        <source>remaining credit with a normal key: OpenAI has no balance endpoint for API keys</source>
-        <translation>通常のキーでのクレジット残高（OpenAIにはAPIキー向けの残高エンドポイントがありません）</translation>
-    </message>
-    <message>
-        <source>the key&apos;s quota and usage (/v1/dashboard/billing/subscription and /usage)</source>
-        <translation>キーのクォータと使用量（/v1/dashboard/billing/subscription と /usage）</translation>
-    </message>
-    <message>
-        <source>the unit may be CNY on some relays: set the currency on the account</source>
-        <translation>リレーによっては単位がCNYの場合があります（アカウントで通貨を設定してください）</translation>
-    </message>
-    <message>
-        <source>balance per currency, granted vs topped-up (/user/balance)</source>
-        <translation>通貨ごとの残高、付与分とチャージ分の内訳（/user/balance）</translation>
-    </message>
-    <message>
-        <source>when granted balance expires</source>
-        <translation>付与された残高の有効期限</translation>
-    </message>
-    <message>
-        <source>available, voucher and cash balance (/v1/users/me/balance)</source>
-        <translation>利用可能残高、バウチャー残高、現金残高（/v1/users/me/balance）</translation>
-    </message>
-    <message>
-        <source>when voucher credit expires</source>
-        <translation>バウチャーの有効期限</translation>
-    </message>
-    <message>
-        <source>total, paid and gift balance (/v1/user/info)</source>
-        <translation>合計残高、有料残高、ギフト残高（/v1/user/info）</translation>
-    </message>
-    <message>
-        <source>when gift credit expires</source>
-        <translation>ギフトクレジットの有効期限</translation>
-    </message>
-    <message>
-        <source>sk-or-v1-…</source>
-        <translation>sk-or-v1-…</translation>
-    </message>
-    <message>
-        <source>Management key (optional)</source>
-        <translation>管理キー（任意）</translation>
-    </message>
-    <message>
-        <source>reads the account balance (/api/v1/credits)</source>
-        <translation>アカウントの残高を取得します（/api/v1/credits）</translation>
-    </message>
-    <message>
-        <source>the key&apos;s limit and usage (/api/v1/key); the account balance with a management key</source>
-        <translation>キーの上限と使用量（/api/v1/key）、管理キーがあればアカウントの残高</translation>
-    </message>
-    <message>
-        <source>the account balance without a management key, when the key has no limit</source>
-        <translation>管理キーがなく、キーに上限がない場合のアカウント残高</translation>
-    </message>
-    <message>
-        <source>built-in sample data; no network, no keyring</source>
-        <translation>組み込みのサンプルデータ（ネットワークもキーリングも使いません）</translation>
     </message>
 </context>
 <context>
@@ -500,54 +370,6 @@
         <translation>…ほか{n}件</translation>
     </message>
     <message>
-        <source>no credit left</source>
-        <translation>クレジット残高がありません</translation>
-    </message>
-    <message>
-        <source>spend limit reached</source>
-        <translation>利用上限に達しました</translation>
-    </message>
-    <message>
-        <source>credit is low</source>
-        <translation>クレジット残高が少なくなっています</translation>
-    </message>
-    <message>
-        <source>credit expires soon</source>
-        <translation>クレジットの有効期限が近づいています</translation>
-    </message>
-    <message>
-        <source>second account detected</source>
-        <translation>2つ目のアカウントを検出しました</translation>
-    </message>
-    <message>
-        <source>two keys of one login</source>
-        <translation>同じログインのキーが2つあります</translation>
-    </message>
-    <message>
-        <source>no trial credit</source>
-        <translation>トライアルクレジットがありません</translation>
-    </message>
-    <message>
-        <source>key owner changed</source>
-        <translation>キーの所有者が変わりました</translation>
-    </message>
-    <message>
-        <source>key rejected</source>
-        <translation>キーが拒否されました</translation>
-    </message>
-    <message>
-        <source>data is old</source>
-        <translation>データが古くなっています</translation>
-    </message>
-    <message>
-        <source>credit runs out soon</source>
-        <translation>まもなくクレジットがなくなります</translation>
-    </message>
-    <message>
-        <source>credit will expire unused</source>
-        <translation>クレジットが未使用のまま失効します</translation>
-    </message>
-    <message>
         <source>Open details</source>
         <translation>詳細を開く</translation>
     </message>
@@ -558,54 +380,6 @@
 </context>
 <context>
     <name>SettingsDialog</name>
-    <message>
-        <source>No credit left</source>
-        <translation>クレジット残高なし</translation>
-    </message>
-    <message>
-        <source>Low credit</source>
-        <translation>クレジット残高が少ない</translation>
-    </message>
-    <message>
-        <source>Credit expiring soon</source>
-        <translation>クレジットの有効期限が近い</translation>
-    </message>
-    <message>
-        <source>Credit runs out soon (forecast)</source>
-        <translation>まもなくクレジットがなくなる（予測）</translation>
-    </message>
-    <message>
-        <source>Credit will expire unused (forecast)</source>
-        <translation>クレジットが未使用のまま失効する（予測）</translation>
-    </message>
-    <message>
-        <source>Second account detected</source>
-        <translation>2つ目のアカウントを検出</translation>
-    </message>
-    <message>
-        <source>Two keys of one login</source>
-        <translation>同じログインのキーが2つ</translation>
-    </message>
-    <message>
-        <source>No trial credit</source>
-        <translation>トライアルクレジットなし</translation>
-    </message>
-    <message>
-        <source>Key owner changed</source>
-        <translation>キーの所有者が変わった</translation>
-    </message>
-    <message>
-        <source>Key rejected</source>
-        <translation>キーが拒否された</translation>
-    </message>
-    <message>
-        <source>Spend limit reached</source>
-        <translation>利用上限に到達</translation>
-    </message>
-    <message>
-        <source>Data is old</source>
-        <translation>データが古い</translation>
-    </message>
     <message>
         <source>Settings</source>
         <translation>設定</translation>

@@ -13,7 +13,6 @@ from PySide6.QtCore import QTranslator
 
 from trayapp.providers import catalog
 from trayapp.ui import i18n
-from trayapp.ui.catalog_texts import CATALOG_TEXTS
 from trayapp.ui.details import DetailsWindow
 from trayapp.ui.dialogs import SettingsDialog
 from trayapp.ui.tray import TrayController
@@ -41,7 +40,7 @@ def fields(text: str) -> set[str]:
 
 def test_every_string_has_a_japanese_translation_with_the_same_placeholders() -> None:
     found = messages(TS)
-    assert len(found) > 150
+    assert len(found) > 100  # the alert kinds and the provider catalog are in the core catalog
     for context, source, m in found:
         translation = m.find("translation")
         assert translation is not None and translation.get("type") is None, f"unfinished: {context}/{source!r}"
@@ -79,14 +78,17 @@ def test_the_shipped_qm_is_built_from_the_ts(tmp_path: Path) -> None:
         assert shipped.translate(context, source) == expected, f"stale .qm ({context}/{source!r}): make translations"
 
 
-def test_catalog_texts_cover_the_provider_catalog() -> None:
+def test_the_provider_catalog_is_shown_in_japanese(qapp, japanese) -> None:
+    """Key labels, hints, what is read and what cannot be known come from the core catalog (each provider's JA)."""
     shown = {
         t
         for info in catalog.CATALOG.values()
         for t in (info.reads, info.not_knowable, *(x for s in info.secrets for x in (s.label, s.hint)))
-        if t
+        if t and " " in t  # a key's shape (sk-or-v1-…) reads the same
     }
-    assert shown == set(CATALOG_TEXTS)
+    assert len(shown) > 15
+    untranslated = [t for t in shown if i18n.shown(t) == t]
+    assert not untranslated, untranslated
 
 
 def menu_texts(tray: TrayController) -> list[str]:

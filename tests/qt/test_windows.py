@@ -106,6 +106,39 @@ def test_add_account_dialog_requires_a_key_and_a_relay_address(qtbot) -> None:
     assert not dialog.key_fields["admin"].isHidden()
 
 
+def test_the_account_dialog_builds_its_key_fields_from_the_declared_kinds(qtbot, monkeypatch) -> None:
+    """A provider declaring a new kind of key gets its field with no change to the dialog; a sample provider
+    is never offered; the probe box follows the provider's options."""
+    from dataclasses import replace
+
+    from trayapp.core.i18n import tr_noop
+    from trayapp.providers import catalog
+    from trayapp.providers.base import SecretSpec
+
+    extra = replace(
+        catalog.info("deepseek"),
+        name="example",
+        display_name="Example",
+        secrets=(SecretSpec("api", tr_noop("API key")), SecretSpec("billing", "Billing key", required=False)),
+    )
+    monkeypatch.setitem(catalog.CATALOG, "example", extra)
+    dialog = AccountDialog()
+    qtbot.addWidget(dialog)
+    offered = {dialog.provider.itemData(i) for i in range(dialog.provider.count())}
+    assert "example" in offered and not any(catalog.info(name).sample for name in offered)
+    assert "demo" not in offered
+    dialog.provider.setCurrentIndex(dialog.provider.findData("example"))
+    assert not dialog.key_fields["billing"].isHidden() and dialog.key_labels["billing"].text() == "Billing key"
+    assert dialog.key_fields["admin"].isHidden() and dialog.probe.isHidden()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
+    assert dialog.key_fields["billing"].isHidden() and not dialog.probe.isHidden()
+    # A kind with a declared prefix is checked as it is entered, before any request.
+    dialog.key_fields["api"].setText("sk-proj-abcdef")
+    dialog.key_fields["admin"].setText("sk-proj-not-an-admin-key")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert "must start with sk-admin-" in dialog.error.text()
+
+
 def test_settings_are_saved_apart_from_state_without_secrets(qtbot, make_controller, tmp_path: Path) -> None:
     core, _ = real_core(tmp_path)
     c = make_controller(core=core)

@@ -1,7 +1,8 @@
-"""The Japanese catalog of the core's sentences (core/texts_ja.py) against the sources, read as syntax trees:
-every tr("…") has an entry with the same placeholders, no entry is left over, and the places whose text
-reaches people (errors' titles and messages, BadResponse problems, reasons, notes, load problems) are given
-tr() sentences, not English built on the spot."""
+"""The one Japanese catalog of the Qt-free code (core/texts_ja.py and each provider module's `JA`) against the
+sources, read as syntax trees: every tr("…") and tr_noop("…") has an entry with the same placeholders, no entry
+is left over, a provider's texts are in its own file (and only there), and the places whose text reaches
+people (errors' titles and messages, BadResponse problems, reasons, notes, load problems, a provider's labels)
+are given tr() sentences, not English built on the spot."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from trayapp.core.i18n import fields
-from trayapp.core.texts_ja import JA
+from trayapp.core.i18n import catalog, fields
+from trayapp.core.texts_ja import JA as CORE_JA
+from trayapp.providers import registry
+
+JA = catalog("ja")
 
 SRC = Path(__file__).resolve().parents[2] / "trayapp"
 # The CLI's own messages are English by design (scripts read them); ui/ is translated by Qt (lupdate, .ts).
@@ -34,13 +38,21 @@ def where(path: Path, node: ast.AST) -> str:
     return f"{path.relative_to(SRC)}:{getattr(node, 'lineno', '?')}"
 
 
-def tr_calls() -> list[Call]:
+MARKERS = ("tr", "tr_noop")  # a sentence made now; a template kept in a table, rendered where shown
+
+
+def tr_calls(markers: tuple[str, ...] = MARKERS, under: Path = SRC) -> list[Call]:
     return [
         Call(where(path, node), node)
         for path, tree in modules()
+        if path.is_relative_to(under)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in markers
     ]
+
+
+def provider_file(name: str) -> Path:
+    return SRC / "providers" / f"{name}.py"
 
 
 def template_of(call: Call) -> str:
@@ -54,7 +66,9 @@ def template_of(call: Call) -> str:
 def test_tr_is_the_core_marker_wherever_it_is_called() -> None:
     for path, tree in modules():
         calls = [
-            n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "tr"
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in MARKERS
         ]
         if not calls:
             continue
@@ -62,7 +76,7 @@ def test_tr_is_the_core_marker_wherever_it_is_called() -> None:
             any(
                 isinstance(n, ast.ImportFrom)
                 and ((n.module == "i18n" and n.level == 1) or (n.module or "").endswith("core.i18n"))
-                and any(a.name == "tr" for a in n.names)
+                and {a.name for a in n.names} >= {c.func.id for c in calls if isinstance(c.func, ast.Name)}
                 for n in ast.walk(tree)
             )
             or path == SRC / "core" / "i18n.py"
@@ -71,7 +85,7 @@ def test_tr_is_the_core_marker_wherever_it_is_called() -> None:
 
 
 def test_every_tr_call_names_exactly_its_placeholders() -> None:
-    calls = tr_calls()
+    calls = tr_calls(("tr",))
     assert len(calls) > 200, "the scan found too few tr() calls: is it still reading the sources?"
     wrong = []
     for call in calls:
@@ -89,9 +103,28 @@ def test_every_tr_call_names_exactly_its_placeholders() -> None:
 
 def test_every_template_has_a_japanese_entry_with_the_same_placeholders() -> None:
     missing = sorted({f"{c.where}: {template_of(c)!r}" for c in tr_calls() if template_of(c) not in JA})
-    assert not missing, "no Japanese in core/texts_ja.py for:\n" + "\n".join(missing)
+    assert not missing, "no Japanese in core/texts_ja.py or the provider's JA for:\n" + "\n".join(missing)
+    for call in tr_calls(("tr_noop",)):
+        assert not call.node.keywords and len(call.node.args) == 1, f"{call.where}: tr_noop takes the template only"
     differ = [f"{en!r}: {sorted(fields(en))} vs {ja!r}" for en, ja in JA.items() if fields(en) != fields(ja)]
     assert not differ, "placeholders differ:\n" + "\n".join(differ)
+
+
+def test_a_providers_texts_live_in_its_own_file() -> None:
+    """A template only one provider module uses has its Japanese in that module's JA; every entry of a
+    provider's JA is used by that module; no template has two entries."""
+    core = SRC / "providers"
+    everywhere = tr_calls()
+    wrong = []
+    for module in registry.modules():
+        name = module.__name__.rpartition(".")[2]
+        mine = {template_of(c) for c in tr_calls(under=provider_file(name))}
+        elsewhere = {template_of(c) for c in everywhere if not c.where.startswith(f"providers/{name}.py:")}
+        own: dict[str, str] = module.JA
+        wrong += [f"{name}: {t!r} is its own text: its Japanese belongs in its JA" for t in mine - elsewhere - set(own)]
+        wrong += [f"{name}: JA has {t!r}, which it does not use" for t in set(own) - mine]
+        wrong += [f"{name}: {t!r} is in core/texts_ja.py and in its JA" for t in set(own) & set(CORE_JA)]
+    assert core.is_dir() and not wrong, "\n".join(wrong)
 
 
 def test_no_catalog_entry_is_unused() -> None:
@@ -104,9 +137,10 @@ def test_every_entry_is_really_japanese_and_uses_the_ui_terms() -> None:
     def japanese(text: str) -> bool:
         return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or ch in "（）「」、。：" for ch in text)
 
-    same = [en for en, ja in JA.items() if ja == en]
+    words = {en: ja for en, ja in JA.items() if " " in en}  # a key's shape (sk-or-v1-…) reads the same in Japanese
+    same = [en for en, ja in words.items() if ja == en]
     assert not same, f"entries equal to their English: {same}"
-    untranslated = [en for en, ja in JA.items() if not japanese(ja)]
+    untranslated = [en for en, ja in words.items() if not japanese(ja)]
     assert not untranslated, f"entries without Japanese: {untranslated}"
     # The terms of resources/translations/trayapp_ja.ts: キーリング (not シークレットストア), APIキー, ベースURL.
     off = [ja for ja in JA.values() if any(t in ja for t in ("シークレットストア", "API キー", "ベース URL", "秘密"))]
@@ -135,6 +169,10 @@ SINKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Forecast": ((7,), ("reason",)),
     "result": ((2,), ("reason",)),  # forecast()'s local helper
     "get_json": ((), ("secret_label",)),
+    "SecretSpec": ((1,), ("label", "hint")),
+    "ProviderInfo": ((), ("reads", "not_knowable")),
+    "AlertKind": ((3, 4, 5), ("label", "headline", "short")),
+    "Explanation": ((0, 1, 2), ("title", "meaning", "todo")),
 }
 APPENDED = ("notes", "problems", "_problems")  # x.append(text) onto these lists
 ASSIGNED_ATTRIBUTES = ("reason", "unknown_reason", "refused")  # reading.reason = text
@@ -163,7 +201,7 @@ def built_here(expr: ast.expr) -> str | None:
         name = callee(expr)
         if name in BUILT or name == "str":
             return f"a string built with {name}()"
-    return None  # tr(...), a name, an attribute, a lookup, a helper's result: checked where it is made
+    return None  # tr(...), tr_noop(...), a name, an attribute, a lookup, a helper's result: checked where made
 
 
 def sink_arguments(tree: ast.Module) -> Iterator[tuple[ast.AST, str, ast.expr]]:
@@ -220,12 +258,15 @@ def test_the_sink_check_catches_english_built_on_the_spot() -> None:
         'problems.append("The history could not be read.")',
         'reading.reason = "balance not readable" if x else tr("y")',
         "snap = Snapshot(a, now, unknown_reason=why.lower())",
+        'INFO = ProviderInfo(name="x", reads="the balance (/balance)")',
+        'SecretSpec("admin", "Admin key (optional)", hint=tr_noop("h"))',
     ]
     good = [
         'raise ProviderError(ErrorKind.AUTH, tr("Key rejected"), tr("{p} rejected it.", p=name))',
         "raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message)",
         'reading.notes.append(tr("Plan: {plan}.", plan=plan))',
         'snap = Snapshot(a, now, unknown_reason=None if ok else (self.reason or REASONS["denied"]))',
+        'INFO = ProviderInfo(name="x", reads=tr_noop("the balance (/balance)"))',
     ]
     for source in bad:
         assert any(built_here(e) for _, _, e in sink_arguments(ast.parse(source))), source

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import string
 
-from trayapp.core.explain import EXPLANATIONS_EN, EXPLANATIONS_JA
+from trayapp.core.alerts import ALERTS, AlertCode
+from trayapp.core.explain import EXPLANATIONS, explain
+from trayapp.core.i18n import catalog
 from trayapp.core.texts import MESSAGES, resolve_language, system_language, text
 
 
@@ -11,17 +13,29 @@ def fields(template: str) -> set[str]:
 
 
 def test_every_message_exists_in_japanese_with_the_same_fields() -> None:
-    missing = set(MESSAGES["en"]) - set(MESSAGES["ja"])
-    assert not missing, f"no Japanese text for {sorted(missing)}"
-    for key, english in MESSAGES["en"].items():
-        assert fields(MESSAGES["ja"][key]) == fields(english), key
+    ja = catalog("ja")
+    missing = sorted(key for key, english in MESSAGES.items() if english not in ja)
+    assert not missing, f"no Japanese text for {missing}"
+    for key, english in MESSAGES.items():
+        assert fields(ja[english]) == fields(english), key
 
 
 def test_every_alert_explanation_exists_in_japanese() -> None:
-    assert set(EXPLANATIONS_EN) == set(EXPLANATIONS_JA)
-    for code, ja in EXPLANATIONS_JA.items():
-        assert ja.title and ja.meaning and ja.todo, code
-        assert [url for _, url in ja.links] == [url for _, url in EXPLANATIONS_EN[code].links], code
+    ja = catalog("ja")
+    for code, english in EXPLANATIONS.items():
+        for part in (english.title, english.meaning, english.todo, *(t for t, _ in english.links)):
+            assert part in ja, (code, part)
+        local = explain(code, "ja")
+        assert local is not None and local.title and local.meaning and local.todo, code
+        assert [url for _, url in local.links] == [url for _, url in english.links], code
+
+
+def test_every_alert_code_has_one_row_and_an_explanation() -> None:
+    assert set(ALERTS) == set(AlertCode)
+    for code, kind in ALERTS.items():
+        assert kind.explanation in EXPLANATIONS, code
+        assert explain(code.value) == explain(code), code  # a code read back as a plain string finds its row
+    assert AlertCode.CREDIT_ZERO == "credit_zero" and f"{AlertCode.STALE}" == "stale"  # the strings scripts see
 
 
 def test_language_follows_locale_and_a_setting_overrides() -> None:

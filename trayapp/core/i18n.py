@@ -4,13 +4,20 @@ loading files), translated when they are shown.
 `tr("Could not reach {name} at {host}: {reason}.", name=..., host=..., reason=...)` returns a `LocalText`:
 a `str` whose value is the English sentence, so logs, `check --json` and every comparison with English keep
 working, and which also keeps its template and parameters. `localize(text, lang)` renders it in `lang` from
-the catalog (core/texts_ja.py, keyed by the English template as gettext and Qt's .ts files are). A parameter
+the catalog, keyed by the English template as gettext and Qt's .ts files are. The catalog is one lookup:
+core/texts_ja.py for the core's own texts, merged with the `JA` mapping of every provider module named in
+providers/registry.py (a provider's sentences and labels live in its file). A parameter
 may itself be a LocalText (the `problem` of a BadResponse, a quoted part): it is rendered in the same
 language. A plain `str`, a template missing from the catalog, or a catalog entry that does not fit, is shown
 in English.
 
 Build a sentence from parts with nested tr() parameters, never with `+` or an f-string: those return a plain
 `str`, which has lost its template and stays English.
+
+Texts kept in tables (alert messages and explanations, the alert kinds' labels, a provider's key labels and
+what it reads) are marked with `tr_noop("…")` where they are written and rendered with `translate(template,
+lang, **params)` where they are shown. Two texts with one English and two translations take a context, as
+gettext's msgctxt: `tr_noop("alert setting\x04Key rejected")`; the English shown is the part after `\x04`.
 
 The widgets' own texts go through Qt's translator instead (ui/i18n.py); these cannot: the core, the fetch
 child and the CLI have no Qt. The codec keeps template and parameters next to the English text (`encode`,
@@ -19,12 +26,14 @@ child and the CLI have no Qt. The codec keeps template and parameters next to th
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from typing import Any, overload
 
 Json = dict[str, Any]
 MAX_DEPTH = 8  # of nested parameters read back from a file: deeper is not ours, and is shown in English
+CONTEXT = "\x04"  # between a context and the English text, as in gettext's catalogs
 
 
 class LocalText(str):
@@ -34,7 +43,8 @@ class LocalText(str):
     params: Mapping[str, str]  # each value a plain str or a LocalText
 
     def __new__(cls, template: str, params: Mapping[str, str]) -> LocalText:
-        self = super().__new__(cls, template.format_map(params) if params else template)
+        source = english(template)
+        self = super().__new__(cls, source.format_map(params) if params else source)
         self.template = template
         self.params = params
         return self
@@ -48,6 +58,29 @@ def tr(template: str, /, **params: str | int) -> LocalText:
     """Mark a sentence for translation; its value is the English text. Parameters are shown as they are
     (numbers pre-formatted by the caller), except LocalText parameters, which are translated too."""
     return LocalText(template, {k: v if isinstance(v, str) else str(v) for k, v in params.items()})
+
+
+def tr_noop(template: str, /) -> str:
+    """Mark a template kept in a table for the catalog; it is rendered where shown, with `translate`."""
+    return template
+
+
+def english(template: str) -> str:
+    """The English of a template: without its context, if it has one."""
+    return template.rpartition(CONTEXT)[2]
+
+
+def translate(template: str, lang: str, /, **params: object) -> str:
+    """A template marked with `tr_noop`, in `lang` and filled in; English where the catalog has no entry
+    (or one that does not fit)."""
+    if lang != "en":
+        local = catalog(lang).get(template)
+        if local is not None:
+            try:
+                return local.format_map(params)
+            except (KeyError, IndexError, ValueError, AttributeError):
+                pass  # a catalog entry that does not fit its source: English rather than nothing
+    return english(template).format_map(params)
 
 
 def fields(template: str) -> set[str]:
@@ -68,13 +101,16 @@ def localize(value: str | None, lang: str) -> str | None:
     return _render(value, catalog(lang))
 
 
+@functools.cache
 def catalog(lang: str) -> Mapping[str, str]:
-    """English template -> translation. Imported on first use: the fetch child never needs it."""
-    if lang == "ja":
-        from .texts_ja import JA
+    """English template -> translation: the core's texts and every provider's. Imported on first use: the
+    fetch child never needs it."""
+    if lang != "ja":
+        return {}
+    from ..providers.registry import provider_texts
+    from .texts_ja import JA
 
-        return JA
-    return {}
+    return {**JA, **provider_texts(lang)}
 
 
 def _render(value: LocalText, table: Mapping[str, str]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
+from .alerts import ALERTS, LEVELS, AlertCode, kind_of
 from .i18n import localize
 from .models import (
     Account,
@@ -30,7 +31,6 @@ STALE_AFTER_INTERVALS = 3
 TRIAL_WINDOW = timedelta(days=91)
 MAX_BACKOFF = timedelta(hours=6)
 FIRST_RETRY = timedelta(minutes=1)
-FORECAST_CODES = ("runs_out_soon", "will_expire_unused")  # raised by core.forecast, called from the Monitor
 
 
 # ---------------------------------------------------------------- grants entered by the user
@@ -104,13 +104,12 @@ def credit_alerts(
     snap = state.last_good
     err = state.last_error
 
-    def add(code: str, severity: Severity, message: str) -> None:
-        alerts.append(Alert(account.id, code, severity, message))
+    def add(code: AlertCode, message: str) -> None:
+        alerts.append(Alert(account.id, code, ALERTS[code].severity, message))
 
     if err is not None and err.kind is ErrorKind.AUTH:
         add(
-            "key_invalid",
-            Severity.CRITICAL,
+            AlertCode.KEY_INVALID,
             text(lang, "key_invalid", label=account.label, detail=localize(err.message, lang)),
         )
     if snap is not None:
@@ -121,11 +120,10 @@ def credit_alerts(
             zero = True
         cur = snap.currency or ""
         if zero:
-            add("credit_zero", Severity.CRITICAL, text(lang, "credit_zero", label=account.label, amount=_amount(snap)))
+            add(AlertCode.CREDIT_ZERO, text(lang, "credit_zero", label=account.label, amount=_amount(snap)))
         elif snap.remaining is not None and snap.remaining <= settings.threshold_for(snap.currency):
             add(
-                "credit_low",
-                Severity.WARNING,
+                AlertCode.CREDIT_LOW,
                 text(
                     lang,
                     "credit_low",
@@ -135,11 +133,7 @@ def credit_alerts(
                 ),
             )
         if "spend_limit_enforcing" in snap.flags:
-            add(
-                "spend_limit",
-                Severity.CRITICAL,
-                text(lang, "spend_limit", label=account.label),
-            )
+            add(AlertCode.SPEND_LIMIT, text(lang, "spend_limit", label=account.label))
         days = days_to_expiry(snap.expires_at, now)
         if (
             days is not None
@@ -149,8 +143,7 @@ def credit_alerts(
             and snap.expires_at > now
         ):
             add(
-                "expiring_soon",
-                Severity.WARNING,
+                AlertCode.EXPIRING_SOON,
                 text(
                     lang,
                     "expiring_soon",
@@ -161,11 +154,10 @@ def credit_alerts(
             )
         if is_stale(state, settings, now):
             age = _age(now - snap.checked_at, lang)
-            add("stale", Severity.WARNING, text(lang, "stale", label=account.label, age=age))
+            add(AlertCode.STALE, text(lang, "stale", label=account.label, age=age))
     elif err is not None and err.kind is ErrorKind.QUOTA:
         add(
-            "credit_zero",
-            Severity.CRITICAL,
+            AlertCode.CREDIT_ZERO,
             text(lang, "credit_zero_error", label=account.label, detail=localize(err.message, lang)),
         )
     return alerts
@@ -185,15 +177,15 @@ def identity_alerts(
         assert ida is not None
         for b, idb in known[i + 1 :]:
             assert idb is not None
-            if a.provider != b.provider and {a.provider, b.provider} != {"demo"}:
+            if a.provider != b.provider:  # ids of one provider's logins only
                 continue
             if ida.user_id and ida.user_id == idb.user_id:
                 holder = _richer(a, b, states)
                 alerts.append(
                     Alert(
                         b.id,
-                        "same_login",
-                        Severity.WARNING,
+                        AlertCode.SAME_LOGIN,
+                        ALERTS[AlertCode.SAME_LOGIN].severity,
                         text(
                             lang,
                             "same_login",
@@ -214,8 +206,8 @@ def identity_alerts(
                 alerts.append(
                     Alert(
                         second.id,
-                        "second_account",
-                        Severity.CRITICAL,
+                        AlertCode.SECOND_ACCOUNT,
+                        ALERTS[AlertCode.SECOND_ACCOUNT].severity,
                         text(
                             lang,
                             "second_account",
@@ -236,8 +228,8 @@ def identity_alerts(
             alerts.append(
                 Alert(
                     a.id,
-                    "no_trial_credit",
-                    Severity.WARNING,
+                    AlertCode.NO_TRIAL_CREDIT,
+                    ALERTS[AlertCode.NO_TRIAL_CREDIT].severity,
                     text(lang, "no_trial_credit", label=a.label),
                 )
             )
@@ -248,8 +240,8 @@ def identity_alerts(
             alerts.append(
                 Alert(
                     a.id,
-                    "identity_changed",
-                    Severity.WARNING,
+                    AlertCode.IDENTITY_CHANGED,
+                    ALERTS[AlertCode.IDENTITY_CHANGED].severity,
                     text(lang, "identity_changed", label=a.label),
                 )
             )
@@ -276,16 +268,16 @@ def evaluate(
 
 
 def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert]) -> Level:
-    codes = {a.code for a in alerts}
-    if codes & {"credit_zero", "spend_limit"}:
-        return Level(4, "zero")
-    if status is Status.ERROR or "key_invalid" in codes:
-        return Level(3, "error")
-    if codes & {"credit_low", "expiring_soon", "second_account", "no_trial_credit", "same_login", *FORECAST_CODES}:
-        return Level(2, "low")
-    if snapshot is None or snapshot.remaining is None:
-        return Level(1, "unknown")
-    return Level(0, "healthy")
+    """The worst of: the alerts' levels (core/alerts.py), "error" when nothing could be read, and "unknown"
+    or "healthy" from the reading."""
+    rank = LEVELS.index("error") if status is Status.ERROR else 0
+    for alert in alerts:
+        kind = kind_of(alert.code)
+        if kind is not None and kind.level is not None:
+            rank = max(rank, LEVELS.index(kind.level))
+    if rank == 0 and (snapshot is None or snapshot.remaining is None):
+        rank = LEVELS.index("unknown")
+    return Level(rank, LEVELS[rank])
 
 
 # ---------------------------------------------------------------- exit codes (Nagios plugin convention)

@@ -1,7 +1,9 @@
-"""Japanese for the sentences the Qt-free layers write (core/i18n.py), keyed by the English template.
+"""Japanese for the texts the Qt-free layers write (core/i18n.py), keyed by the English template: the core's
+own; each provider module holds the Japanese of its texts in its `JA`, merged with this into one catalog.
 
-A template is the exact first argument of a tr() call; a translation keeps every {placeholder} of it.
-tests/unit/test_i18n_catalog.py checks both ways: every tr() has an entry here, every entry is used.
+A template is the exact first argument of a tr() or tr_noop() call; a translation keeps every {placeholder}.
+tests/unit/test_i18n_catalog.py checks both ways: every template has an entry, every entry is used, and a
+provider's texts are in its own file.
 Terms follow the UI's translation (resources/translations/trayapp_ja.ts) and core/texts.py: クレジット,
 キー, APIキー, 管理者キー, 管理キー, OSのキーリング, ベースURL, プロバイダー, 付与, チャージ.
 """
@@ -33,6 +35,223 @@ JA: dict[str, str] = {
     "Invalid currency": "無効な通貨",
     "'{text}' is not a three-letter currency code like USD.": (
         "「{text}」は USD のような3文字の通貨コードではありません。"
+    ),
+    # ------------------------------------------------------------ alert messages, ages and days (core/texts.py)
+    "{label}: the key was rejected ({detail}).": "{label}: キーが拒否されました（{detail}）。",
+    "{label}: no credit left{amount}.": "{label}: クレジット残高がありません{amount}。",
+    "{label}: no credit left ({detail}).": "{label}: クレジット残高がありません（{detail}）。",
+    "{label}: credit is low: {left} left (warning at {threshold}).": (
+        "{label}: クレジット残高が少なくなっています: 残り {left}（警告のしきい値 {threshold}）。"
+    ),
+    "{label}: the organization reached its spend limit; requests are refused until the limit is raised or the "
+    "period ends.": (
+        "{label}: 組織が利用上限に達しました。上限を引き上げるか期間が終わるまでリクエストは拒否されます。"
+    ),
+    "{label}: credit expires in {days} (on {date}).": "{label}: クレジットの有効期限まであと{days}です（{date}）。",
+    "{label}: no fresh data for {age}; showing older data.": (
+        "{label}: {age}の間、新しいデータがありません。古いデータを表示しています。"
+    ),
+    "{a} and {b} are keys of one login; the credit is on that one account{holder}.": (
+        "{a} と {b} は同じログインのキーです。クレジットはその一つのアカウントにあります{holder}。"
+    ),
+    " (shown under {label})": "（{label} に表示）",
+    "{second} is a second account: it shares the {shared} of {first}, created earlier. Free trial credit went only "
+    "to the first phone-verified account.": (
+        "{second} は2つ目のアカウントです: 先に作成された {first} と{shared}が同じです。無料トライアルクレジットは、電"
+        "話番号を認証した最初のアカウントにのみ付与されました。"
+    ),
+    "phone number": "電話番号",
+    "mailbox": "メールボックス",
+    " and ": "と",
+    "{label} got no trial credit: this looks like a second account; trial credit goes only to the first "
+    "phone-verified account.": (
+        "{label} にはトライアルクレジットがありません: 2つ目のアカウントのようです。トライアルクレジットは電話番号を認"
+        "証した最初のアカウントにのみ付与されます。"
+    ),
+    "{label}: the key now belongs to another login than before.": (
+        "{label}: このキーは以前とは別のログインのものになっています。"
+    ),
+    "{label}: at the recent rate ({rate} a day) the credit runs out in {until} (around {date}).": (
+        "{label}: 最近のペース（1日あたり {rate}）では、クレジットは{until}で（{date}頃）なくなります。"
+    ),
+    "{label}: {amount} of {kind} will expire unused on {date} (at the recent rate of {rate} a day).": (
+        "{label}: {kind} {amount} が {date} に未使用のまま失効します（最近のペースは1日あたり {rate}）。"
+    ),
+    "trial credit": "トライアルクレジット",
+    "credit": "クレジット",
+    "about 1 day": "約1日",
+    "about {n} days": "約{n}日",
+    "less than a day": "1日未満",
+    "1 day": "1日",
+    "{n} min": "{n}分",
+    "updated {age} ago": "{age}前に更新",
+    "updated just now": "たった今更新",
+    "never updated": "未更新",
+    "unknown": "不明",
+    "not read yet": "未取得",
+    "error": "エラー",
+    # ------------------------------------------------------------ the kinds of alert (core/alerts.py)
+    "alert setting\x04No credit left": "クレジット残高なし",
+    "alert code\x04credit_zero": "残高なし",
+    "alert setting\x04Low credit": "クレジット残高が少ない",
+    "credit is low": "クレジット残高が少なくなっています",
+    "alert code\x04credit_low": "残高わずか",
+    "alert setting\x04Credit expiring soon": "クレジットの有効期限が近い",
+    "credit expires soon": "クレジットの有効期限が近づいています",
+    "alert code\x04expiring_soon": "まもなく期限切れ",
+    "alert setting\x04Credit runs out soon (forecast)": "まもなくクレジットがなくなる（予測）",
+    "credit runs out soon": "まもなくクレジットがなくなります",
+    "alert code\x04runs_out_soon": "まもなく残高切れ",
+    "alert setting\x04Credit will expire unused (forecast)": "クレジットが未使用のまま失効する（予測）",
+    "credit will expire unused": "クレジットが未使用のまま失効します",
+    "alert code\x04will_expire_unused": "未使用のまま失効",
+    "alert setting\x04Second account detected": "2つ目のアカウントを検出",
+    "second account detected": "2つ目のアカウントを検出しました",
+    "alert code\x04second_account": "2つ目のアカウント",
+    "alert setting\x04Two keys of one login": "同じログインのキーが2つ",
+    "two keys of one login": "同じログインのキーが2つあります",
+    "alert code\x04same_login": "同じログイン",
+    "alert setting\x04No trial credit": "トライアルクレジットなし",
+    "no trial credit": "トライアルクレジットがありません",
+    "alert code\x04no_trial_credit": "トライアルなし",
+    "alert setting\x04Key owner changed": "キーの所有者が変わった",
+    "key owner changed": "キーの所有者が変わりました",
+    "alert code\x04identity_changed": "所有者の変更",
+    "alert setting\x04Key rejected": "キーが拒否された",
+    "key rejected": "キーが拒否されました",
+    "alert code\x04key_invalid": "キー拒否",
+    "alert setting\x04Spend limit reached": "利用上限に到達",
+    "spend limit reached": "利用上限に達しました",
+    "alert code\x04spend_limit": "利用上限",
+    "alert setting\x04Data is old": "データが古い",
+    "data is old": "データが古くなっています",
+    "alert code\x04stale": "古いデータ",
+    "What to do": "対処",
+    # ------------------------------------------------------------ what each alert means and what to do
+    "Second account on the same phone or mailbox": "同じ電話番号またはメールボックスの2つ目のアカウント",
+    "OpenAI gave free trial credit only to the first API account that verified a phone number. This account shares "
+    "its phone number or mailbox with another configured account created earlier, so it received no trial credit; "
+    "the credit, if any, is on the first account.": (
+        "OpenAI の無料トライアルクレジットは、電話番号を認証した最初の API アカウントにのみ付与されました。このアカウン"
+        "トは先に作成された別のアカウントと電話番号またはメールボックスが同じため、トライアルクレジットを受け取っていま"
+        "せん。クレジットがあるとすれば最初のアカウントです。"
+    ),
+    "Check which of your accounts were created with the same phone number or the same Google login (a Gmail alias "
+    "that signed in through your main Google account ends up in that account). Use the key of the first account, or "
+    "add credit to this one. The billing page of each account lists its grants.": (
+        "同じ電話番号や同じ Google ログインで作成したアカウントを確認してください（Gmail のエイリアスで登録したつもりで"
+        "も、実際にはメインの Google アカウントでログインしていることがあります）。最初のアカウントのキーを使うか、この"
+        "アカウントにクレジットを追加してください。各アカウントの請求ページに付与が一覧されます。"
+    ),
+    "OpenAI help: free trial credit": "OpenAI ヘルプ: 無料トライアルクレジット",
+    "OpenAI credit grants": "OpenAI クレジット付与（Credit grants）",
+    "Two keys of one login": "同じログインの2つのキー",
+    "Both accounts' keys belong to the same OpenAI login, so they draw on the same credit. This happens when a "
+    "sign-up 'with an alias' really signed in through the main Google account.": (
+        "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。「エイリアスで登録」したつもり"
+        "が、実際にはメインの Google アカウントでログインしていた場合に起こります。"
+    ),
+    "Keep one of the two entries, or label them as keys of one account.": (
+        "どちらか一方を残すか、同じアカウントのキーとしてラベルを付けてください。"
+    ),
+    "No trial credit on a new account": "新しいアカウントにトライアルクレジットがない",
+    "The account is less than three months old and has no granted credit. Trial credit goes only to the first "
+    "phone-verified account; a second account on the same phone gets none. (New accounts since 2024 use prepaid "
+    "billing and may get no trial credit at all.)": (
+        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を認証し"
+        "た最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません（2024年以降の新しいアカウ"
+        "ントは前払い請求で、トライアルクレジットがない場合もあります）。"
+    ),
+    "Check which accounts were created with the same phone or Google login; look at the Credit grants page of this "
+    "account; buy credit if you mean to use this one.": (
+        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを見てくださ"
+        "い。このアカウントを使うならクレジットを購入してください。"
+    ),
+    "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
+    "The key belongs to another login now": "キーの所有者が変わりました",
+    "The key's owner (user id) differs from the one seen before: the key was replaced by one of another account, or "
+    "the account was changed.": (
+        "キーの所有者（ユーザー ID）が以前と異なります。別のアカウントのキーに置き換えられたか、アカウントが変更されま"
+        "した。"
+    ),
+    "Check that this is the key you meant; open Details and confirm the new owner to stop this warning.": (
+        "意図したキーか確認し、詳細画面で新しい所有者を確認するとこの警告は消えます。"
+    ),
+    "No credit left": "クレジット残高がありません",
+    "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "
+    "automatically unless a payment method with auto-recharge is set; trial credit is spent before paid credit.": (
+        "このアカウントの API 呼び出しは失敗します（OpenAI ではエラー 429 insufficient_quota）。自動チャージ付きの支払"
+        "い方法を設定していない限り、自動で請求されることはありません。トライアルクレジットは有料クレジットより先に消費"
+        "されます。"
+    ),
+    "Add credit on the provider's billing page, or switch your tools to an account with credit.": (
+        "プロバイダーの請求ページでクレジットを追加するか、クレジットのあるアカウントに切り替えてください。"
+    ),
+    "OpenAI help: error 429 insufficient_quota": "OpenAI ヘルプ: エラー 429 insufficient_quota",
+    "OpenAI billing overview": "OpenAI 請求の概要",
+    "Spend limit reached": "利用上限に達しました",
+    "The organization's monthly spend limit is being enforced: API requests are refused until the limit is raised "
+    "or the month ends. This is a cap you set, not a lack of credit.": (
+        "組織の月間利用上限が適用されています。上限を引き上げるか月が変わるまで API リクエストは拒否されます。これは設"
+        "定した上限であり、クレジット不足ではありません。"
+    ),
+    "Raise the limit on the billing page's limits section, or wait for the next period.": (
+        "請求ページの上限設定で引き上げるか、次の期間までお待ちください。"
+    ),
+    "Credit is low": "クレジット残高が少なくなっています",
+    "The remaining credit is at or below your warning threshold.": "残りのクレジットが警告のしきい値以下です。",
+    "Add credit before it runs out, or lower the threshold in Settings.": (
+        "なくなる前にクレジットを追加するか、設定でしきい値を下げてください。"
+    ),
+    "Credit expires soon": "クレジットの有効期限が近づいています",
+    "Granted and prepaid credit expires (OpenAI: trial credit after about three months, purchased credit one year "
+    "after purchase); what is left on that day is lost, and the provider does not extend it.": (
+        "付与・前払いのクレジットには有効期限があります（OpenAI: トライアルは約3か月、購入分は購入から1年）。その日に残"
+        "っている分は失われ、プロバイダーは期限を延長しません。"
+    ),
+    "Use the credit before the date, or accept the loss; the expiry comes from the provider or from the grant you "
+    "entered.": (
+        "期限までに使い切るか、失われることを受け入れてください。期限はプロバイダーの情報か、入力した付与から求めていま"
+        "す。"
+    ),
+    "Credit runs out soon at the current rate": "今のペースではまもなくクレジットがなくなります",
+    "A projection from this app's own readings, not a figure from the provider: at the average spend of the last 14 "
+    "days (intervals with a top-up left out), the remaining credit reaches zero within the warning window set in "
+    "Settings (7 days unless changed). Once it is gone, API calls fail (for OpenAI: error 429 insufficient_quota).": (
+        "プロバイダーの数値ではなく、このアプリ自身の読み取りからの予測です。直近14日間の平均消費（チャージのあった区間"
+        "は除外）では、残りのクレジットが設定の警告期間（変更しなければ7日）以内に0になります。なくなると API 呼び出し"
+        "は失敗します（OpenAI: エラー 429 insufficient_quota）。"
+    ),
+    "Add credit before that date, or move work to an account with credit; the forecast is updated with every poll.": (
+        "その日より前にクレジットを追加するか、クレジットのあるアカウントに作業を移してください。予測はポーリングのたび"
+        "に更新されます。"
+    ),
+    "Credit will expire unused": "クレジットが未使用のまま失効します",
+    "At the recent rate of spend, part of the granted credit is still left on its expiry date, and what is left on "
+    "that day is lost: the provider does not extend it. Trial credit is spent before paid credit, so the amount "
+    "shown is what remains of the grant after the projected spend.": (
+        "最近の消費ペースでは、付与されたクレジットの一部が有効期限の日にまだ残り、その分は失われます。プロバイダーは期"
+        "限を延長しません。トライアルクレジットは有料クレジットより先に使われるため、表示額は予測される消費の後に付与分"
+        "として残る額です。"
+    ),
+    "Use the credit before the date (for example, send more of your work to this account), or accept the loss; the "
+    "expiry comes from the provider or from the grant you entered.": (
+        "期限までに使う（例えば作業の多くをこのアカウントに回す）か、失われることを受け入れてください。期限はプロバイダ"
+        "ーの情報か、入力した付与から求めています。"
+    ),
+    "The provider answered 401: the key is invalid, was revoked, or belongs to a deleted project.": (
+        "プロバイダーが 401 を返しました。キーが無効か、取り消されたか、削除されたプロジェクトのものです。"
+    ),
+    "Create a new key on the provider's site and enter it with Edit account.": (
+        "プロバイダーのサイトで新しいキーを作成し、アカウントの編集で入力してください。"
+    ),
+    "Data is old": "データが古くなっています",
+    "No fresh reading for three poll intervals: the numbers shown may no longer be true.": (
+        "ポーリング間隔3回分、新しい読み取りがありません。表示している数値は現在と異なる可能性があります。"
+    ),
+    "Check the error shown for the account (network, keyring, provider); Refresh now retries at once.": (
+        "アカウントに表示されているエラー（ネットワーク、キーリング、プロバイダー）を確認してください。「今すぐ更新」で"
+        "すぐに再試行します。"
     ),
     # ------------------------------------------------------------ core: forecasts, why unknown
     "{n} days": "{n}日",
@@ -184,7 +403,16 @@ JA: dict[str, str] = {
     ),
     "{provider} reported an error": "{provider} がエラーを報告しました",
     "{endpoint} answered code {code}{quote}.": "{endpoint} がコード {code} を返しました{quote}。",
-    # ------------------------------------------------------------ OpenAI
+    # ------------------------------------------------------------ OpenAI: its catalog entry, then its sentences
+    "sk-…, sk-proj-…, or a session key sess-…": "sk-…、sk-proj-…、またはセッションキー sess-…",
+    "Admin key (optional)": "管理者キー（任意）",
+    "sk-admin-…: reads the org's costs": "sk-admin-…: 組織のコストを取得します",
+    "who the key belongs to (/v1/me); costs with an admin key; grants with a session key": (
+        "キーの所有者（/v1/me）、管理者キーがあればコスト、セッションキーがあれば付与額"
+    ),
+    "remaining credit with a normal key: OpenAI has no balance endpoint for API keys": (
+        "通常のキーでのクレジット残高（OpenAIにはAPIキー向けの残高エンドポイントがありません）"
+    ),
     "API key": "APIキー",
     "session key": "セッションキー",
     "admin key": "管理者キー",
@@ -314,100 +542,6 @@ JA: dict[str, str] = {
         "{date} 以降のコストのうち {amount} は、入力したどの付与にも当てはまりません"
         "（開始日より前、有効期限より後、または金額の超過）。付与が入力漏れかもしれません。"
     ),
-    # ------------------------------------------------------------ DeepSeek, Moonshot, SiliconFlow
-    "repeats {currency}": "で {currency} が重複しています",
-    "is not a three-letter currency code": "が3文字の通貨コードではありません",
-    "DeepSeek says this balance cannot be used for API calls right now (is_available: false); it is counted as no "
-    "spendable credit until DeepSeek lifts that.": (
-        "DeepSeek によると、この残高は現在 API 呼び出しに使えません（is_available: false）。"
-        "DeepSeek が解除するまで、使えるクレジットはないものとして扱います。"
-    ),
-    "DeepSeek reported no balance in any currency.": "DeepSeek はどの通貨の残高も報告しませんでした。",
-    "DeepSeek reported no {currency} balance; showing {shown}.": (
-        "DeepSeek は {currency} の残高を報告しませんでした。{shown} を表示しています。"
-    ),
-    "Also {amount} {currency} ({granted} granted, {paid} topped up).": (
-        "ほかに {amount} {currency}（付与分 {granted}、チャージ分 {paid}）。"
-    ),
-    "DeepSeek's {currency} total ({total}) is not granted + topped up ({parts}); the total is shown ({field}).": (
-        "DeepSeek の {currency} の合計（{total}）が付与分 + チャージ分（{parts}）と一致しません。"
-        "合計を表示しています（{field}）。"
-    ),
-    "The cash balance is {cash} (owed); what can be spent is the voucher part only.": (
-        "現金残高は {cash}（未払い）です。使えるのはバウチャー分だけです。"
-    ),
-    "Moonshot's available balance ({available}) is not voucher + cash ({expected}); the available balance is shown.": (
-        "Moonshot の利用可能残高（{available}）がバウチャー + 現金（{expected}）と一致しません。"
-        "利用可能残高を表示しています。"
-    ),
-    "Moonshot's answer has no currency and this host does not tell (moonshot.cn is CNY, moonshot.ai is USD): set "
-    "the account's currency.": (
-        "Moonshot の応答には通貨がなく、このホストからも判定できません（moonshot.cn は CNY、moonshot.ai は USD）。"
-        "アカウントの通貨を設定してください。"
-    ),
-    "Moonshot does not say when voucher credit expires; enter it with `accounts grant`.": (
-        "Moonshot はバウチャーの有効期限を示しません。`accounts grant` で入力してください。"
-    ),
-    "SiliconFlow's total ({total}) is not paid + gift ({parts}); the total is shown.": (
-        "SiliconFlow の合計（{total}）が有料分 + ギフト分（{parts}）と一致しません。合計を表示しています。"
-    ),
-    "SiliconFlow's answer has no currency and this host does not tell (siliconflow.cn is CNY, siliconflow.com is "
-    "USD): set the account's currency.": (
-        "SiliconFlow の応答には通貨がなく、このホストからも判定できません"
-        "（siliconflow.cn は CNY、siliconflow.com は USD）。アカウントの通貨を設定してください。"
-    ),
-    "SiliconFlow does not say when gift credit expires; enter it with `accounts grant`.": (
-        "SiliconFlow はギフトクレジットの有効期限を示しません。`accounts grant` で入力してください。"
-    ),
-    # ------------------------------------------------------------ OpenRouter, relays, demo
-    "This key has no spending limit of its own, so it draws on the account balance, which OpenRouter shows only to "
-    "a management key: add one to the account to read it.": (
-        "このキーには独自の利用上限がなく、アカウントの残高を使います。OpenRouter はその残高を管理キーにしか"
-        "表示しません。読み取るにはアカウントに管理キーを追加してください。"
-    ),
-    "OpenRouter gave no limit_remaining; computed as the key's limit minus usage.": (
-        "OpenRouter が limit_remaining を返さなかったため、キーの上限から使用量を引いて計算しました。"
-    ),
-    "is missing although the key has a limit": "がありません（キーには上限があります）",
-    "The key's limit of ${limit} resets {reset}.": "キーの上限 ${limit} のリセット: {reset}。",
-    "The account balance (${balance}) is below this key's remaining limit.": (
-        "アカウントの残高（${balance}）がこのキーの上限の残りを下回っています。"
-    ),
-    "The key's own limit leaves less than the account balance (${balance}).": (
-        "キー自体の上限の残りがアカウントの残高（${balance}）を下回っています。"
-    ),
-    "This is what the key's own limit leaves; the account balance may be lower (a management key would show it).": (
-        "これはキー自体の上限の残りです。アカウントの残高はこれより少ない可能性があります（管理キーがあれば表示されます）。"
-    ),
-    "OpenRouter marks this key as free tier: the account has never bought credits, so only free models are usable.": (
-        "OpenRouter はこのキーを無料枠としています。アカウントでクレジットを購入したことがないため、"
-        "無料のモデルしか使えません。"
-    ),
-    "The key itself expires at {time}.": "キー自体は {time} に期限切れになります。",
-    "management key": "管理キー",
-    "Management key refused": "管理キーが拒否されました",
-    "{message} The account balance (/credits) needs an OpenRouter management key; a normal API key is not enough. "
-    "Enter a management key, or remove it from the account to show only the key's limit.": (
-        "{message} アカウントの残高（/credits）には OpenRouter の管理キーが必要で、通常のAPIキーでは読み取れません。"
-        "管理キーを入力するか、アカウントから削除してキーの上限だけを表示してください。"
-    ),
-    "The relay reports this key as unlimited (quota 100000000): it has no quota of its own, and the relay does not "
-    "show the balance behind it.": (
-        "リレーはこのキーを無制限（クォータ 100000000）としています。キー独自のクォータはなく、"
-        "リレーはその背後の残高を表示しません。"
-    ),
-    "The relay says this key expired on {date}; its quota can no longer be spent.": (
-        "リレーによると、このキーは {date} に期限切れになりました。クォータはもう使えません。"
-    ),
-    "Relays label amounts USD, but some count in CNY or other units: set the account's currency if this relay does.": (
-        "リレーは金額を USD と表示しますが、CNY など別の単位で数えるものもあります。"
-        "このリレーがそうなら、アカウントの通貨を設定してください。"
-    ),
-    "Demo: the provider answered 401: the key is invalid or was revoked.": (
-        "デモ: プロバイダーが 401 を返しました。キーが無効か、取り消されています。"
-    ),
-    "Unknown demo scenario": "不明なデモのシナリオ",
-    "'{scenario}' is not a demo scenario": "「{scenario}」はデモのシナリオではありません",
     # ------------------------------------------------------------ the OS keyring
     "No secret store": "OSのキーリングがありません",
     "No usable OS secret store was found (Secret Service / KWallet on Linux, Keychain on macOS, Credential Locker "

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from ..core.i18n import tr_noop
 from ..core.models import Account, Snapshot
 from ..secrets.secret import Secret
 
 
 @dataclass(frozen=True)
 class SecretSpec:
-    kind: str  # the keyring item's suffix: "api", "admin", "management", ...
-    label: str
+    kind: str  # the keyring item's suffix ("api" for the main key); the dialog shows one field per kind
+    label: str  # marked with tr_noop, shown through the core catalog
     required: bool = True
-    hint: str = ""
+    hint: str = ""  # marked with tr_noop too
     prefix: str | None = None  # every key of this kind starts with it: checked when the key is entered
 
 
@@ -31,9 +32,9 @@ class ProviderInfo:
     default_currency: str | None = None
     currency_by_host: Mapping[str, str] = field(default_factory=dict)  # host suffix -> currency
     billing_url: str | None = None
-    secrets: tuple[SecretSpec, ...] = (SecretSpec("api", "API key"),)
-    reads: str = ""  # what is read, in one sentence
-    not_knowable: str = ""  # what cannot be known with its keys
+    secrets: tuple[SecretSpec, ...] = (SecretSpec("api", tr_noop("API key")),)
+    reads: str = ""  # what is read, in one sentence (tr_noop)
+    not_knowable: str = ""  # what cannot be known with its keys (tr_noop)
     needs_network: bool = True
     sample: bool = False  # built-in sample accounts (the demo): no keys, never offered to add
     options: tuple[str, ...] = ()  # account options the provider understands, e.g. "probe"

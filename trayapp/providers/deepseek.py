@@ -9,18 +9,29 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.errors import ConfigError
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.models import CurrencyBalance, Snapshot
 from ..core.validation import parse_currency
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import Fields, get_json
 
 PATH = "/user/balance"
 
 
+INFO = ProviderInfo(
+    name="deepseek",
+    display_name="DeepSeek",
+    module=__name__,
+    default_base_url="https://api.deepseek.com",
+    default_currency="CNY",
+    billing_url="https://platform.deepseek.com/top_up",
+    reads=tr_noop("balance per currency, granted vs topped-up (/user/balance)"),
+    not_knowable=tr_noop("when granted balance expires"),
+)
+
+
 class DeepSeekProvider:
-    info = info("deepseek")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         answer = get_json(request, self.info, PATH)
@@ -132,3 +143,29 @@ def _main(balances: list[CurrencyBalance], preferred: str | None, default: str |
 
 
 PROVIDER = DeepSeekProvider()
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "balance per currency, granted vs topped-up (/user/balance)": (
+        "通貨ごとの残高、付与分とチャージ分の内訳（/user/balance）"
+    ),
+    "when granted balance expires": "付与された残高の有効期限",
+    "repeats {currency}": "で {currency} が重複しています",
+    "DeepSeek says this balance cannot be used for API calls right now (is_available: false); it is counted as no "
+    "spendable credit until DeepSeek lifts that.": (
+        "DeepSeek によると、この残高は現在 API 呼び出しに使えません（is_available: false）。DeepSeek が解除するまで、使"
+        "えるクレジットはないものとして扱います。"
+    ),
+    "DeepSeek reported no balance in any currency.": "DeepSeek はどの通貨の残高も報告しませんでした。",
+    "DeepSeek reported no {currency} balance; showing {shown}.": (
+        "DeepSeek は {currency} の残高を報告しませんでした。{shown} を表示しています。"
+    ),
+    "Also {amount} {currency} ({granted} granted, {paid} topped up).": (
+        "ほかに {amount} {currency}（付与分 {granted}、チャージ分 {paid}）。"
+    ),
+    "DeepSeek's {currency} total ({total}) is not granted + topped up ({parts}); the total is shown ({field}).": (
+        "DeepSeek の {currency} の合計（{total}）が付与分 + チャージ分（{parts}）と一致しません。合計を表示しています（"
+        "{field}）。"
+    ),
+    "is not a three-letter currency code": "が3文字の通貨コードではありません",
+}

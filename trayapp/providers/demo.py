@@ -13,11 +13,10 @@ from decimal import Decimal
 
 from ..core.errors import ProviderError
 from ..core.history import Reading, reading_of
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Account, ErrorKind, Identity, Snapshot
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo
 
 DEMO_PHONE = "+1 555 0100 200"
 
@@ -42,8 +41,20 @@ def demo_accounts(now: datetime) -> list[Account]:
     ]
 
 
+INFO = ProviderInfo(
+    name="demo",
+    display_name="Demo",
+    module=__name__,
+    default_base_url=None,
+    default_currency="USD",
+    reads=tr_noop("built-in sample data; no network, no keyring"),
+    needs_network=False,
+    sample=True,
+)
+
+
 class DemoProvider:
-    info = info("demo")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         scenario = str(request.account.options.get("scenario", "healthy"))
@@ -212,3 +223,13 @@ def _split(
     if scenario == "zero":
         return Decimal("0.00"), remaining
     return current.remaining_granted, current.remaining_paid
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "built-in sample data; no network, no keyring": "組み込みのサンプルデータ（ネットワークもキーリングも使いません）",
+    "Demo: the provider answered 401: the key is invalid or was revoked.": (
+        "デモ: プロバイダーが 401 を返しました。キーが無効か、取り消されています。"
+    ),
+    "Unknown demo scenario": "不明なデモのシナリオ",
+    "'{scenario}' is not a demo scenario": "「{scenario}」はデモのシナリオではありません",
+}

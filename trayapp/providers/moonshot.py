@@ -8,18 +8,30 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.models import Snapshot
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import base_url_of, business_error, get_json, secret_values
 
 PATH = "/users/me/balance"
 TOLERANCE = Decimal("0.01")
 
 
+INFO = ProviderInfo(
+    name="moonshot",
+    display_name="Moonshot / Kimi",
+    module=__name__,
+    default_base_url="https://api.moonshot.cn/v1",
+    default_currency=None,
+    currency_by_host={"moonshot.cn": "CNY", "moonshot.ai": "USD"},
+    billing_url="https://platform.moonshot.cn/console/account",
+    reads=tr_noop("available, voucher and cash balance (/v1/users/me/balance)"),
+    not_knowable=tr_noop("when voucher credit expires"),
+)
+
+
 class MoonshotProvider:
-    info = info("moonshot")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         answer = get_json(request, self.info, PATH)
@@ -79,3 +91,26 @@ class MoonshotProvider:
 
 
 PROVIDER = MoonshotProvider()
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "available, voucher and cash balance (/v1/users/me/balance)": (
+        "利用可能残高、バウチャー残高、現金残高（/v1/users/me/balance）"
+    ),
+    "when voucher credit expires": "バウチャーの有効期限",
+    "The cash balance is {cash} (owed); what can be spent is the voucher part only.": (
+        "現金残高は {cash}（未払い）です。使えるのはバウチャー分だけです。"
+    ),
+    "Moonshot's available balance ({available}) is not voucher + cash ({expected}); the available balance is shown.": (
+        "Moonshot の利用可能残高（{available}）がバウチャー + 現金（{expected}）と一致しません。利用可能残高を表示して"
+        "います。"
+    ),
+    "Moonshot's answer has no currency and this host does not tell (moonshot.cn is CNY, moonshot.ai is USD): set "
+    "the account's currency.": (
+        "Moonshot の応答には通貨がなく、このホストからも判定できません（moonshot.cn は CNY、moonshot.ai は USD）。アカ"
+        "ウントの通貨を設定してください。"
+    ),
+    "Moonshot does not say when voucher credit expires; enter it with `accounts grant`.": (
+        "Moonshot はバウチャーの有効期限を示しません。`accounts grant` で入力してください。"
+    ),
+}

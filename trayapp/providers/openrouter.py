@@ -10,10 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..core.errors import ProviderError
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.models import ErrorKind, Snapshot
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
 from .http import base_url_of, get_json
 
 KEY_PATH = "/key"
@@ -25,8 +24,29 @@ NO_BALANCE_REASON = tr(
 )
 
 
+INFO = ProviderInfo(
+    name="openrouter",
+    display_name="OpenRouter",
+    module=__name__,
+    default_base_url="https://openrouter.ai/api/v1",
+    default_currency="USD",
+    billing_url="https://openrouter.ai/settings/credits",
+    secrets=(
+        SecretSpec("api", tr_noop("API key"), hint=tr_noop("sk-or-v1-…")),
+        SecretSpec(
+            "management",
+            tr_noop("Management key (optional)"),
+            required=False,
+            hint=tr_noop("reads the account balance (/api/v1/credits)"),
+        ),
+    ),
+    reads=tr_noop("the key's limit and usage (/api/v1/key); the account balance with a management key"),
+    not_knowable=tr_noop("the account balance without a management key, when the key has no limit"),
+)
+
+
 class OpenRouterProvider:
-    info = info("openrouter")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         key_data = get_json(request, self.info, KEY_PATH).root().obj("data")
@@ -128,3 +148,48 @@ class OpenRouterProvider:
 
 
 PROVIDER = OpenRouterProvider()
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "This key has no spending limit of its own, so it draws on the account balance, which OpenRouter shows only to "
+    "a management key: add one to the account to read it.": (
+        "このキーには独自の利用上限がなく、アカウントの残高を使います。OpenRouter はその残高を管理キーにしか表示しませ"
+        "ん。読み取るにはアカウントに管理キーを追加してください。"
+    ),
+    "sk-or-v1-…": "sk-or-v1-…",
+    "Management key (optional)": "管理キー（任意）",
+    "reads the account balance (/api/v1/credits)": "アカウントの残高を取得します（/api/v1/credits）",
+    "the key's limit and usage (/api/v1/key); the account balance with a management key": (
+        "キーの上限と使用量（/api/v1/key）、管理キーがあればアカウントの残高"
+    ),
+    "the account balance without a management key, when the key has no limit": (
+        "管理キーがなく、キーに上限がない場合のアカウント残高"
+    ),
+    "OpenRouter gave no limit_remaining; computed as the key's limit minus usage.": (
+        "OpenRouter が limit_remaining を返さなかったため、キーの上限から使用量を引いて計算しました。"
+    ),
+    "is missing although the key has a limit": "がありません（キーには上限があります）",
+    "The key's limit of ${limit} resets {reset}.": "キーの上限 ${limit} のリセット: {reset}。",
+    "The account balance (${balance}) is below this key's remaining limit.": (
+        "アカウントの残高（${balance}）がこのキーの上限の残りを下回っています。"
+    ),
+    "The key's own limit leaves less than the account balance (${balance}).": (
+        "キー自体の上限の残りがアカウントの残高（${balance}）を下回っています。"
+    ),
+    "This is what the key's own limit leaves; the account balance may be lower (a management key would show it).": (
+        "これはキー自体の上限の残りです。アカウントの残高はこれより少ない可能性があります（管理キーがあれば表示されます"
+        "）。"
+    ),
+    "OpenRouter marks this key as free tier: the account has never bought credits, so only free models are usable.": (
+        "OpenRouter はこのキーを無料枠としています。アカウントでクレジットを購入したことがないため、無料のモデルしか使"
+        "えません。"
+    ),
+    "The key itself expires at {time}.": "キー自体は {time} に期限切れになります。",
+    "management key": "管理キー",
+    "Management key refused": "管理キーが拒否されました",
+    "{message} The account balance (/credits) needs an OpenRouter management key; a normal API key is not enough. "
+    "Enter a management key, or remove it from the account to show only the key's limit.": (
+        "{message} アカウントの残高（/credits）には OpenRouter の管理キーが必要で、通常のAPIキーでは読み取れません。管"
+        "理キーを入力するか、アカウントから削除してキーの上限だけを表示してください。"
+    ),
+}

@@ -12,10 +12,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.models import Snapshot
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import base_url_of, business_error, get_json, secret_values
 
 UNLIMITED = Decimal(100000000)
@@ -29,8 +28,19 @@ def billing_path(base_url: str, leaf: str) -> str:
     return f"{prefix}/dashboard/billing/{leaf}"
 
 
+INFO = ProviderInfo(
+    name="openai-compatible",
+    display_name="OpenAI-compatible relay (one-api / new-api)",
+    module=__name__,
+    default_base_url=None,
+    default_currency="USD",
+    reads=tr_noop("the key's quota and usage (/v1/dashboard/billing/subscription and /usage)"),
+    not_knowable=tr_noop("the unit may be CNY on some relays: set the currency on the account"),
+)
+
+
 class RelayProvider:
-    info = info("openai-compatible")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         base = base_url_of(request, self.info)
@@ -93,3 +103,25 @@ class RelayProvider:
 
 
 PROVIDER = RelayProvider()
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "the key's quota and usage (/v1/dashboard/billing/subscription and /usage)": (
+        "キーのクォータと使用量（/v1/dashboard/billing/subscription と /usage）"
+    ),
+    "the unit may be CNY on some relays: set the currency on the account": (
+        "リレーによっては単位がCNYの場合があります（アカウントで通貨を設定してください）"
+    ),
+    "The relay reports this key as unlimited (quota 100000000): it has no quota of its own, and the relay does not "
+    "show the balance behind it.": (
+        "リレーはこのキーを無制限（クォータ 100000000）としています。キー独自のクォータはなく、リレーはその背後の残高を"
+        "表示しません。"
+    ),
+    "The relay says this key expired on {date}; its quota can no longer be spent.": (
+        "リレーによると、このキーは {date} に期限切れになりました。クォータはもう使えません。"
+    ),
+    "Relays label amounts USD, but some count in CNY or other units: set the account's currency if this relay does.": (
+        "リレーは金額を USD と表示しますが、CNY など別の単位で数えるものもあります。このリレーがそうなら、アカウントの"
+        "通貨を設定してください。"
+    ),
+}

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..core.i18n import tr
+from ..core.i18n import tr, tr_noop
 from ..core.identity import hash_email, mask_email
 from ..core.models import Identity, Snapshot
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
+from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import base_url_of, business_error, get_json, secret_values
 
 PATH = "/user/info"
@@ -21,8 +20,21 @@ OK_CODE = 20000
 TOLERANCE = Decimal("0.01")
 
 
+INFO = ProviderInfo(
+    name="siliconflow",
+    display_name="SiliconFlow",
+    module=__name__,
+    default_base_url="https://api.siliconflow.cn/v1",
+    default_currency=None,
+    currency_by_host={"siliconflow.cn": "CNY", "siliconflow.com": "USD"},
+    billing_url="https://cloud.siliconflow.cn/expensebill",
+    reads=tr_noop("total, paid and gift balance (/v1/user/info)"),
+    not_knowable=tr_noop("when gift credit expires"),
+)
+
+
 class SiliconFlowProvider:
-    info = info("siliconflow")
+    info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         answer = get_json(request, self.info, PATH)
@@ -81,3 +93,20 @@ class SiliconFlowProvider:
 
 
 PROVIDER = SiliconFlowProvider()
+
+
+JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
+    "total, paid and gift balance (/v1/user/info)": "合計残高、有料残高、ギフト残高（/v1/user/info）",
+    "when gift credit expires": "ギフトクレジットの有効期限",
+    "SiliconFlow's total ({total}) is not paid + gift ({parts}); the total is shown.": (
+        "SiliconFlow の合計（{total}）が有料分 + ギフト分（{parts}）と一致しません。合計を表示しています。"
+    ),
+    "SiliconFlow's answer has no currency and this host does not tell (siliconflow.cn is CNY, siliconflow.com is "
+    "USD): set the account's currency.": (
+        "SiliconFlow の応答には通貨がなく、このホストからも判定できません（siliconflow.cn は CNY、siliconflow.com は US"
+        "D）。アカウントの通貨を設定してください。"
+    ),
+    "SiliconFlow does not say when gift credit expires; enter it with `accounts grant`.": (
+        "SiliconFlow はギフトクレジットの有効期限を示しません。`accounts grant` で入力してください。"
+    ),
+}

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import rules
-from ..core.explain import explain
-from ..core.i18n import localize
+from ..core.alerts import kind_of
+from ..core.explain import TODO_HEADING, explain
+from ..core.i18n import localize, translate
 from ..core.models import Status
 from ..core.monitor import AccountView
 from ..providers import catalog
@@ -54,21 +55,6 @@ STATUS_NAMES = (
     str(QT_TRANSLATE_NOOP("Status", "stale")),
     str(QT_TRANSLATE_NOOP("Status", "error")),
 )
-# The Alerts column shows alert codes as `check --json` does; a translation gives each a short name.
-ALERT_CODE_NAMES = (
-    str(QT_TRANSLATE_NOOP("AlertCode", "credit_zero")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "credit_low")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "expiring_soon")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "runs_out_soon")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "will_expire_unused")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "second_account")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "same_login")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "no_trial_credit")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "identity_changed")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "key_invalid")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "spend_limit")),
-    str(QT_TRANSLATE_NOOP("AlertCode", "stale")),
-)
 
 
 def _money(value: Decimal | None, currency: str | None) -> str:
@@ -80,7 +66,8 @@ def _status(status: Status) -> str:
 
 
 def _alert_codes(view: AccountView) -> str:
-    return ", ".join(QCoreApplication.translate("AlertCode", a.code) for a in view.alerts) or "—"
+    """The codes as `check --json` shows them; a translation gives each a short name (core/alerts.py)."""
+    return ", ".join(i18n.shown(kind.short) if (kind := kind_of(a.code)) else a.code for a in view.alerts) or "—"
 
 
 class DetailsWindow(QWidget):
@@ -270,9 +257,10 @@ class DetailsWindow(QWidget):
     def _update_buttons(self) -> None:
         view = self.selected_view()
         has = view is not None
-        demo = has and view is not None and view.account.provider == "demo"
-        self.edit_button.setEnabled(has and not demo)
-        self.remove_button.setEnabled(has and not demo)
+        info = catalog.CATALOG.get(view.account.provider) if view is not None else None
+        sample = info is not None and info.sample  # the built-in sample accounts are not the user's to edit
+        self.edit_button.setEnabled(has and not sample)
+        self.remove_button.setEnabled(has and not sample)
         self.ack_button.setVisible(bool(view and any(a.code == "identity_changed" for a in view.alerts)))
 
     def _emit_selected(self, emit: Callable[[str], object]) -> None:
@@ -355,7 +343,7 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
         ex = explain(alert.code, lang)
         if ex is not None:
             parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
-            parts.append(f"<p><b>{'対処' if lang == 'ja' else 'What to do'}:</b> {e(ex.todo)}</p>")
+            parts.append(f"<p><b>{e(translate(TODO_HEADING, lang))}:</b> {e(ex.todo)}</p>")
             if ex.links:
                 parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
     if info and info.billing_url:

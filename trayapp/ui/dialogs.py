@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.alerts import ALERTS
 from ..core.errors import ConfigError
 from ..core.models import MIN_POLL_MINUTES, Account, Settings
 from ..core.monitor import FetchResult
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
 from ..secrets.secret import Secret
-from .catalog_texts import catalog_text
-from .i18n import local
+from .i18n import local, shown
 
 
 @dataclass
@@ -56,7 +56,7 @@ class AccountDialog(QDialog):
 
         self.provider = QComboBox()
         for name, info in catalog.CATALOG.items():
-            if name != "demo":
+            if not info.sample:
                 self.provider.addItem(info.display_name, name)
         self.label = QLineEdit()
         self.base_url = QLineEdit()
@@ -85,7 +85,9 @@ class AccountDialog(QDialog):
         self.form.addRow(self.tr("Label"), self.label)
         self.form.addRow(self.tr("Base URL (optional)"), self.base_url)
         self.form.addRow(self.tr("Currency (optional)"), self.currency)
-        for kind in ("api", "admin", "management"):
+        # One field per kind of key any provider declares; a provider's own kinds are shown when it is chosen.
+        kinds = dict.fromkeys(s.kind for info in catalog.CATALOG.values() if not info.sample for s in info.secrets)
+        for kind in kinds:
             edit = QLineEdit()
             edit.setEchoMode(QLineEdit.EchoMode.Password)
             edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -132,15 +134,15 @@ class AccountDialog(QDialog):
             edit.setVisible(visible)
             self.key_labels[kind].setVisible(visible)
             if spec is not None:
-                self.key_labels[kind].setText(catalog_text(spec.label))
+                self.key_labels[kind].setText(shown(spec.label))
                 stored = self.account is not None and kind in self.account.secret_kinds
                 edit.setPlaceholderText(
-                    self.tr("stored in the OS keyring; type to replace") if stored else catalog_text(spec.hint)
+                    self.tr("stored in the OS keyring; type to replace") if stored else shown(spec.hint)
                 )
-        self.probe.setVisible(info.name == "openai")
-        notes = [self.tr("Reads: {what}.").format(what=catalog_text(info.reads))] if info.reads else []
+        self.probe.setVisible("probe" in info.options)
+        notes = [self.tr("Reads: {what}.").format(what=shown(info.reads))] if info.reads else []
         if info.not_knowable:
-            notes.append(self.tr("Cannot be known: {what}.").format(what=catalog_text(info.not_knowable)))
+            notes.append(self.tr("Cannot be known: {what}.").format(what=shown(info.not_knowable)))
         notes.append(self.tr("Keys are stored only in the OS keyring."))
         self.hint.setText(" ".join(notes))
 
@@ -162,12 +164,19 @@ class AccountDialog(QDialog):
                 if any(c.isspace() for c in value):
                     raise ConfigError(
                         self.tr("Invalid key"),
-                        self.tr("The {key} contains spaces.").format(key=catalog_text(spec.label).lower()),
+                        self.tr("The {key} contains spaces.").format(key=shown(spec.label).lower()),
+                    )
+                if spec.prefix and not value.startswith(spec.prefix):
+                    raise ConfigError(
+                        self.tr("Invalid key"),
+                        self.tr("The {key} must start with {prefix}: is it the right key?").format(
+                            key=shown(spec.label).lower(), prefix=spec.prefix
+                        ),
                     )
                 secrets[spec.kind] = Secret(value)
             elif spec.required and (self.account is None or spec.kind not in self.account.secret_kinds):
                 raise ConfigError(
-                    self.tr("Key needed"), self.tr("Enter the {key}.").format(key=catalog_text(spec.label).lower())
+                    self.tr("Key needed"), self.tr("Enter the {key}.").format(key=shown(spec.label).lower())
                 )
         if "api" in secrets and secrets["api"].kind_hint == "sess-":
             self.hint.setText(
@@ -177,7 +186,7 @@ class AccountDialog(QDialog):
                 )
             )
         options = dict(self.account.options) if self.account else {}
-        if provider == "openai":
+        if "probe" in info.options:
             options["probe"] = self.probe.isChecked()
         return AccountDraft(
             provider,
@@ -211,22 +220,6 @@ class AccountDialog(QDialog):
     def clear_keys(self) -> None:
         for edit in self.key_fields.values():
             edit.clear()
-
-
-ALERT_KINDS = (  # labels translated when shown (context SettingsDialog)
-    ("credit_zero", str(QT_TRANSLATE_NOOP("SettingsDialog", "No credit left"))),
-    ("credit_low", str(QT_TRANSLATE_NOOP("SettingsDialog", "Low credit"))),
-    ("expiring_soon", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit expiring soon"))),
-    ("runs_out_soon", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit runs out soon (forecast)"))),
-    ("will_expire_unused", str(QT_TRANSLATE_NOOP("SettingsDialog", "Credit will expire unused (forecast)"))),
-    ("second_account", str(QT_TRANSLATE_NOOP("SettingsDialog", "Second account detected"))),
-    ("same_login", str(QT_TRANSLATE_NOOP("SettingsDialog", "Two keys of one login"))),
-    ("no_trial_credit", str(QT_TRANSLATE_NOOP("SettingsDialog", "No trial credit"))),
-    ("identity_changed", str(QT_TRANSLATE_NOOP("SettingsDialog", "Key owner changed"))),
-    ("key_invalid", str(QT_TRANSLATE_NOOP("SettingsDialog", "Key rejected"))),
-    ("spend_limit", str(QT_TRANSLATE_NOOP("SettingsDialog", "Spend limit reached"))),
-    ("stale", str(QT_TRANSLATE_NOOP("SettingsDialog", "Data is old"))),
-)
 
 
 class SettingsDialog(QDialog):
@@ -263,10 +256,10 @@ class SettingsDialog(QDialog):
             lambda index: self.language_note.setVisible(index != initial_language)
         )
         self.alert_kinds: dict[str, QCheckBox] = {}
-        for code, label in ALERT_KINDS:
-            box = QCheckBox(QCoreApplication.translate("SettingsDialog", label))
+        for code, kind in ALERTS.items():
+            box = QCheckBox(shown(kind.label))
             box.setChecked(code not in settings.disabled_alerts)
-            self.alert_kinds[code] = box
+            self.alert_kinds[code.value] = box
         self._settings = settings
 
         form = QFormLayout()

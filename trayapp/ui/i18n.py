@@ -2,7 +2,8 @@
 resources/translations/*.ts by `make translations`, shipped in the package) and Qt's own qtbase_<lang>.qm
 (standard buttons such as Save and Cancel). The few words the core formats itself (data age, remaining)
 take the language code from `language()`; the sentences the core, providers and storage write (errors, why
-a number is unknown, notes, problems: core/i18n.py) are shown through `local()`.
+a number is unknown, notes, problems: core/i18n.py) are shown through `local()`, the texts they keep in
+tables (a provider's key labels, an alert kind's names) through `shown()`.
 
 Installed once at start, before any widget is built: texts set on widgets are not re-translated, so a
 change of the language setting applies to the UI at the next start (alert messages switch at once)."""
@@ -14,7 +15,7 @@ from typing import overload
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
-from ..core.i18n import localize
+from ..core.i18n import localize, translate
 from ..core.texts import LANGUAGES
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -72,3 +73,9 @@ def local(text: None) -> None: ...
 def local(text: str | None) -> str | None:
     """A text from the core (a provider's error, an unknown reason, a note, a load problem) in the UI's language."""
     return localize(text, _language)
+
+
+def shown(template: str, **params: object) -> str:
+    """A template the Qt-free code keeps in a table (marked with tr_noop: a provider's key labels and what it
+    reads, an alert kind's names) in the UI's language."""
+    return translate(template, _language, **params) if template else template

@@ -6,7 +6,7 @@ size is drawn natively (and at 2x) so it stays sharp on HiDPI.
 
 This module paints only (what the icon shows is decided in `tray.spec_for`), so start-up can draw the
 first icon before the core is imported. For the same reason the `Qt` namespace is reached only in the
-branches that need it: PySide6 creates its hundreds of enums on first use, ~25 ms (issue 9).
+branches that need it: PySide6 creates its hundreds of enums on first use (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from .. import APP_NAME
+from ..core.alerts import kind_of
 from ..core.models import Alert, Severity
+from .i18n import shown
 
 log = logging.getLogger(__name__)
-
-URGENT_CODES = {"credit_zero", "second_account", "key_invalid", "spend_limit"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
     """One message for a burst: a single account's alert as is, several accounts grouped."""
     if not alerts:
         return None
-    ordered = sorted(alerts, key=lambda a: (a.severity is not Severity.CRITICAL, a.code not in URGENT_CODES))
-    critical = any(a.code in URGENT_CODES or a.severity is Severity.CRITICAL for a in alerts)
+    ordered = sorted(alerts, key=lambda a: (a.severity is not Severity.CRITICAL, not _urgent(a)))
+    critical = any(_urgent(a) or a.severity is Severity.CRITICAL for a in alerts)
     accounts = list(dict.fromkeys(a.account_id for a in ordered))
     first = ordered[0]
     if len(accounts) == 1:
@@ -55,21 +55,14 @@ def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
     return Message(summary, body, critical, first.account_id, len(accounts) > 1)
 
 
+def _urgent(alert: Alert) -> bool:
+    kind = kind_of(alert.code)
+    return kind is not None and kind.urgent
+
+
 def _headline(alert: Alert) -> str:
-    return {
-        "credit_zero": QCoreApplication.translate("Notifier", "no credit left"),
-        "spend_limit": QCoreApplication.translate("Notifier", "spend limit reached"),
-        "credit_low": QCoreApplication.translate("Notifier", "credit is low"),
-        "expiring_soon": QCoreApplication.translate("Notifier", "credit expires soon"),
-        "second_account": QCoreApplication.translate("Notifier", "second account detected"),
-        "same_login": QCoreApplication.translate("Notifier", "two keys of one login"),
-        "no_trial_credit": QCoreApplication.translate("Notifier", "no trial credit"),
-        "identity_changed": QCoreApplication.translate("Notifier", "key owner changed"),
-        "key_invalid": QCoreApplication.translate("Notifier", "key rejected"),
-        "stale": QCoreApplication.translate("Notifier", "data is old"),
-        "runs_out_soon": QCoreApplication.translate("Notifier", "credit runs out soon"),
-        "will_expire_unused": QCoreApplication.translate("Notifier", "credit will expire unused"),
-    }.get(alert.code, alert.code)
+    kind = kind_of(alert.code)
+    return shown(kind.headline) if kind else alert.code
 
 
 class Notifier(Protocol):

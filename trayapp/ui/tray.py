@@ -233,7 +233,7 @@ class TrayController(QObject):
         shape = (self.status_line, tuple(v.account.id for v in self._views), snoozed)
         if shape == self._menu_shape and self._refresh_action is not None:
             # The same entries: only their texts change. Each entry rebuilt is re-exported to the panel over
-            # D-Bus, so a full rebuild costs ~0.5 ms an account on the UI thread (issue 9).
+            # D-Bus, so a full rebuild costs UI-thread time per account (docs/PERFORMANCE.md).
             for view in self._views:
                 action = self._account_actions[view.account.id]
                 action.setText(account_line(view, now))

@@ -1,0 +1,37 @@
+"""The providers this version knows, one module of trayapp.providers a line, in the order the Add account
+dialog offers them. Each module declares everything about itself (docs/adding-a-provider.md): `INFO` (its
+catalog entry), `PROVIDER` (its fetch) and `JA` (the Japanese of its texts). Nothing else names a provider.
+
+The catalog imports them all (the tray too, at start), so importing a provider module must stay cheap: what
+it imports at module level is the core and providers/http.py, whose HTTP client is loaded for a request.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+
+MODULES: tuple[str, ...] = (
+    "relay",
+    "deepseek",
+    "moonshot",
+    "siliconflow",
+    "openrouter",
+    "stepfun",
+    "demo",
+)
+
+
+def modules() -> list[ModuleType]:
+    return [importlib.import_module(f"{__package__}.{name}") for name in MODULES]
+
+
+@functools.cache
+def provider_texts(lang: str) -> Mapping[str, str]:
+    """English template -> translation, of every provider's own texts (merged into core.i18n's catalog)."""
+    table: dict[str, str] = {}
+    for module in modules():
+        table.update(getattr(module, lang.upper(), {}))
+    return table
