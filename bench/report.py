@@ -285,7 +285,7 @@ Timing targets live only here, never in unit tests.
 
 ## Fixes this benchmark led to
 
-- **One SSL context per process** (`providers/http.py`, `providers/openai_http.py`): every request made a
+- **One SSL context per process** (`providers/http.py`, `providers/openai/http.py`): every request made a
   new `httpx2.Client`, which loads the CA bundle (25-40 ms of CPU each). With 50 accounts the fetch child
   spent ~2 s of CPU on it, queued on the GIL. Now one verifying context is built once and shared.
 - **64 fetch threads** (`engine.MAX_WORKERS`, was 32): 50 accounts are asked in one wave, not two.

@@ -9,7 +9,7 @@ from decimal import Decimal
 from trayapp.core.models import Grant
 from trayapp.providers.http import retry_after_of, scrub
 from trayapp.providers.openai import key_kind
-from trayapp.providers.openai_parse import allocate_costs
+from trayapp.providers.openai.parse import allocate_costs
 from trayapp.secrets.secret import Secret
 
 

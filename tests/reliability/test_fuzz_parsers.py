@@ -27,7 +27,7 @@ from tests.support.i18n import assert_translatable
 from trayapp.core.errors import ProviderError
 from trayapp.core.models import Snapshot
 from trayapp.providers import catalog, http
-from trayapp.providers import openai_parse as oparse
+from trayapp.providers.openai import parse as oparse
 
 EXAMPLES = int(os.environ.get("TRAYAPP_FUZZ_EXAMPLES", "2000"))
 FUZZ = settings(

@@ -18,10 +18,10 @@ def loaded_after(imports: str) -> list[str]:
 
 
 def test_http_layer_and_openai_provider_import_without_httpx2_or_the_sdk() -> None:
-    modules = "trayapp.providers.http, trayapp.providers.openai, trayapp.providers.openai_parse, trayapp.secrets.keys"
+    modules = "trayapp.providers.http, trayapp.providers.openai, trayapp.providers.openai.parse, trayapp.secrets.keys"
     assert loaded_after(modules) == []
 
 
 def test_the_check_sees_what_a_request_needs() -> None:
     """The check itself: the module that sends requests does load them."""
-    assert {"httpx2", "openai"} <= set(loaded_after("trayapp.providers.openai_http"))
+    assert {"httpx2", "openai"} <= set(loaded_after("trayapp.providers.openai.http"))

@@ -15,7 +15,7 @@ def test_every_registered_module_declares_itself_and_the_catalog_is_gathered_fro
         assert isinstance(module.JA, dict)
         assert catalog.info(module.INFO.name) is module.INFO
         assert catalog.load(module.INFO.name) is module.PROVIDER
-    assert list(catalog.CATALOG) == ["openai", *(m.INFO.name for m in modules)]
+    assert list(catalog.CATALOG) == [m.INFO.name for m in modules]
 
 
 def test_the_sample_provider_is_a_flag_not_a_name() -> None:

@@ -6,36 +6,12 @@ Importing this module imports every registered provider module, which must stay 
 
 from __future__ import annotations
 
-from ..core.i18n import tr_noop
 from . import registry
-from .base import Provider, ProviderInfo, SecretSpec
-
-# OpenAI's entry is still written here: its module imports the openai SDK at import time.
-OPENAI = ProviderInfo(
-    name="openai",
-    display_name="OpenAI",
-    module="trayapp.providers.openai",
-    default_base_url="https://api.openai.com/v1",
-    default_currency="USD",
-    billing_url="https://platform.openai.com/settings/organization/billing/overview",
-    secrets=(
-        SecretSpec("api", tr_noop("API key"), hint=tr_noop("sk-…, sk-proj-…, or a session key sess-…")),
-        SecretSpec(
-            "admin",
-            tr_noop("Admin key (optional)"),
-            required=False,
-            hint=tr_noop("sk-admin-…: reads the org's costs"),
-            prefix="sk-admin-",
-        ),
-    ),
-    reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
-    not_knowable=tr_noop("remaining credit with a normal key: OpenAI has no balance endpoint for API keys"),
-    options=("probe",),
-)
+from .base import Provider, ProviderInfo
 
 
 def _gather() -> dict[str, ProviderInfo]:
-    found: dict[str, ProviderInfo] = {OPENAI.name: OPENAI}
+    found: dict[str, ProviderInfo] = {}
     for module in registry.modules():
         entry: ProviderInfo = module.INFO
         if entry.name in found or entry.module != module.__name__:

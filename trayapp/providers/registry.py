@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import ModuleType
 
 MODULES: tuple[str, ...] = (
+    "openai",
     "relay",
     "deepseek",
     "moonshot",

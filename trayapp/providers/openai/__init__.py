@@ -19,23 +19,42 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..core import codec
-from ..core.errors import BadResponse, ProviderError
-from ..core.i18n import tr
-from ..core.identity import salted_hash
-from ..core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
-from ..core.rules import format_money
-from ..secrets.keys import ADMIN_PREFIX, SESSION_PREFIX, public_prefix
-from ..secrets.secret import Secret
-from . import openai_parse as parse
-from .base import FetchOutcome, FetchRequest
-from .catalog import info
-from .http import KEY_LABEL, HttpFailure, bad_response, base_url_of, usable_key
+from ...core import codec
+from ...core.errors import BadResponse, ProviderError
+from ...core.i18n import tr, tr_noop
+from ...core.identity import salted_hash
+from ...core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
+from ...core.rules import format_money
+from ...secrets.keys import ADMIN_PREFIX, SESSION_PREFIX, public_prefix
+from ...secrets.secret import Secret
+from ..base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
+from ..http import KEY_LABEL, HttpFailure, bad_response, base_url_of, usable_key
+from . import parse
 
 if TYPE_CHECKING:
-    from .openai_http import Client  # imported when polled: it loads the openai SDK and httpx2
+    from .http import Client  # imported when polled: it loads the openai SDK and httpx2
 
-INFO = info("openai")
+INFO = ProviderInfo(
+    name="openai",
+    display_name="OpenAI",
+    module=__name__,
+    default_base_url="https://api.openai.com/v1",
+    default_currency="USD",
+    billing_url="https://platform.openai.com/settings/organization/billing/overview",
+    secrets=(
+        SecretSpec("api", tr_noop("API key"), hint=tr_noop("sk-…, sk-proj-…, or a session key sess-…")),
+        SecretSpec(
+            "admin",
+            tr_noop("Admin key (optional)"),
+            required=False,
+            hint=tr_noop("sk-admin-…: reads the org's costs"),
+            prefix="sk-admin-",
+        ),
+    ),
+    reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
+    not_knowable=tr_noop("remaining credit with a normal key: OpenAI has no balance endpoint for API keys"),
+    options=("probe",),
+)
 IDENTITY_TTL = timedelta(days=1)
 LEGACY_RETRY = timedelta(days=7)
 PROBE_EVERY = timedelta(hours=1)
@@ -209,7 +228,7 @@ class OpenAIProvider:
         reading = _Reading(currency=INFO.currency_for(base_url, account.currency) or "USD")
         probe: str | None = None
 
-        from .openai_http import Client
+        from .http import Client
 
         if api is not None:
             role = key_kind(api)
@@ -539,3 +558,154 @@ class OpenAIProvider:
 
 
 PROVIDER = OpenAIProvider()
+
+JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py), merged into the core catalog
+    "sk-…, sk-proj-…, or a session key sess-…": "sk-…、sk-proj-…、またはセッションキー sess-…",
+    "Admin key (optional)": "管理者キー（任意）",
+    "sk-admin-…: reads the org's costs": "sk-admin-…: 組織のコストを取得します",
+    "who the key belongs to (/v1/me); costs with an admin key; grants with a session key": (
+        "キーの所有者（/v1/me）、管理者キーがあればコスト、セッションキーがあれば付与額"
+    ),
+    "remaining credit with a normal key: OpenAI has no balance endpoint for API keys": (
+        "通常のキーでのクレジット残高（OpenAIにはAPIキー向けの残高エンドポイントがありません）"
+    ),
+    "API key": "APIキー",
+    "session key": "セッションキー",
+    "admin key": "管理者キー",
+    "OpenAI could not be read": "OpenAI を読み取れませんでした",
+    "{endpoint}: {error}.": "{endpoint}: {error}。",
+    " A session key stops working when you log out of platform.openai.com.": (
+        "セッションキーは platform.openai.com からログアウトすると使えなくなります。"
+    ),
+    "Billing not active": "請求が有効になっていません",
+    "is missing (and there is no grants list)": "がありません（grants の一覧もありません）",
+    "is {currency}, not usd": "が {currency} で、usd ではありません",
+    "is missing although has_more is true": "がありません（has_more は true です）",
+    "repeats an earlier page": "が前のページと同じです",
+    "goes on beyond {pages} pages": "が{pages}ページを超えて続いています",
+    "balance not readable with this key": "このキーでは残高を読み取れません",
+    "add an admin key (sk-admin-…) and enter your credit grants with their dates to compute it, or turn on the "
+    "probe to learn when it runs out": (
+        "計算するには管理者キー（sk-admin-…）を追加してクレジットの付与を日付とともに入力するか、"
+        "プローブを有効にしてクレジット切れを検出してください"
+    ),
+    "{not_readable}: OpenAI shows credit grants only to the browser session, not to API keys; {hint}": (
+        "{not_readable}: OpenAI はクレジットの付与をブラウザーのセッションにだけ表示し、APIキーには表示しません。{hint}"
+    ),
+    "{not_readable}: OpenAI has no balance endpoint for API keys (project and service-account keys cannot read "
+    "credit grants); {hint}": (
+        "{not_readable}: OpenAI にはAPIキー向けの残高エンドポイントがありません"
+        "（プロジェクトキーやサービスアカウントキーはクレジットの付与を読み取れません）。{hint}"
+    ),
+    "{not_readable} this time (the credit_grants endpoint did not answer); {hint}": (
+        "今回は{not_readable}（credit_grants エンドポイントが応答しませんでした）。{hint}"
+    ),
+    "{not_readable}: subtracting what was spent since your grants needs an admin key (sk-admin-…); the expiry of "
+    "your grants still counts down": (
+        "{not_readable}: 付与以降の使用額を差し引くには管理者キー（sk-admin-…）が必要です。"
+        "付与の有効期限のカウントダウンは引き続き行われます"
+    ),
+    "{not_readable}: the admin key reads spending, not credit; enter your credit grants with their dates (Billing → "
+    "Credit grants) to compute what is left": (
+        "{not_readable}: 管理者キーで読み取れるのは使用額で、クレジットではありません。残りを計算するには、"
+        "クレジットの付与を日付とともに入力してください（Billing → Credit grants）"
+    ),
+    ", expiring {date}": "（有効期限 {date}）",
+    "{not_readable}: the grant of {amount}{until} has no effective date; enter it so the costs since then can be "
+    "subtracted": (
+        "{not_readable}: {amount} の付与{until}に開始日がありません。それ以降のコストを差し引けるよう入力してください"
+    ),
+    "Not an admin key": "管理者キーではありません",
+    "The admin key of this account does not start with sk-admin-.": (
+        "このアカウントの管理者キーが sk-admin- で始まっていません。"
+    ),
+    "The computed {amount} is overridden: OpenAI refuses requests for lack of credit (a grant entered may be "
+    "wrong, or costs not yet reported).": (
+        "計算した {amount} は無効です: OpenAI はクレジット不足でリクエストを拒否しています"
+        "（入力した付与が誤っているか、コストがまだ報告されていない可能性があります）。"
+    ),
+    "The key belongs to a personal organization.": "このキーは個人の組織のものです。",
+    "Who the key belongs to could not be read again (/v1/me: {why}); shown as before.": (
+        "キーの所有者を再取得できませんでした（/v1/me: {why}）。以前の情報を表示しています。"
+    ),
+    "Who the key belongs to could not be read (/v1/me: {why}); only its organization is known, from the "
+    "openai-organization header.": (
+        "キーの所有者を取得できませんでした（/v1/me: {why}）。"
+        "openai-organization ヘッダーから組織だけが分かっています。"
+    ),
+    "Who the key belongs to could not be read (/v1/me: {why}).": (
+        "キーの所有者を取得できませんでした（/v1/me: {why}）。"
+    ),
+    "A session key is as powerful as your login: anyone holding it can act on your account. It stops working when "
+    "you log out of platform.openai.com.": (
+        "セッションキーはログインと同じ権限を持ちます。持っている人は誰でもあなたのアカウントを操作できます。"
+        "platform.openai.com からログアウトすると使えなくなります。"
+    ),
+    "The plan could not be read ({why}).": "プランを取得できませんでした（{why}）。",
+    "The plan could not be read ({why})": "プランを取得できませんでした（{why}）",
+    "Plan: {plan} (free trial).": "プラン: {plan}（無料トライアル）。",
+    "Plan: {plan}.": "プラン: {plan}。",
+    "Monthly usage limit: {amount}.": "月間の利用上限: {amount}。",
+    "Access until {date} (subscription).": "{date} まで利用可能（サブスクリプション）。",
+    "{count} expired grant(s) ({amount}) no longer count.": "期限切れの付与 {count} 件（{amount}）は計上していません。",
+    "credit_grants: {why}; tried again next time.": "credit_grants: {why}。次回もう一度試します。",
+    "Credit grants read with this key (older user keys still may).": (
+        "このキーでクレジットの付与を読み取りました（古いユーザーキーではまだ読み取れる場合があります）。"
+    ),
+    " (checked {time} UTC)": "（{time} UTC に確認）",
+    "A 1-token test request succeeded: the key can still spend{at}.": (
+        "1トークンのテストリクエストが成功しました。このキーはまだ使えます{at}。"
+    ),
+    "OpenAI refused a 1-token test request for lack of credit{at}.": (
+        "OpenAI がクレジット不足のため1トークンのテストリクエストを拒否しました{at}。"
+    ),
+    "OpenAI refused a 1-token test request: billing is not active{at}.": (
+        "OpenAI が1トークンのテストリクエストを拒否しました。請求が有効になっていません{at}。"
+    ),
+    "The 1-token test request was throttled (429): not out of credit{at}.": (
+        "1トークンのテストリクエストが制限されました（429）。クレジット不足ではありません{at}。"
+    ),
+    "The 1-token test request was refused (permission or model){at}.": (
+        "1トークンのテストリクエストが拒否されました（権限またはモデル）{at}。"
+    ),
+    "The 1-token test request failed ({why}); tried again next poll.": (
+        "1トークンのテストリクエストに失敗しました（{why}）。次回の確認でもう一度試します。"
+    ),
+    "The spend limit could not be read ({why}).": "利用上限を取得できませんでした（{why}）。",
+    "monthly": "月間",
+    " of {amount}": "（{amount}）",
+    "The organization reached its {interval} spend limit{amount}: OpenAI refuses requests until the limit is raised "
+    "or the period ends.": (
+        "組織が{interval}の利用上限{amount}に達しました。上限を引き上げるか期間が終わるまで、"
+        "OpenAI はリクエストを拒否します。"
+    ),
+    "{count} grant(s) not in USD are left out: OpenAI reports costs in USD.": (
+        "USD 以外の付与 {count} 件は除外しています。OpenAI はコストを USD で報告します。"
+    ),
+    "Spent this month so far: {amount} (costs lag by up to a day).": (
+        "今月これまでの使用額: {amount}（コストの反映は最大1日遅れます）。"
+    ),
+    "Remaining = the grants you entered − the organization's costs since each grant's effective date, the grant "
+    "expiring first used first (costs lag by up to a day).": (
+        "残高 = 入力した付与 − 各付与の開始日以降の組織のコスト。有効期限の早い付与から先に使われます"
+        "（コストの反映は最大1日遅れます）。"
+    ),
+    "{amount} of costs since {date} fall outside every grant you entered (before its effective date, after its "
+    "expiry, or beyond its amount): a grant may be missing.": (
+        "{date} 以降のコストのうち {amount} は、入力したどの付与にも当てはまりません"
+        "（開始日より前、有効期限より後、または金額の超過）。付与が入力漏れかもしれません。"
+    ),
+    " OpenAI does not serve the country or region this request comes from.": (
+        "OpenAI はこのリクエスト元の国・地域ではサービスを提供していません。"
+    ),
+    " Admin keys need the organization Owner role.": "管理者キーには組織の Owner ロールが必要です。",
+    " A project or restricted key may have no billing access, or its project may not use this.": (
+        "請求情報へのアクセス権のないプロジェクトキーや制限付きキーか、プロジェクトでこの機能を使えないキーの"
+        "可能性があります。"
+    ),
+    " Billing is not active for this organization.": "この組織では請求が有効になっていません。",
+    " Add credit on the billing page.": "請求ページでクレジットを追加してください。",
+    " This is throttling, not a lack of credit (that would be insufficient_quota).": (
+        "これはリクエストの制限で、クレジット不足ではありません（クレジット不足なら insufficient_quota になります）。"
+    ),
+}

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 import httpx2
 import openai
 
-from ..core.i18n import tr
-from ..core.models import ErrorKind
-from ..secrets.secret import Secret
-from .base import ProviderInfo
-from .http import Refinement, Refusal, Rules, failure_of, http_client, json_of
+from ...core.i18n import tr
+from ...core.models import ErrorKind
+from ...secrets.secret import Secret
+from ..base import ProviderInfo
+from ..http import Refinement, Refusal, Rules, failure_of, http_client, json_of
 
 ROLE_LABELS = {"api": tr("API key"), "session": tr("session key"), "admin": tr("admin key")}
 _T = TypeVar("_T")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from ..core.i18n import tr
-from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
-from ..core.models import Grant, Identity
-from .base import ProviderInfo
-from .http import Fields, JsonAnswer
+from ...core.i18n import tr
+from ...core.identity import hash_email, hash_phone, mask_email, mask_phone
+from ...core.models import Grant, Identity
+from ..base import ProviderInfo
+from ..http import Fields, JsonAnswer
 
 ZERO = Decimal(0)
 MAX_TEXT = 320  # characters of a name, an email or a page token: longer is not OpenAI's
@@ -25,7 +25,7 @@ MAX_TEXT = 320  # characters of a name, an email or a page token: longer is not 
 
 def _info() -> ProviderInfo:
     # Looked up when an answer is read, not at import: the catalog may be importing this provider then.
-    from .catalog import info
+    from ..catalog import info
 
     return info("openai")
 
