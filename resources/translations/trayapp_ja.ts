@@ -87,10 +87,6 @@
         <source>Enter the {key}.</source>
         <translation>{key}を入力してください。</translation>
     </message>
-    <message>
-        <source>A session key (sess-…) is as powerful as your login: anyone holding it can act as you on the platform. It is kept only in the OS keyring.</source>
-        <translation>セッションキー（sess-…）はログインと同じ権限を持ちます。持っている人は誰でもプラットフォーム上であなたとして操作できます。このキーはOSのキーリングにのみ保存されます。</translation>
-    </message>
 </context>
 <context>
     <name>AppController</name>

@@ -106,6 +106,20 @@ def test_add_account_dialog_requires_a_key_and_a_relay_address(qtbot) -> None:
     assert not dialog.key_fields["admin"].isHidden()
 
 
+def test_a_key_with_a_declared_caution_shows_it_in_the_dialog(qtbot) -> None:
+    """OpenAI declares a caution for session keys (sess-…); an ordinary key shows none, and no provider's name is
+    needed in the dialog for it."""
+    dialog = AccountDialog()
+    qtbot.addWidget(dialog)
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openai"))
+    dialog.key_fields["api"].setText("sk-proj-" + "x" * 30)
+    dialog.draft()
+    assert "as powerful as your login" not in dialog.hint.text()
+    dialog.key_fields["api"].setText("sess-" + "x" * 30)
+    dialog.draft()
+    assert "as powerful as your login" in dialog.hint.text()
+
+
 def test_the_account_dialog_builds_its_key_fields_from_the_declared_kinds(qtbot, monkeypatch) -> None:
     """A provider declaring a new kind of key gets its field with no change to the dialog; a sample provider
     is never offered; the probe box follows the provider's options."""

@@ -19,6 +19,8 @@ class SecretSpec:
     required: bool = True
     hint: str = ""  # marked with tr_noop too
     prefix: str | None = None  # every key of this kind starts with it: checked when the key is entered
+    # (key prefix, caution marked with tr_noop): shown when an entered key starts with that prefix
+    cautions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

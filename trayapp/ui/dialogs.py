@@ -174,17 +174,13 @@ class AccountDialog(QDialog):
                         ),
                     )
                 secrets[spec.kind] = Secret(value)
+                for prefix, caution in spec.cautions:
+                    if value.startswith(prefix):
+                        self.hint.setText(shown(caution))
             elif spec.required and (self.account is None or spec.kind not in self.account.secret_kinds):
                 raise ConfigError(
                     self.tr("Key needed"), self.tr("Enter the {key}.").format(key=shown(spec.label).lower())
                 )
-        if "api" in secrets and secrets["api"].kind_hint == "sess-":
-            self.hint.setText(
-                self.tr(
-                    "A session key (sess-…) is as powerful as your login: anyone holding it can "
-                    "act as you on the platform. It is kept only in the OS keyring."
-                )
-            )
         options = dict(self.account.options) if self.account else {}
         if "probe" in info.options:
             options["probe"] = self.probe.isChecked()

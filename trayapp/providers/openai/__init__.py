@@ -42,13 +42,26 @@ INFO = ProviderInfo(
     default_currency="USD",
     billing_url="https://platform.openai.com/settings/organization/billing/overview",
     secrets=(
-        SecretSpec("api", tr_noop("API key"), hint=tr_noop("sk-…, sk-proj-…, or a session key sess-…")),
+        SecretSpec(
+            "api",
+            tr_noop("API key"),
+            hint=tr_noop("sk-…, sk-proj-…, or a session key sess-…"),
+            cautions=(
+                (
+                    SESSION_PREFIX,
+                    tr_noop(
+                        "A session key (sess-…) is as powerful as your login: anyone holding it can act as you on "
+                        "the platform. It is kept only in the OS keyring."
+                    ),
+                ),
+            ),
+        ),
         SecretSpec(
             "admin",
             tr_noop("Admin key (optional)"),
             required=False,
             hint=tr_noop("sk-admin-…: reads the org's costs"),
-            prefix="sk-admin-",
+            prefix=ADMIN_PREFIX,
         ),
     ),
     reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
@@ -707,5 +720,10 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
     " Add credit on the billing page.": "請求ページでクレジットを追加してください。",
     " This is throttling, not a lack of credit (that would be insufficient_quota).": (
         "これはリクエストの制限で、クレジット不足ではありません（クレジット不足なら insufficient_quota になります）。"
+    ),
+    "A session key (sess-…) is as powerful as your login: anyone holding it can act as you on the platform. It is "
+    "kept only in the OS keyring.": (
+        "セッションキー（sess-…）はログインと同じ権限を持ちます。持っている人は誰でもプラットフォーム上であなたとして"
+        "操作できます。このキーはOSのキーリングにのみ保存されます。"
     ),
 }
