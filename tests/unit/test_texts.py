@@ -63,3 +63,34 @@ def test_age_and_remaining_words_in_japanese() -> None:
     level = rules.Level(4, "error")
     view = AccountView(Account("a", "demo", "A", now), Status.ERROR, None, None, (), None, level, None)
     assert (view.remaining_text, view.remaining_in("ja")) == ("error", "エラー")
+
+
+def test_a_providers_explanations_and_help_links_exist_in_japanese() -> None:
+    from trayapp.providers.catalog import CATALOG
+
+    ja = catalog("ja")
+    for info in CATALOG.values():
+        for key, english in info.explanations.items():
+            assert key in EXPLANATIONS, (info.name, key)  # it replaces one the core has: every alert keeps one
+            for part in (english.title, english.meaning, english.todo, *(t for t, _ in english.links)):
+                assert part in ja, (info.name, key, part)
+        for key, links in info.help_links.items():
+            assert key in EXPLANATIONS and links, (info.name, key)
+            assert all(text in ja and url.startswith("https://") for text, url in links), (info.name, key)
+
+
+def test_an_explanation_carries_the_accounts_own_providers_help_not_another_ones() -> None:
+    """A DeepSeek account at zero is not sent to OpenAI's help pages; an OpenAI account is, and its second account
+    is explained with OpenAI's trial-credit rule, which the core does not claim for every provider."""
+    from trayapp.providers.catalog import info
+
+    openai, deepseek = info("openai"), info("deepseek")
+    plain = explain("credit_zero", own=deepseek.explanations, links=deepseek.help_links)
+    assert plain is not None and not any("openai.com" in url for _, url in plain.links)
+    at_openai = explain("credit_zero", own=openai.explanations, links=openai.help_links)
+    assert at_openai is not None and "https://help.openai.com/en/articles/6891831" in [u for _, u in at_openai.links]
+    second = explain("second_account", "ja", own=openai.explanations, links=openai.help_links)
+    generic = explain("second_account", "ja")
+    assert second is not None and generic is not None
+    assert "OpenAI" in second.meaning and "OpenAI" not in generic.meaning
+    assert second.title == generic.title  # the same alert, told in the provider's terms

@@ -1,12 +1,13 @@
 """For each alert: what it means and what to do. Only facts with a source, linked.
 
-Sources: OpenAI's help articles (the trial-credit wording of article 6643435: "an initial credit of $5
-that expires after three months if this is your first OpenAI account"; error 429 insufficient_quota,
-article 6891831; prepaid billing, article 8264644) as gathered in the project's provider reference.
+The core's explanations hold for every provider; a provider adds links to its own help pages, and may
+replace the explanation of an alert that means something particular for it (ProviderInfo.explanations and
+help_links: OpenAI's trial credit and second accounts, with their sources, are in providers/openai).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .alerts import kind_of
@@ -21,48 +22,27 @@ class Explanation:
     links: tuple[tuple[str, str], ...] = ()  # (text, url)
 
 
-_BILLING = (tr_noop("OpenAI billing overview"), "https://platform.openai.com/settings/organization/billing/overview")
-_GRANTS = (tr_noop("OpenAI credit grants"), "https://platform.openai.com/settings/organization/billing/credit-grants")
-_TRIAL = (tr_noop("OpenAI help: free trial credit"), "https://help.openai.com/en/articles/6643435")
-_QUOTA = (tr_noop("OpenAI help: error 429 insufficient_quota"), "https://help.openai.com/en/articles/6891831")
-_PREPAID = (tr_noop("OpenAI help: prepaid billing"), "https://help.openai.com/en/articles/8264644")
-
 EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the catalog (core/texts_ja.py)
     "second_account": Explanation(
         tr_noop("Second account on the same phone or mailbox"),
         tr_noop(
-            "OpenAI gave free trial credit only to the first API account that verified a phone number. This "
-            "account shares its phone number or mailbox with another configured account created earlier, so it "
-            "received no trial credit; the credit, if any, is on the first account."
+            "This account shares its phone number or mailbox with another configured account created earlier. A "
+            "provider that gives trial credit once per person gives it to the first account only."
         ),
         tr_noop(
-            "Check which of your accounts were created with the same phone number or the same Google login (a "
-            "Gmail alias that signed in through your main Google account ends up in that account). Use the key "
-            "of the first account, or add credit to this one. The billing page of each account lists its grants."
+            "Check which of your accounts were created with the same phone number or login, and use the key of "
+            "the account that has the credit, or add credit to this one."
         ),
-        (_TRIAL, _GRANTS),
     ),
     "same_login": Explanation(
         tr_noop("Two keys of one login"),
-        tr_noop(
-            "Both accounts' keys belong to the same OpenAI login, so they draw on the same credit. This happens "
-            "when a sign-up 'with an alias' really signed in through the main Google account."
-        ),
+        tr_noop("Both accounts' keys belong to the same login, so they draw on the same credit."),
         tr_noop("Keep one of the two entries, or label them as keys of one account."),
-        (_GRANTS,),
     ),
     "no_trial_credit": Explanation(
         tr_noop("No trial credit on a new account"),
-        tr_noop(
-            "The account is less than three months old and has no granted credit. Trial credit goes only to the "
-            "first phone-verified account; a second account on the same phone gets none. (New accounts since "
-            "2024 use prepaid billing and may get no trial credit at all.)"
-        ),
-        tr_noop(
-            "Check which accounts were created with the same phone or Google login; look at the Credit grants "
-            "page of this account; buy credit if you mean to use this one."
-        ),
-        (_TRIAL, _GRANTS, _PREPAID),
+        tr_noop("The account is new and has no granted credit."),
+        tr_noop("Buy credit if you mean to use this account; check whether an older account of yours has the trial."),
     ),
     "identity_changed": Explanation(
         tr_noop("The key belongs to another login now"),
@@ -80,7 +60,6 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
             "credit."
         ),
         tr_noop("Add credit on the provider's billing page, or switch your tools to an account with credit."),
-        (_QUOTA, _BILLING, _PREPAID),
     ),
     "spend_limit": Explanation(
         tr_noop("Spend limit reached"),
@@ -89,13 +68,11 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
             "is raised or the month ends. This is a cap you set, not a lack of credit."
         ),
         tr_noop("Raise the limit on the billing page's limits section, or wait for the next period."),
-        (_BILLING,),
     ),
     "credit_low": Explanation(
         tr_noop("Credit is low"),
         tr_noop("The remaining credit is at or below your warning threshold."),
         tr_noop("Add credit before it runs out, or lower the threshold in Settings."),
-        (_BILLING,),
     ),
     "expiring_soon": Explanation(
         tr_noop("Credit expires soon"),
@@ -107,7 +84,6 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
             "Use the credit before the date, or accept the loss; the expiry comes from the provider or from the "
             "grant you entered."
         ),
-        (_GRANTS, _PREPAID),
     ),
     "runs_out_soon": Explanation(
         tr_noop("Credit runs out soon at the current rate"),
@@ -121,7 +97,6 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
             "Add credit before that date, or move work to an account with credit; the forecast is updated with "
             "every poll."
         ),
-        (_QUOTA, _BILLING),
     ),
     "will_expire_unused": Explanation(
         tr_noop("Credit will expire unused"),
@@ -134,7 +109,6 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
             "Use the credit before the date (for example, send more of your work to this account), or accept the "
             "loss; the expiry comes from the provider or from the grant you entered."
         ),
-        (_GRANTS, _TRIAL),
     ),
     "key_invalid": Explanation(
         tr_noop("Key rejected"),
@@ -152,15 +126,26 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
 TODO_HEADING = tr_noop("What to do")
 
 
-def explain(code: str, lang: str = "en") -> Explanation | None:
-    """What the alert of this code means and what to do, in `lang`; None for a code without one."""
+Link = tuple[str, str]  # (text marked with tr_noop, url)
+
+
+def explain(
+    code: str,
+    lang: str = "en",
+    *,
+    own: Mapping[str, Explanation] | None = None,
+    links: Mapping[str, tuple[Link, ...]] | None = None,
+) -> Explanation | None:
+    """What the alert of this code means and what to do, in `lang`; None for a code without one. `own` and
+    `links` are the account's provider's explanations and help links (ProviderInfo), keyed like the core's."""
     kind = kind_of(code)
-    english = EXPLANATIONS.get(kind.explanation if kind else code)
+    key = kind.explanation if kind else code
+    english = (own or {}).get(key) or EXPLANATIONS.get(key)
     if english is None:
         return None
     return Explanation(
         translate(english.title, lang),
         translate(english.meaning, lang),
         translate(english.todo, lang),
-        tuple((translate(text, lang), url) for text, url in english.links),
+        tuple((translate(text, lang), url) for text, url in (*english.links, *(links or {}).get(key, ()))),
     )

@@ -129,45 +129,28 @@ JA: dict[str, str] = {
     "What to do": "対処",
     # ------------------------------------------------------------ what each alert means and what to do
     "Second account on the same phone or mailbox": "同じ電話番号またはメールボックスの2つ目のアカウント",
-    "OpenAI gave free trial credit only to the first API account that verified a phone number. This account shares "
-    "its phone number or mailbox with another configured account created earlier, so it received no trial credit; "
-    "the credit, if any, is on the first account.": (
-        "OpenAI の無料トライアルクレジットは、電話番号を認証した最初の API アカウントにのみ付与されました。このアカウン"
-        "トは先に作成された別のアカウントと電話番号またはメールボックスが同じため、トライアルクレジットを受け取っていま"
-        "せん。クレジットがあるとすれば最初のアカウントです。"
+    "This account shares its phone number or mailbox with another configured account created earlier. A provider "
+    "that gives trial credit once per person gives it to the first account only.": (
+        "このアカウントは、先に作成された別のアカウントと電話番号またはメールボックスが同じです。トライアルクレジットを"
+        "1人に1回だけ付与するプロバイダーは、最初のアカウントにだけ付与します。"
     ),
-    "Check which of your accounts were created with the same phone number or the same Google login (a Gmail alias "
-    "that signed in through your main Google account ends up in that account). Use the key of the first account, or "
-    "add credit to this one. The billing page of each account lists its grants.": (
-        "同じ電話番号や同じ Google ログインで作成したアカウントを確認してください（Gmail のエイリアスで登録したつもりで"
-        "も、実際にはメインの Google アカウントでログインしていることがあります）。最初のアカウントのキーを使うか、この"
-        "アカウントにクレジットを追加してください。各アカウントの請求ページに付与が一覧されます。"
+    "Check which of your accounts were created with the same phone number or login, and use the key of the account "
+    "that has the credit, or add credit to this one.": (
+        "同じ電話番号やログインで作成したアカウントを確認し、クレジットのあるアカウントのキーを使うか、このアカウントに"
+        "クレジットを追加してください。"
     ),
-    "OpenAI help: free trial credit": "OpenAI ヘルプ: 無料トライアルクレジット",
-    "OpenAI credit grants": "OpenAI クレジット付与（Credit grants）",
+    "Both accounts' keys belong to the same login, so they draw on the same credit.": (
+        "両方のアカウントのキーが同じログインのもので、同じクレジットを使います。"
+    ),
+    "The account is new and has no granted credit.": "新しいアカウントで、付与されたクレジットがありません。",
+    "Buy credit if you mean to use this account; check whether an older account of yours has the trial.": (
+        "このアカウントを使うならクレジットを購入してください。トライアルクレジットが古いアカウントにないか確認してください。"
+    ),
     "Two keys of one login": "同じログインの2つのキー",
-    "Both accounts' keys belong to the same OpenAI login, so they draw on the same credit. This happens when a "
-    "sign-up 'with an alias' really signed in through the main Google account.": (
-        "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。「エイリアスで登録」したつもり"
-        "が、実際にはメインの Google アカウントでログインしていた場合に起こります。"
-    ),
     "Keep one of the two entries, or label them as keys of one account.": (
         "どちらか一方を残すか、同じアカウントのキーとしてラベルを付けてください。"
     ),
     "No trial credit on a new account": "新しいアカウントにトライアルクレジットがない",
-    "The account is less than three months old and has no granted credit. Trial credit goes only to the first "
-    "phone-verified account; a second account on the same phone gets none. (New accounts since 2024 use prepaid "
-    "billing and may get no trial credit at all.)": (
-        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を認証し"
-        "た最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません（2024年以降の新しいアカウ"
-        "ントは前払い請求で、トライアルクレジットがない場合もあります）。"
-    ),
-    "Check which accounts were created with the same phone or Google login; look at the Credit grants page of this "
-    "account; buy credit if you mean to use this one.": (
-        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを見てくださ"
-        "い。このアカウントを使うならクレジットを購入してください。"
-    ),
-    "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
     "The key belongs to another login now": "キーの所有者が変わりました",
     "The key's owner (user id) differs from the one seen before: the key was replaced by one of another account, or "
     "the account was changed.": (
@@ -187,8 +170,6 @@ JA: dict[str, str] = {
     "Add credit on the provider's billing page, or switch your tools to an account with credit.": (
         "プロバイダーの請求ページでクレジットを追加するか、クレジットのあるアカウントに切り替えてください。"
     ),
-    "OpenAI help: error 429 insufficient_quota": "OpenAI ヘルプ: エラー 429 insufficient_quota",
-    "OpenAI billing overview": "OpenAI 請求の概要",
     "Spend limit reached": "利用上限に達しました",
     "The organization's monthly spend limit is being enforced: API requests are refused until the limit is raised "
     "or the month ends. This is a cap you set, not a lack of credit.": (

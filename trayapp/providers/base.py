@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from ..core.explain import Explanation, Link
 from ..core.i18n import tr_noop
 from ..core.models import Account, Snapshot
 from ..secrets.secret import Secret
@@ -40,6 +41,10 @@ class ProviderInfo:
     needs_network: bool = True
     sample: bool = False  # built-in sample accounts (the demo): no keys, never offered to add
     options: tuple[str, ...] = ()  # account options the provider understands, e.g. "probe"
+    # Alert explanation key (core/alerts.py) -> this provider's own explanation, in place of the core's.
+    explanations: Mapping[str, Explanation] = field(default_factory=dict)
+    # Alert explanation key -> links to the provider's help, shown after the explanation.
+    help_links: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
 
     def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:
         if override:

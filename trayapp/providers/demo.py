@@ -16,6 +16,7 @@ from ..core.history import Reading, reading_of
 from ..core.i18n import tr, tr_noop
 from ..core.identity import hash_email, hash_phone, mask_email, mask_phone
 from ..core.models import Account, ErrorKind, Identity, Snapshot
+from . import openai
 from .base import FetchOutcome, FetchRequest, ProviderInfo
 
 DEMO_PHONE = "+1 555 0100 200"
@@ -50,6 +51,9 @@ INFO = ProviderInfo(
     reads=tr_noop("built-in sample data; no network, no keyring"),
     needs_network=False,
     sample=True,
+    # The sample accounts retell OpenAI's cases (a second account, a Gmail alias): told in OpenAI's terms.
+    explanations=openai.INFO.explanations,
+    help_links=openai.INFO.help_links,
 )
 
 

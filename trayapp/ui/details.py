@@ -340,7 +340,11 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
             else QCoreApplication.translate("Explanation", "WARNING")
         )
         parts.append(f"<h4 style='color:{colour}'>{e(severity)}: {e(alert.message)}</h4>")
-        ex = explain(alert.code, lang)
+        ex = (
+            explain(alert.code, lang, own=info.explanations, links=info.help_links)
+            if info
+            else explain(alert.code, lang)
+        )
         if ex is not None:
             parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
             parts.append(f"<p><b>{e(translate(TODO_HEADING, lang))}:</b> {e(ex.todo)}</p>")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core import codec
 from ...core.errors import BadResponse, ProviderError
+from ...core.explain import Explanation
 from ...core.i18n import tr, tr_noop
 from ...core.identity import salted_hash
 from ...core.models import Account, CurrencyBalance, ErrorKind, Grant, Identity, Snapshot
@@ -33,6 +34,54 @@ from . import parse
 
 if TYPE_CHECKING:
     from .http import Client  # imported when polled: it loads the openai SDK and httpx2
+
+# Sources: OpenAI's help articles (the trial-credit wording of article 6643435: "an initial credit of $5 that
+# expires after three months if this is your first OpenAI account"; error 429 insufficient_quota, article
+# 6891831; prepaid billing, article 8264644) as gathered in the project's provider reference.
+_BILLING = (tr_noop("OpenAI billing overview"), "https://platform.openai.com/settings/organization/billing/overview")
+_GRANTS = (tr_noop("OpenAI credit grants"), "https://platform.openai.com/settings/organization/billing/credit-grants")
+_TRIAL = (tr_noop("OpenAI help: free trial credit"), "https://help.openai.com/en/articles/6643435")
+_QUOTA = (tr_noop("OpenAI help: error 429 insufficient_quota"), "https://help.openai.com/en/articles/6891831")
+_PREPAID = (tr_noop("OpenAI help: prepaid billing"), "https://help.openai.com/en/articles/8264644")
+
+EXPLANATIONS: dict[str, Explanation] = {  # what the identity alerts mean at OpenAI
+    "second_account": Explanation(
+        tr_noop("Second account on the same phone or mailbox"),
+        tr_noop(
+            "OpenAI gave free trial credit only to the first API account that verified a phone number. This "
+            "account shares its phone number or mailbox with another configured account created earlier, so it "
+            "received no trial credit; the credit, if any, is on the first account."
+        ),
+        tr_noop(
+            "Check which of your accounts were created with the same phone number or the same Google login (a "
+            "Gmail alias that signed in through your main Google account ends up in that account). Use the key "
+            "of the first account, or add credit to this one. The billing page of each account lists its grants."
+        ),
+        (_TRIAL, _GRANTS),
+    ),
+    "same_login": Explanation(
+        tr_noop("Two keys of one login"),
+        tr_noop(
+            "Both accounts' keys belong to the same OpenAI login, so they draw on the same credit. This happens "
+            "when a sign-up 'with an alias' really signed in through the main Google account."
+        ),
+        tr_noop("Keep one of the two entries, or label them as keys of one account."),
+        (_GRANTS,),
+    ),
+    "no_trial_credit": Explanation(
+        tr_noop("No trial credit on a new account"),
+        tr_noop(
+            "The account is less than three months old and has no granted credit. Trial credit goes only to the "
+            "first phone-verified account; a second account on the same phone gets none. (New accounts since "
+            "2024 use prepaid billing and may get no trial credit at all.)"
+        ),
+        tr_noop(
+            "Check which accounts were created with the same phone or Google login; look at the Credit grants "
+            "page of this account; buy credit if you mean to use this one."
+        ),
+        (_TRIAL, _GRANTS, _PREPAID),
+    ),
+}
 
 INFO = ProviderInfo(
     name="openai",
@@ -67,6 +116,15 @@ INFO = ProviderInfo(
     reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
     not_knowable=tr_noop("remaining credit with a normal key: OpenAI has no balance endpoint for API keys"),
     options=("probe",),
+    explanations=EXPLANATIONS,
+    help_links={
+        "credit_zero": (_QUOTA, _BILLING, _PREPAID),
+        "spend_limit": (_BILLING,),
+        "credit_low": (_BILLING,),
+        "expiring_soon": (_GRANTS, _PREPAID),
+        "runs_out_soon": (_QUOTA, _BILLING),
+        "will_expire_unused": (_GRANTS, _TRIAL),
+    },
 )
 IDENTITY_TTL = timedelta(days=1)
 LEGACY_RETRY = timedelta(days=7)
@@ -726,4 +784,40 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
         "セッションキー（sess-…）はログインと同じ権限を持ちます。持っている人は誰でもプラットフォーム上であなたとして"
         "操作できます。このキーはOSのキーリングにのみ保存されます。"
     ),
+    "OpenAI gave free trial credit only to the first API account that verified a phone number. This account shares "
+    "its phone number or mailbox with another configured account created earlier, so it received no trial credit; "
+    "the credit, if any, is on the first account.": (
+        "OpenAI の無料トライアルクレジットは、電話番号を認証した最初の API アカウントにのみ付与されました。このアカウン"
+        "トは先に作成された別のアカウントと電話番号またはメールボックスが同じため、トライアルクレジットを受け取っていま"
+        "せん。クレジットがあるとすれば最初のアカウントです。"
+    ),
+    "Check which of your accounts were created with the same phone number or the same Google login (a Gmail alias "
+    "that signed in through your main Google account ends up in that account). Use the key of the first account, or "
+    "add credit to this one. The billing page of each account lists its grants.": (
+        "同じ電話番号や同じ Google ログインで作成したアカウントを確認してください（Gmail のエイリアスで登録したつもりで"
+        "も、実際にはメインの Google アカウントでログインしていることがあります）。最初のアカウントのキーを使うか、この"
+        "アカウントにクレジットを追加してください。各アカウントの請求ページに付与が一覧されます。"
+    ),
+    "OpenAI help: free trial credit": "OpenAI ヘルプ: 無料トライアルクレジット",
+    "OpenAI credit grants": "OpenAI クレジット付与（Credit grants）",
+    "Both accounts' keys belong to the same OpenAI login, so they draw on the same credit. This happens when a "
+    "sign-up 'with an alias' really signed in through the main Google account.": (
+        "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。「エイリアスで登録」したつもり"
+        "が、実際にはメインの Google アカウントでログインしていた場合に起こります。"
+    ),
+    "The account is less than three months old and has no granted credit. Trial credit goes only to the first "
+    "phone-verified account; a second account on the same phone gets none. (New accounts since 2024 use prepaid "
+    "billing and may get no trial credit at all.)": (
+        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を認証し"
+        "た最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません（2024年以降の新しいアカウ"
+        "ントは前払い請求で、トライアルクレジットがない場合もあります）。"
+    ),
+    "Check which accounts were created with the same phone or Google login; look at the Credit grants page of this "
+    "account; buy credit if you mean to use this one.": (
+        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを見てくださ"
+        "い。このアカウントを使うならクレジットを購入してください。"
+    ),
+    "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
+    "OpenAI help: error 429 insufficient_quota": "OpenAI ヘルプ: エラー 429 insufficient_quota",
+    "OpenAI billing overview": "OpenAI 請求の概要",
 }
