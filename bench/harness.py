@@ -2,7 +2,7 @@
 
 `python -m bench.harness refresh|details --config-dir DIR --port PORT ...` prints one JSON object.
 The objects are built as `trayapp.app.run_tray` builds them: the real keyring store, the real Poller
-with the fetch in a child process (`python -m trayapp.fetcher`), the tray icon, the details window.
+with the fetch in a child process (`python -m trayapp.fetch`), the tray icon, the details window.
 A QTimer ticking every 5 ms on the UI thread gives the longest stall: the largest gap between ticks.
 """
 
@@ -68,7 +68,7 @@ def build(config_dir: Path) -> Any:
 
     core = build_core(str(config_dir), with_history=False)
     core.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
-    poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetcher`
+    poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetch`
     tray = TrayController()
     # As the tray builds it: the details window is made when first opened.
     return AppController(core, poller, tray, None, make_notifier(tray.tray))

@@ -248,7 +248,7 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
    app's scheduler has a 60 s wake-check job (a suspend detector): it runs once or twice in the window.
    Running the instances side by side does not change their own CPU time or memory.
 4. **Refresh of 50 accounts.** `python -m bench.harness refresh` builds what `run_tray` builds — the
-   real `AppController`, the real `Poller` fetching in `python -m trayapp.fetcher`, the keyring store on
+   real `AppController`, the real `Poller` fetching in `python -m trayapp.fetch`, the keyring store on
    gnome-keyring, the tray icon, the history, the notifier — for 50 accounts (the same mix) whose server
    answers after 300 ms, each with a year of history (seeded as in measurement 6: every poll's forecasts
    read two weeks of it). After a first poll (keys read, identities fetched), each "Refresh now" is
@@ -288,7 +288,7 @@ Timing targets live only here, never in unit tests.
 - **One SSL context per process** (`providers/http.py`, `providers/openai_http.py`): every request made a
   new `httpx2.Client`, which loads the CA bundle (25-40 ms of CPU each). With 50 accounts the fetch child
   spent ~2 s of CPU on it, queued on the GIL. Now one verifying context is built once and shared.
-- **64 fetch threads** (`engine.MAX_WORKERS`, was 32): 50 accounts are asked in one wave, not two.
+- **64 fetch threads** (`fetch.MAX_WORKERS`, was 32): 50 accounts are asked in one wave, not two.
 - **The icon first** (`app.py`, `ui/controller.py`): `run_tray` draws the icon from the saved state and
   shows it right after `build_core`; the details window, dialogs, notifier and poller are imported and
   built after it, and the scheduler (APScheduler, ~0.1 s of imports) is attached once the event loop runs

@@ -97,12 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # engine.fetcher_command, frozen
-        from . import fetcher
+    if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # fetch.child_command, frozen
+        from .fetch.child import child_main, exit_child
 
-        code = fetcher.main()
-        sys.stdout.flush()
-        os._exit(code)  # as `python -m trayapp.fetcher`: threads of hung providers must not keep it alive
+        exit_child(child_main())  # as `python -m trayapp.fetch`
     parser = build_parser()
     args = parser.parse_args(argv)
     config_dir = getattr(args, "config_dir", None)
@@ -139,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: str | None) -> int:
     from .app import build_core
-    from .engine import prepare_jobs, run_jobs
+    from .fetch import prepare_jobs, run_jobs
 
     core = build_core(config_dir, demo=demo)
     for problem in core.problems:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.models import Account, AccountState
 from ..core.monitor import FetchResult
-from ..engine import Job, child_env, prepare_jobs, run_in_child, run_jobs
+from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore
 
