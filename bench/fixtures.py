@@ -58,12 +58,12 @@ def add_with_cli(config_dir: Path, accounts: list[AccountSpec]) -> None:
 
 def add_in_process(config_dir: Path, accounts: list[AccountSpec]) -> None:
     """What `accounts add` does, in this process (50 CLI runs would take longer than the measurement)."""
-    from trayapp.app import build_core
     from trayapp.core.models import Account
     from trayapp.secrets.secret import Secret
+    from trayapp.service import open_service
     from trayapp.storage.config import new_account_id
 
-    core = build_core(str(config_dir))
+    core = open_service(str(config_dir))
     for spec in accounts:
         account_id = new_account_id(spec.provider, {a.id for a in core.config.accounts})
         core.secrets.set(account_id, "api", Secret(spec.key))

@@ -60,13 +60,13 @@ def spin(until: Callable[[], bool], timeout: float) -> bool:
 
 
 def build(config_dir: Path) -> Any:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
     from trayapp.ui.controller import AppController
     from trayapp.ui.notifier import make_notifier
     from trayapp.ui.poller import Poller
     from trayapp.ui.tray import TrayController
 
-    core = build_core(str(config_dir), with_history=False)
+    core = open_service(str(config_dir), with_history=False)
     core.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
     poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetch`
     tray = TrayController()
@@ -75,9 +75,9 @@ def build(config_dir: Path) -> Any:
 
 
 def account_ids(config_dir: Path) -> list[str]:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
 
-    return [a.id for a in build_core(str(config_dir)).config.accounts]
+    return [a.id for a in open_service(str(config_dir)).config.accounts]
 
 
 def by_provider(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], tags: list[str]) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
     monitor = TickMonitor()
     finished: list[float] = []
     settled: list[float] = []
-    controller.poller.finished.connect(lambda _results: finished.append(time.monotonic()))
+    controller.poller.finished.connect(lambda: finished.append(time.monotonic()))
     controller.settled.connect(lambda: settled.append(time.monotonic()))
     polls: list[dict[str, Any]] = []
 
@@ -132,7 +132,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"{label}: the poll did not settle within 30 s")
         t2 = settled[-1] + 0.2
         spin(lambda: time.monotonic() > t2, 1)
-        views = controller.core.monitor.views(controller.clock())
+        views = controller.service.monitor.views(controller.clock())
         polls.append(
             {
                 "label": label,
