@@ -3,7 +3,7 @@
 
 from .child import child_command, child_env, run_in_child
 from .jobs import Job, prepare_jobs
-from .run import DEFAULT_TIMEOUT, MAX_WORKERS, ResultCallback, fetch_one, run_jobs
+from .run import DEFAULT_TIMEOUT, MAX_WORKERS, ResultCallback, fetch_one, request_of, run_jobs, run_requests
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -14,6 +14,8 @@ __all__ = [
     "child_env",
     "fetch_one",
     "prepare_jobs",
+    "request_of",
     "run_in_child",
     "run_jobs",
+    "run_requests",
 ]

@@ -18,9 +18,10 @@ from ..core import codec
 from ..core.i18n import tr
 from ..core.models import ErrorKind, FetchError
 from ..core.monitor import FetchResult
+from ..providers.base import FetchRequest
 from ..secrets.secret import Secret
 from .jobs import Job
-from .run import DEFAULT_TIMEOUT, ResultCallback, run_jobs
+from .run import DEFAULT_TIMEOUT, ResultCallback, run_requests
 
 log = logging.getLogger(__name__)
 
@@ -45,19 +46,24 @@ def encode_request(jobs: Sequence[Job], now: datetime, salt: str, timeout: float
     return json.dumps(payload).encode("utf-8")
 
 
-def decode_request(data: bytes) -> tuple[list[Job], datetime, str, float]:
+def decode_request(data: bytes) -> tuple[list[FetchRequest], float]:
+    """The child's side: straight into what providers take, and the poll's timeout."""
     payload = json.loads(data)
     now = codec.dt_in(payload["now"])
     assert now is not None
-    jobs = [
-        Job(
+    salt, timeout = str(payload["salt"]), float(payload["timeout"])
+    requests = [
+        FetchRequest(
             account=codec.account_in(j["account"]),
             secrets={str(k): Secret(str(v)) for k, v in (j.get("secrets") or {}).items()},
+            now=now,
             cache=j.get("cache") or {},
+            timeout=timeout,
+            identity_salt=salt,
         )
         for j in payload["jobs"]
     ]
-    return jobs, now, str(payload["salt"]), float(payload["timeout"])
+    return requests, timeout
 
 
 def result_out(r: FetchResult) -> dict[str, Any]:
@@ -169,7 +175,7 @@ def child_main() -> int:
     """The child's side: read the request, stream each result as soon as it is known."""
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="fetcher: %(levelname)s %(message)s")
     try:
-        jobs, now, salt, timeout = decode_request(sys.stdin.buffer.read())
+        requests, timeout = decode_request(sys.stdin.buffer.read())
     except (ValueError, KeyError, TypeError):
         print("fetcher: the request could not be read", file=sys.stderr)
         return 2
@@ -178,7 +184,7 @@ def child_main() -> int:
         sys.stdout.write(json.dumps(result_out(result)) + "\n")
         sys.stdout.flush()
 
-    run_jobs(jobs, now, salt, timeout=timeout, on_result=emit)
+    run_requests(requests, timeout=timeout, on_result=emit)
     sys.stdout.flush()
     return 0
 

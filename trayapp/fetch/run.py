@@ -24,22 +24,18 @@ MAX_WORKERS = 64  # every account of a large setup in one wave: the poll lasts o
 ResultCallback = Callable[[FetchResult], None]
 
 
-def fetch_one(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIMEOUT) -> FetchResult:
-    account = job.account
+def request_of(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIMEOUT) -> FetchRequest:
+    return FetchRequest(
+        account=job.account, secrets=job.secrets, now=now, cache=job.cache, timeout=timeout, identity_salt=salt
+    )
+
+
+def fetch_one(request: FetchRequest) -> FetchResult:
+    account = request.account
     try:
-        provider = catalog.load(account.provider)
-        outcome = provider.fetch(
-            FetchRequest(
-                account=account,
-                secrets=job.secrets,
-                now=now,
-                cache=job.cache,
-                timeout=timeout,
-                identity_salt=salt,
-            )
-        )
+        outcome = catalog.load(account.provider).fetch(request)
     except ProviderError as exc:
-        return FetchResult(account.id, error=exc.to_fetch_error(), cache=job.cache)
+        return FetchResult(account.id, error=exc.to_fetch_error(), cache=request.cache)
     except Exception as exc:  # a bug in a provider must not take the others down
         # Only the type: an exception's text may quote a response that echoes the key.
         log.error("provider %s failed with %s", account.provider, type(exc).__name__)
@@ -70,13 +66,25 @@ def run_jobs(
     on_result: ResultCallback | None = None,
 ) -> list[FetchResult]:
     """All jobs in parallel; a job still running at the deadline ends as a timeout error."""
-    if not jobs:
+    requests = [request_of(j, now, salt, timeout) for j in jobs]
+    return run_requests(requests, timeout=timeout, deadline=deadline, on_result=on_result)
+
+
+def run_requests(
+    requests: Sequence[FetchRequest],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
+    on_result: ResultCallback | None = None,
+) -> list[FetchResult]:
+    """`run_jobs` once the jobs are requests (the child decodes its request into these)."""
+    if not requests:
         return []
     budget = deadline if deadline is not None else timeout * 2 + 5
     results: list[FetchResult] = []
-    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs)), thread_name_prefix="fetch")
+    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(requests)), thread_name_prefix="fetch")
     try:
-        futures: dict[Future[FetchResult], Job] = {pool.submit(fetch_one, job, now, salt, timeout): job for job in jobs}
+        futures: dict[Future[FetchResult], FetchRequest] = {pool.submit(fetch_one, r): r for r in requests}
         end = time.monotonic() + budget
         pending = set(futures)
         while pending:
@@ -90,20 +98,20 @@ def run_jobs(
                 if on_result:
                     on_result(result)
         for fut in pending:
-            job = futures[fut]
+            request = futures[fut]
             result = FetchResult(
-                job.account.id,
+                request.account.id,
                 error=FetchError(
                     ErrorKind.TIMEOUT,
                     tr("No answer in time"),
                     tr(
                         "{provider} did not answer within {seconds} s.",
-                        provider=catalog.info(job.account.provider).display_name,
+                        provider=catalog.info(request.account.provider).display_name,
                         seconds=f"{budget:g}",
                     ),
-                    job.account.provider,
+                    request.account.provider,
                 ),
-                cache=job.cache,
+                cache=request.cache,
             )
             results.append(result)
             if on_result:

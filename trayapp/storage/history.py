@@ -182,7 +182,7 @@ class HistoryStore:
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # A small page cache (default 2 MB): the tray keeps this connection all day and reads little (issue 9).
+        # A small page cache: the tray keeps this connection all day and reads little.
         conn.execute("PRAGMA cache_size = -256")
         pending = [m for m in self.migrations if m.version > current]
         if not pending:
@@ -323,7 +323,7 @@ class HistoryStore:
 
     def forecasts_apart(self, items: Sequence[tuple[str, Snapshot | None]], now: datetime) -> dict[str, Forecast]:
         """The forecasts of these accounts (id, last good snapshot), read on a connection of their own, so a
-        worker thread can compute them: each reads two weeks of its account's history (~1 ms an account)."""
+        worker thread can compute them: each reads two weeks of its account's history."""
         conn = self._connect()
         try:
             return {a: forecast(_balances(conn, a, now - WINDOW), snap, now) for a, snap in items}
@@ -432,8 +432,8 @@ def _compact(conn: sqlite3.Connection, now: datetime) -> int:
     removed = 0
     keys = [k for (k,) in conn.execute("SELECT id FROM accounts")]
     # One short transaction per account, with a pause between them: the tray records its readings on the UI
-    # thread, which waits for the write lock, and a year of 50 accounts in one transaction held it for
-    # ~150 ms (issue 9). Thinning is idempotent, so a run cut short is redone from the same point next time.
+    # thread, which waits for the write lock, and one transaction for every account would hold it too long.
+    # Thinning is idempotent, so a run cut short is redone from the same point next time.
     for key in keys:
         with _write(conn):
             removed += _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)

@@ -255,7 +255,7 @@ class AppController(QObject):
     # ------------------------------------------------------------ notifications
 
     def deliver_alerts(self, views: Sequence[AccountView] | None = None) -> None:
-        """Notify what is newly true in `views` (the latest ones made, by default)."""
+        """Notify what is newly true in `views` (made now when not given)."""
         now = self.clock()
         if views is None:
             views = self.service.views(now)
