@@ -89,3 +89,20 @@ def test_the_refresh_entry_says_when_a_poll_runs(qtbot, make_controller) -> None
     assert refresh_entry() == ("Refreshing…", False)
     tray.busy = False
     assert refresh_entry() == ("Refresh now", True)
+
+
+def test_a_poll_evaluates_alerts_once_a_burst_and_ends_idle(qtbot, make_controller, monkeypatch) -> None:
+    from trayapp.ui.controller import Round
+
+    c = make_controller()
+    poll_and_wait(qtbot, c)  # the first poll also computes the start-up forecasts
+    monitor = c.service.monitor
+    evaluations, bursts, results = [], [], []
+    original = monitor.alerts
+    monkeypatch.setattr(monitor, "alerts", lambda now: evaluations.append(now) or original(now))
+    c.recorder.updated.connect(lambda views: bursts.append(views))
+    c.poller.result.connect(results.append)
+    poll_and_wait(qtbot, c)
+    assert len(results) == len(monitor.accounts), "each result reaches the controller once"
+    assert bursts and len(evaluations) == len(bursts), "one pass over the alerts a burst, none more to notify"
+    assert c._round is Round.IDLE and not c.recorder.busy
