@@ -66,12 +66,12 @@ def build(config_dir: Path) -> Any:
     from trayapp.ui.poller import Poller
     from trayapp.ui.tray import TrayController
 
-    core = open_service(str(config_dir), with_history=False)
-    core.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
-    poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetch`
+    service = open_service(str(config_dir), with_history=False)
+    service.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
+    poller = Poller(service.secrets, service.state.identity_salt)  # fetches in `python -m trayapp.fetch`
     tray = TrayController()
     # As the tray builds it: the details window is made when first opened.
-    return AppController(core, poller, tray, None, make_notifier(tray.tray))
+    return AppController(service, poller, tray, None, make_notifier(tray.tray))
 
 
 def account_ids(config_dir: Path) -> list[str]:
@@ -132,7 +132,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"{label}: the poll did not settle within 30 s")
         t2 = settled[-1] + 0.2
         spin(lambda: time.monotonic() > t2, 1)
-        views = controller.service.monitor.views(controller.clock())
+        views = controller.service.views(controller.clock())
         polls.append(
             {
                 "label": label,

@@ -1,7 +1,7 @@
 """The composition root: the only module that knows every class. Builds the tray's object graph and runs it.
 
-Nothing imports it but entry.py (and the CLI, to start the tray); Qt is imported lazily, and the service only
-once the icon is up.
+Nothing imports it but entry.py (which also hands the CLI a way to start the tray); Qt is imported lazily, and
+the service only once the icon is up.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from datetime import UTC, datetime
 from .storage.paths import Paths, resolve_paths
 
 log = logging.getLogger("trayapp")
-
-
-# ---------------------------------------------------------------- the tray
 
 
 def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = False) -> int:
@@ -75,7 +72,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     if QSystemTrayIcon.isSystemTrayAvailable():
         # The icon first, drawn from the saved state; the history (a database check and the forecasts)
         # and the rest of the UI (details window, dialogs, notifier, poller) come after it.
-        tray.set_views(service.monitor.views(datetime.now(UTC)))
+        tray.set_views(service.views(datetime.now(UTC)))
         tray.show()
     service.open_history(forecasts=False)  # computed off the UI thread by the controller
 

@@ -312,6 +312,26 @@ class Service:
         self.config.settings = settings
         self.save_config()
 
+    def apply_start_at_login(self, before: bool) -> None:
+        """The OS's login items follow the setting (`before`: what it was); the demo never changes them.
+        Raises OSError when they cannot be changed."""
+        enabled = self.config.settings.start_at_login
+        if self.demo or not (enabled or before):
+            return
+        from .platform import autostart
+
+        autostart.apply(enabled, self.paths.config_dir)
+
+    def overflow_note_due(self) -> bool:
+        """Whether the first start's note about where the icon hides is to be shown; it is marked as shown."""
+        from .platform import firstrun
+
+        marker = self.paths.config_dir / firstrun.MARKER
+        if not firstrun.overflow_note_due(marker):
+            return False
+        firstrun.mark_overflow_note_shown(marker)
+        return True
+
     def snooze(self, how: str, now: datetime) -> datetime | None:
         """Silence notifications for a while ("1h", "4h", ..., "tomorrow": 8:00 local); "resume" ends it.
         Returns until when."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon, QWidget
 from ..core.errors import SecretStoreError
 from ..core.models import Account, ErrorKind
 from ..core.monitor import AccountView, FetchResult
-from ..platform import autostart, firstrun
+from ..platform import firstrun
 from ..platform.memory import release_free_memory
 from .i18n import local
 from .notifier import Notifier, TrayMessageNotifier, compose
@@ -301,20 +301,15 @@ class AppController(QObject):
         self._arm()
 
     def _apply_start_at_login(self, before: bool) -> None:
-        enabled = self.service.config.settings.start_at_login
-        if self.service.demo or not (enabled or before):  # the demo never changes the user's login items
-            return
         try:
-            autostart.apply(enabled, self.service.paths.config_dir)
+            self.service.apply_start_at_login(before)
         except OSError as exc:
             log.error("start at login could not be changed: %s", exc)
             self.details.set_banner(self.tr("Start at login could not be changed: {error}").format(error=exc))
 
     def _first_run_note(self) -> None:
-        marker = self.service.paths.config_dir / firstrun.MARKER
-        if firstrun.overflow_note_due(marker):
+        if self.service.overflow_note_due():
             self.tray.tray.showMessage(local(firstrun.OVERFLOW_NOTE_TITLE), local(firstrun.OVERFLOW_NOTE))
-            firstrun.mark_overflow_note_shown(marker)
 
     # ------------------------------------------------------------ accounts
 
