@@ -74,7 +74,7 @@ def test_core_imports_no_qt() -> None:
     code = (
         "import sys, trayapp.core.rules, trayapp.core.monitor, trayapp.fetch, trayapp.fetch.__main__, "
         "trayapp.providers.catalog, trayapp.providers.demo, trayapp.secrets.store, trayapp.storage.config, "
-        "trayapp.storage.state, trayapp.scheduling.scheduler, trayapp.cli, trayapp.app; "
+        "trayapp.storage.state, trayapp.scheduling.scheduler, trayapp.service, trayapp.cli, trayapp.app; "
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'openai'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
