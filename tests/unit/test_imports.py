@@ -108,3 +108,25 @@ def test_storage_knows_neither_the_monitor_nor_the_service() -> None:
 def test_the_checker_sees_lazy_and_type_checking_imports() -> None:
     assert "trayapp.service" in GRAPH["trayapp.ui.controller"]  # under TYPE_CHECKING
     assert "trayapp.app" in GRAPH["trayapp.entry"]  # inside a function
+
+
+BUILDERS = ("Account", "new_account_id")
+
+
+def test_only_the_service_builds_accounts_and_changes_the_config() -> None:
+    """The tray and the CLI are clients of the service: neither makes an Account nor edits config.accounts."""
+    clients = [p for name, p in MODULES.items() if part(name) in ("ui", "cli", "history_cli", "app")]
+    found = []
+    for path in clients:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BUILDERS:
+                found.append(f"{path.name}:{node.lineno} calls {node.func.id}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if isinstance(owner, ast.Attribute) and owner.attr == "accounts":
+                    found.append(f"{path.name}:{node.lineno} calls accounts.{node.func.attr}")
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                if isinstance(target, ast.Attribute) and target.attr in ("accounts", "settings"):
+                    found.append(f"{path.name}:{node.lineno} assigns .{target.attr}")
+    assert found == []
