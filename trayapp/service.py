@@ -134,7 +134,7 @@ class Service:
         self.monitor.forecasts.update({a: f for a, f in forecasts.items() if a in known})
 
     def record(self, results: Sequence[FetchResult], now: datetime, views: Sequence[AccountView]) -> None:
-        """Results already applied into the history: one reading each, with the status and alerts of `views`
+        """Results (already applied) into the history: one reading each, with the status and alerts of `views`
         (the views made after them, so the alerts are evaluated once). Compaction, when due, runs apart."""
         import sqlite3
 
@@ -201,7 +201,8 @@ class Service:
             import sqlite3
 
             try:
-                self.refresh_forecasts(now, [r.account_id for r in results])
+                known = {a.id for a in self.monitor.accounts}  # not one removed while it was polled
+                self.refresh_forecasts(now, [r.account_id for r in results if r.account_id in known])
             except sqlite3.Error as exc:
                 log.warning("forecasts not computed: %s", exc)
         views = self.views(now)

@@ -84,3 +84,4 @@ def test_results_of_a_removed_account_are_neither_applied_nor_recorded(tmp_path:
     service.remove_account(account.id)
     views = service.take([result, FetchResult("gone")], NOW)
     assert views == [] and service.history is not None and service.history.readings() == []
+    assert service.monitor.forecasts == {}
