@@ -1,5 +1,5 @@
-"""Bursts of a poll's results: applied into the service, their forecasts computed off the UI thread, recorded,
-and the views made once for all of them.
+"""Bursts of a poll's results: each applied into the service as it arrives, then, a burst at a time, their
+forecasts computed off the UI thread, the views made once for all of them and the readings recorded.
 
 Results queued together are handled in one pass of the event loop, so they make one burst: one pass over
 the alerts, one history transaction and one redraw for 50 accounts, not 50. A forecast reads two weeks of
@@ -36,9 +36,9 @@ class HistoryRecorder(QObject):
         super().__init__(parent)
         self._service = service
         self._clock = clock
-        self._waiting: list[FetchResult] = []  # results not yet applied
+        self._waiting: list[FetchResult] = []  # results applied, not yet handed to a worker
         self._accounts: dict[str, None] = {}  # accounts whose forecast is wanted (an ordered set)
-        self._in_work: list[FetchResult] = []  # results applied, their forecasts being computed
+        self._in_work: list[FetchResult] = []  # results whose forecasts are being computed
         self._worker: threading.Thread | None = None
         self._scheduled = False
         self._stopped = False
@@ -50,7 +50,9 @@ class HistoryRecorder(QObject):
         return bool(self._worker is not None or self._waiting or self._accounts)
 
     def add(self, result: FetchResult) -> None:
-        """A result; it is applied, recorded and shown with the rest of the burst it belongs to."""
+        """A result, into the service at once (whatever is drawn next shows it, even while a worker runs);
+        recorded and shown with the rest of the burst it belongs to."""
+        self._service.apply([result], self._clock())
         self._waiting.append(result)
         if self._service.history is not None:
             self._accounts[result.account_id] = None
@@ -69,7 +71,6 @@ class HistoryRecorder(QObject):
         if self._worker is not None:
             self._worker.join(5)
         now = self._clock()
-        self._service.apply(self._waiting, now)
         left, self._in_work, self._waiting = self._in_work + self._waiting, [], []
         if left:
             self._service.record(left, now, self._service.views(now))
@@ -87,7 +88,6 @@ class HistoryRecorder(QObject):
         service = self._service
         now = self._clock()
         results, self._waiting = self._waiting, []
-        service.apply(results, now)
         history = service.history
         if history is None:  # nothing to forecast or record: shown at once
             self._accounts = {}
