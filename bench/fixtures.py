@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 # provider, path after the tag that forms the base URL, currency for hosts that do not say
@@ -58,27 +57,17 @@ def add_with_cli(config_dir: Path, accounts: list[AccountSpec]) -> None:
 
 def add_in_process(config_dir: Path, accounts: list[AccountSpec]) -> None:
     """What `accounts add` does, in this process (50 CLI runs would take longer than the measurement)."""
-    from trayapp.app import build_core
-    from trayapp.core.models import Account
     from trayapp.secrets.secret import Secret
-    from trayapp.storage.config import new_account_id
+    from trayapp.service import open_service
 
-    core = build_core(str(config_dir))
+    service = open_service(str(config_dir))
     for spec in accounts:
-        account_id = new_account_id(spec.provider, {a.id for a in core.config.accounts})
-        core.secrets.set(account_id, "api", Secret(spec.key))
-        core.config.accounts.append(
-            Account(
-                id=account_id,
-                provider=spec.provider,
-                label=spec.tag,
-                created_at=datetime.now(UTC),
-                base_url=spec.base_url,
-                currency=spec.currency,
-                secret_kinds=("api",),
-            )
+        account = service.draft_account(
+            spec.provider, spec.tag, base_url=spec.base_url, currency=spec.currency, secret_kinds=("api",)
         )
-    core.save_config()
+        service.store_keys(account.id, {"api": Secret(spec.key)})
+        service.config.accounts.append(account)  # config.json written once, below
+    service.save_config()
 
 
 def provider_of_tag(tag: str) -> str:

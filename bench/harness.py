@@ -2,7 +2,7 @@
 
 `python -m bench.harness refresh|details --config-dir DIR --port PORT ...` prints one JSON object.
 The objects are built as `trayapp.app.run_tray` builds them: the real keyring store, the real Poller
-with the fetch in a child process (`python -m trayapp.fetcher`), the tray icon, the details window.
+with the fetch in a child process (`python -m trayapp.fetch`), the tray icon, the details window.
 A QTimer ticking every 5 ms on the UI thread gives the longest stall: the largest gap between ticks.
 """
 
@@ -60,24 +60,24 @@ def spin(until: Callable[[], bool], timeout: float) -> bool:
 
 
 def build(config_dir: Path) -> Any:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
     from trayapp.ui.controller import AppController
     from trayapp.ui.notifier import make_notifier
     from trayapp.ui.poller import Poller
     from trayapp.ui.tray import TrayController
 
-    core = build_core(str(config_dir), with_history=False)
-    core.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
-    poller = Poller(core.secrets, core.state.identity_salt)  # fetches in `python -m trayapp.fetcher`
+    service = open_service(str(config_dir), with_history=False)
+    service.open_history(forecasts=False)  # as the tray: the controller computes them on a worker thread
+    poller = Poller(service.secrets, service.state.identity_salt)  # fetches in `python -m trayapp.fetch`
     tray = TrayController()
     # As the tray builds it: the details window is made when first opened.
-    return AppController(core, poller, tray, None, make_notifier(tray.tray))
+    return AppController(service, poller, tray, None, make_notifier(tray.tray))
 
 
 def account_ids(config_dir: Path) -> list[str]:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
 
-    return [a.id for a in build_core(str(config_dir)).config.accounts]
+    return [a.id for a in open_service(str(config_dir)).config.accounts]
 
 
 def by_provider(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]], tags: list[str]) -> dict[str, Any]:
@@ -115,7 +115,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
     monitor = TickMonitor()
     finished: list[float] = []
     settled: list[float] = []
-    controller.poller.finished.connect(lambda _results: finished.append(time.monotonic()))
+    controller.poller.finished.connect(lambda: finished.append(time.monotonic()))
     controller.settled.connect(lambda: settled.append(time.monotonic()))
     polls: list[dict[str, Any]] = []
 
@@ -132,7 +132,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"{label}: the poll did not settle within 30 s")
         t2 = settled[-1] + 0.2
         spin(lambda: time.monotonic() > t2, 1)
-        views = controller.core.monitor.views(controller.clock())
+        views = controller.service.views(controller.clock())
         polls.append(
             {
                 "label": label,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 def seed_year(data_dir: Path, account_ids: list[str]) -> str | None:
     """Seed a year of readings per account. None when seeded; otherwise why it could not be."""
+    from bench.year_of_history import seed_year as seed
     from trayapp.storage.history import HistoryStore
     from trayapp.storage.paths import Paths
-    from trayapp.ui.history_bench import seed_year as seed
 
     store = HistoryStore(Paths(config_dir=data_dir, data_dir=data_dir).history_file)
     try:

@@ -248,7 +248,7 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
    app's scheduler has a 60 s wake-check job (a suspend detector): it runs once or twice in the window.
    Running the instances side by side does not change their own CPU time or memory.
 4. **Refresh of 50 accounts.** `python -m bench.harness refresh` builds what `run_tray` builds — the
-   real `AppController`, the real `Poller` fetching in `python -m trayapp.fetcher`, the keyring store on
+   real `AppController`, the real `Poller` fetching in `python -m trayapp.fetch`, the keyring store on
    gnome-keyring, the tray icon, the history, the notifier — for 50 accounts (the same mix) whose server
    answers after 300 ms, each with a year of history (seeded as in measurement 6: every poll's forecasts
    read two weeks of it). After a first poll (keys read, identities fetched), each "Refresh now" is
@@ -288,15 +288,16 @@ Timing targets live only here, never in unit tests.
 - **One SSL context per process** (`providers/http.py`, `providers/openai/http.py`): every request made a
   new `httpx2.Client`, which loads the CA bundle (25-40 ms of CPU each). With 50 accounts the fetch child
   spent ~2 s of CPU on it, queued on the GIL. Now one verifying context is built once and shared.
-- **64 fetch threads** (`engine.MAX_WORKERS`, was 32): 50 accounts are asked in one wave, not two.
+- **64 fetch threads** (`fetch.MAX_WORKERS`, was 32): 50 accounts are asked in one wave, not two.
 - **The icon first** (`app.py`, `ui/controller.py`): `run_tray` draws the icon from the saved state and
-  shows it right after `build_core`; the details window, dialogs, notifier and poller are imported and
+  shows it right after `open_service`; the details window, dialogs, notifier and poller are imported and
   built after it, and the scheduler (APScheduler, ~0.1 s of imports) is attached once the event loop runs
   (`AppController.attach_scheduler`). Start to icon went from ~410-480 ms to ~330 ms (baseline ~200 ms).
 - **One redraw per burst of results** (`ui/controller.py`): each result used to be saved to `state.json`
   (with fsync) and redraw the tray and the details table, ~40 ms of UI thread per account with 50
-  accounts: a 0.6-1.9 s freeze when they answered together. Now each result goes into the monitor at
-  once, the views are redrawn once per burst (a zero-delay timer) and the state is written once per poll.
+  accounts: a 0.6-1.9 s freeze when they answered together. Now the results queued together make one
+  burst (`ui/recorder.py`): applied, their alerts evaluated, recorded and redrawn once, and the state is
+  written once per poll. The details window is built only when first opened (~6 MB saved while it never is).
 
 - **History and forecasts off the UI thread** (`ui/recorder.py`): results queued together are handled in
   one pass of the event loop, so each one's history transaction and two-week forecast read added up (60-90
@@ -304,7 +305,10 @@ Timing targets live only here, never in unit tests.
   show). A burst's forecasts are now computed on a worker thread with its own SQLite connection and its
   readings recorded in one transaction; the poll's alerts are delivered once that is done, in one
   notification. The tray menu updates its entries in place when only their texts change (a rebuild
-  re-exports every entry over D-Bus, ~0.5 ms each). Longest stall ~40-65 ms → ~15-20 ms.
+  re-exports every entry over D-Bus, ~0.5 ms each). Longest stall ~40-65 ms → ~15-20 ms. Compaction
+  thins one account per transaction (a year of 50 accounts in one transaction held the write lock the UI
+  thread waits for ~150 ms), and the tray's history connection keeps a small page cache (256 KB, not the
+  default 2 MB).
 - **The first icon before the core** (`app.py`, `ui/icon.py`): the icon is shown right after the
   single-instance check, before the core is imported: the last drawn icon (`tray-icon.png`, saved on
   every change) or, on a first start, the empty gauge, which is also what ten accounts with nothing read

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from . import __version__
@@ -21,6 +21,7 @@ from .core.models import Grant
 from .core.monitor import AccountView, report_exit_code, report_json
 from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
 from .providers import catalog
+from .providers.base import ProviderInfo
 from .secrets.secret import Secret
 
 EXIT_FAILURE = 3  # for `check`, UNKNOWN; for other commands, "could not do it"
@@ -65,19 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     ls = asub.add_parser("list", parents=[common], help="list accounts")
     ls.add_argument("--json", action="store_true")
     add = asub.add_parser("add", parents=[common], help="add an account; prints its id last")
-    add.add_argument("--provider", required=True, choices=[n for n in catalog.CATALOG if n != "demo"])
+    add.add_argument("--provider", required=True, choices=[i.name for i in catalog.CATALOG.values() if not i.sample])
     add.add_argument("--label", required=True)
     add.add_argument("--base-url", metavar="URL")
     add.add_argument("--currency", metavar="CODE", help="for hosts that do not say (relays, local servers)")
-    key = add.add_mutually_exclusive_group(required=True)
-    key.add_argument("--key-stdin", action="store_true", help="read the key from standard input")
-    key.add_argument("--key-env", metavar="VAR", help="read the key from this environment variable")
-    add.add_argument("--admin-key-env", metavar="VAR", help="OpenAI admin key (sk-admin-…) from this variable")
-    add.add_argument("--management-key-env", metavar="VAR", help="OpenRouter management key from this variable")
+    add.add_argument("--key-stdin", action="store_true", help="read the (API) key from standard input")
+    add.add_argument(
+        "--key-env",
+        metavar="[KIND=]VAR",
+        action="append",
+        default=[],
+        help="read a key from this environment variable; KIND is one of the provider's key kinds (api, admin, "
+        "management, ...), api when left out; repeatable",
+    )
+    add.add_argument("--admin-key-env", metavar="VAR", help="same as --key-env admin=VAR")
+    add.add_argument("--management-key-env", metavar="VAR", help="same as --key-env management=VAR")
     add.add_argument(
         "--probe",
         action="store_true",
-        help="OpenAI: a 1-token request at most hourly (well under a cent a month) to see credit run out",
+        help="a 1-token request at most hourly (well under a cent a month) to see credit run out, where the "
+        "provider offers it",
     )
     rm = asub.add_parser("remove", parents=[common], help="remove an account and its keys")
     rm.add_argument("id")
@@ -96,21 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # engine.fetcher_command, frozen
-        from . import fetcher
+TrayStarter = Callable[[str | None, bool], int]
 
-        code = fetcher.main()
-        sys.stdout.flush()
-        os._exit(code)  # as `python -m trayapp.fetcher`: threads of hung providers must not keep it alive
+
+def main(argv: Sequence[str] | None = None, *, start_tray: TrayStarter | None = None) -> int:
+    """`start_tray`: how to start the tray when no command is given (entry.py hands it in: only the entry
+    point knows the composition root)."""
+    if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # fetch.child_command, frozen
+        from .fetch.child import child_main, exit_child
+
+        exit_child(child_main())  # as `python -m trayapp.fetch`
     parser = build_parser()
     args = parser.parse_args(argv)
     config_dir = getattr(args, "config_dir", None)
     demo = bool(getattr(args, "demo", False))
     if args.command is None:
-        from .app import run_tray
-
-        return run_tray(config_dir, demo)
+        if start_tray is None:
+            parser.print_help()
+            return 2
+        return start_tray(config_dir, demo)
     try:
         if args.command == "check":
             code = cmd_check(config_dir, demo, as_json=args.json, account_id=args.account)
@@ -125,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if demo:
             raise ConfigError("Demo accounts are built in", "They cannot be added, removed or changed.")
         if args.accounts_command == "add":
-            return cmd_add(config_dir, args)
+            return cmd_add(config_dir, args, _key_sources(parser, args))
         if args.accounts_command == "remove":
             return cmd_remove(config_dir, args.id)
         return cmd_grant(config_dir, args)
@@ -138,25 +150,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: str | None) -> int:
-    from .app import build_core
-    from .engine import prepare_jobs, run_jobs
+    from .fetch import prepare_jobs, run_jobs
+    from .service import open_service
 
-    core = build_core(config_dir, demo=demo)
-    for problem in core.problems:
+    service = open_service(config_dir, demo=demo)
+    for problem in service.problems:
         print(f"trayapp: {problem}", file=sys.stderr)
-    accounts = core.config.accounts
+    accounts = service.config.accounts
     if account_id is not None:
-        accounts = [core.config.account(account_id)]
+        accounts = [service.config.account(account_id)]
     now = datetime.now(UTC)
-    jobs, failed = prepare_jobs(accounts, core.monitor.states, core.secrets)
-    results = failed + run_jobs(jobs, now, core.state.identity_salt)
-    core.apply(results, now)
+    jobs, failed = prepare_jobs(accounts, service.monitor.states, service.secrets)
+    results = failed + run_jobs(jobs, now, service.state.identity_salt)
     ids = {a.id for a in accounts}
-    views = [v for v in core.monitor.views(now) if v.account.id in ids]
+    views = [v for v in service.take(results, now) if v.account.id in ids]
     if as_json:
         print(json.dumps(report_json(views, now), indent=2, ensure_ascii=False))
     else:
-        print(text_report(views, now, core.monitor.lang))
+        print(text_report(views, now, service.monitor.lang))
     if not views:
         return rules.UNKNOWN
     return report_exit_code(views)
@@ -212,10 +223,10 @@ def account_line(v: AccountView, now: datetime) -> str:
 
 
 def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
-    from .app import build_core
+    from .service import open_service
 
-    core = build_core(config_dir, demo=demo)
-    for problem in core.problems:
+    service = open_service(config_dir, demo=demo)
+    for problem in service.problems:
         print(f"trayapp: {problem}", file=sys.stderr)
     if as_json:
         rows = [
@@ -237,122 +248,131 @@ def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
                     for g in a.grants
                 ],
             }
-            for a in core.config.accounts
+            for a in service.config.accounts
         ]
         print(json.dumps({"accounts": rows}, indent=2, ensure_ascii=False))
     else:
-        if not core.config.accounts:
+        if not service.config.accounts:
             print("No accounts. Add one with: trayapp accounts add --provider NAME --label TEXT --key-stdin")
-        for a in core.config.accounts:
+        for a in service.config.accounts:
             print(f"{a.id}\t{a.provider}\t{a.label}")
     return 0
 
 
-def _read_key(args: argparse.Namespace) -> Secret:
+def _key_sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str | None]:
+    """{key kind: environment variable, or None for standard input}, checked against the provider's declared
+    key kinds; a kind it does not declare, or a kind given twice, is a usage error (exit 2)."""
+    info = catalog.info(args.provider)
+    declared = [spec.kind for spec in info.secrets]
+    given: list[tuple[str, str | None, str]] = []  # (kind, variable, as written)
     if args.key_stdin:
+        given.append((declared[0], None, "--key-stdin"))
+    for spec in args.key_env:
+        kind, _, var = spec.rpartition("=")
+        given.append((kind or "api", var, f"--key-env {spec}"))
+    if args.admin_key_env:
+        given.append(("admin", args.admin_key_env, f"--admin-key-env {args.admin_key_env}"))
+    if args.management_key_env:
+        given.append(("management", args.management_key_env, f"--management-key-env {args.management_key_env}"))
+    sources: dict[str, str | None] = {}
+    for kind, var, written in given:
+        if kind not in declared:
+            parser.error(f"{written}: {info.display_name} takes no {kind} key; its key kinds: {', '.join(declared)}")
+        if kind in sources:
+            parser.error(f"{written}: the {kind} key is given twice")
+        if var is not None and not var:
+            parser.error(f"{written}: no environment variable named")
+        sources[kind] = var
+    missing = [spec.kind for spec in info.secrets if spec.required and spec.kind not in sources]
+    if missing:
+        parser.error(f"one of the arguments --key-stdin --key-env is required (the {missing[0]} key)")
+    return {kind: sources[kind] for kind in declared if kind in sources}
+
+
+def _read_key(var: str | None) -> Secret:
+    """A key from standard input (`var` None) or from an environment variable."""
+    if var is None:
         if sys.stdin is None or sys.stdin.isatty():
             print("Paste the key, then press Enter:", file=sys.stderr)
         value = sys.stdin.readline().strip() if sys.stdin else ""
-    else:
-        value = os.environ.get(args.key_env, "").strip()
         if not value:
-            raise ConfigError("No key", f"The environment variable {args.key_env} is empty or not set.")
-    if not value:
-        raise ConfigError("No key", "No key was given on standard input.")
+            raise ConfigError("No key", "No key was given on standard input.")
+    else:
+        value = os.environ.get(var, "").strip()
+        if not value:
+            raise ConfigError("No key", f"The environment variable {var} is empty or not set.")
     if any(c.isspace() for c in value):
         raise ConfigError("Invalid key", "The key contains spaces or line breaks.")
     return Secret(value)
 
 
-def _env_secret(var: str | None) -> Secret | None:
-    if not var:
-        return None
-    value = os.environ.get(var, "").strip()
-    if not value:
-        raise ConfigError("No key", f"The environment variable {var} is empty or not set.")
-    return Secret(value)
+def _check_prefix(info: ProviderInfo, kind: str, key: Secret) -> None:
+    spec = next(s for s in info.secrets if s.kind == kind)
+    if spec.prefix and not key.reveal().startswith(spec.prefix):
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise ConfigError(
+            f"Not {article} {kind} key",
+            f"{article.capitalize()} {info.display_name} {kind} key starts with {spec.prefix}.",
+        )
 
 
-def cmd_add(config_dir: str | None, args: argparse.Namespace) -> int:
-    from .app import build_core
-    from .core.models import Account
-    from .storage.config import new_account_id
+def cmd_add(config_dir: str | None, args: argparse.Namespace, sources: dict[str, str | None]) -> int:
+    from .service import open_service
 
     info = catalog.info(args.provider)
     base_url = validate_base_url(args.base_url) if args.base_url else None
     if base_url is None and info.default_base_url is None:
         raise ConfigError("Base URL needed", f"{info.display_name} has no default address: give --base-url.")
     currency = parse_currency(args.currency) if args.currency else None
-    key = _read_key(args)
-    extra: dict[str, Secret] = {}
-    if args.admin_key_env:
-        if args.provider != "openai":
-            raise ConfigError("Admin keys are OpenAI's", "--admin-key-env applies to --provider openai.")
-        admin = _env_secret(args.admin_key_env)
-        assert admin is not None
-        if not admin.reveal().startswith("sk-admin-"):
-            raise ConfigError("Not an admin key", "An OpenAI admin key starts with sk-admin-.")
-        extra["admin"] = admin
-    if args.management_key_env:
-        if args.provider != "openrouter":
-            raise ConfigError(
-                "Management keys are OpenRouter's", "--management-key-env applies to --provider openrouter."
-            )
-        mgmt = _env_secret(args.management_key_env)
-        assert mgmt is not None
-        extra["management"] = mgmt
-    if args.probe and args.provider != "openai":
-        raise ConfigError("The probe is OpenAI's", "--probe applies to --provider openai.")
-    core = build_core(config_dir)
-    account_id = new_account_id(args.provider, {a.id for a in core.config.accounts})
-    # Keys first: if the secret store refuses, nothing is half-added.
-    core.secrets.set(account_id, "api", key)
-    for kind, secret in extra.items():
-        core.secrets.set(account_id, kind, secret)
-    account = Account(
-        id=account_id,
-        provider=args.provider,
-        label=args.label.strip() or info.display_name,
-        created_at=datetime.now(UTC),
+    keys: dict[str, Secret] = {}
+    for kind, var in sources.items():
+        keys[kind] = _read_key(var)
+        _check_prefix(info, kind, keys[kind])
+    if args.probe and "probe" not in info.options:
+        offering = [i for i in catalog.CATALOG.values() if "probe" in i.options]
+        raise ConfigError(
+            f"The probe is {' / '.join(i.display_name for i in offering)}'s",
+            f"--probe applies to --provider {' or '.join(i.name for i in offering)}.",
+        )
+    service = open_service(config_dir)
+    account = service.draft_account(
+        args.provider,
+        args.label.strip() or info.display_name,
         base_url=base_url,
         currency=currency,
-        secret_kinds=("api", *extra.keys()),
+        secret_kinds=tuple(keys),
         options={"probe": True} if args.probe else {},
     )
-    core.config.accounts.append(account)
-    core.save_config()
+    # Keys first: if the secret store refuses, nothing is half-added.
+    service.store_keys(account.id, keys)
+    service.put_account(account)
     print(
-        f"Added {account.label} ({info.display_name}); key stored in {core.secrets.describe()}.",
+        f"Added {account.label} ({info.display_name}); key stored in {service.secrets.describe()}.",
         file=sys.stderr,
     )
-    print(account_id)
+    print(account.id)
     return 0
 
 
 def cmd_remove(config_dir: str | None, account_id: str) -> int:
-    from .app import build_core
+    from .service import open_service
 
-    core = build_core(config_dir)
-    account = core.config.account(account_id)
+    service = open_service(config_dir)
+    account = service.config.account(account_id)
     try:
-        for kind in account.secret_kinds:
-            core.secrets.delete(account.id, kind)
+        service.delete_keys(account)
     except SecretStoreError as exc:
         raise SecretStoreError(exc.title, exc.message + " The account was not removed.", state=exc.state) from None
-    core.config.accounts = [a for a in core.config.accounts if a.id != account_id]
-    core.save_config()
-    core.save_state()
+    service.remove_account(account_id)
     print(f"Removed {account.label} and its keys.", file=sys.stderr)
     return 0
 
 
 def cmd_grant(config_dir: str | None, args: argparse.Namespace) -> int:
-    from dataclasses import replace
+    from .service import open_service
 
-    from .app import build_core
-
-    core = build_core(config_dir)
-    account = core.config.account(args.id)
+    service = open_service(config_dir)
+    account = service.config.account(args.id)
     effective = parse_date(args.effective, "effective date") if args.effective else None
     expires = parse_date(args.expires, "expiry date")
     if effective and expires <= effective:
@@ -364,9 +384,7 @@ def cmd_grant(config_dir: str | None, args: argparse.Namespace) -> int:
         expires=expires,
         kind=args.kind,
     )
-    updated = replace(account, grants=(*account.grants, grant))
-    core.config.accounts = [updated if a.id == account.id else a for a in core.config.accounts]
-    core.save_config()
+    service.add_grant(account.id, grant)
     print(
         f"Added {rules.format_money(grant.amount, grant.currency)} to {account.label}, expiring {expires.isoformat()}.",
         file=sys.stderr,

@@ -1,6 +1,6 @@
 """The `trayapp` command's entry point: the tray starts before the core or the CLI's parser is imported.
 
-Starting the tray is the common case and the one a user waits for (issue 9), so plain `trayapp`,
+Starting the tray is the common case and the one a user waits for, so plain `trayapp`,
 `trayapp --demo` and `trayapp --config-dir DIR` go straight to the tray; everything else goes to the CLI.
 """
 
@@ -34,9 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     tray = tray_arguments(args)
     if tray is not None:
-        from .app import run_tray
-
-        return run_tray(*tray)
+        return start_tray(*tray)
     from .cli import main as cli_main
 
-    return cli_main(args)
+    return cli_main(args, start_tray=start_tray)
+
+
+def start_tray(config_dir: str | None, demo: bool) -> int:
+    from .app import run_tray
+
+    return run_tray(config_dir, demo)

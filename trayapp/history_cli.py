@@ -23,17 +23,17 @@ def parse_since(text: str) -> datetime:
 
 
 def cmd_history(config_dir: str | None, demo: bool, args: argparse.Namespace) -> int:
-    from .app import build_core
+    from .service import open_service
 
     since = parse_since(args.since) if args.since else None
-    core = build_core(config_dir, demo=demo)
-    for problem in core.problems:
+    service = open_service(config_dir, demo=demo)
+    for problem in service.problems:
         print(f"trayapp: {problem}", file=sys.stderr)
-    if core.history is None:
+    if service.history is None:
         raise ConfigError("No history", "The history file could not be opened (see above).")
-    if args.account is not None and not core.history.has_readings(args.account):
-        core.config.account(args.account)  # an unknown id is an error, not an empty history
-    readings = core.history.readings(args.account, since)
+    if args.account is not None and not service.history.has_readings(args.account):
+        service.config.account(args.account)  # an unknown id is an error, not an empty history
+    readings = service.history.readings(args.account, since)
     if args.csv:
         sys.stdout.write(readings_csv(readings))
     elif args.json:

@@ -131,3 +131,85 @@ def test_probe_is_opt_in_per_openai_account(cli: CliRunner) -> None:
         "accounts", "add", "--provider", "deepseek", "--label", "d", "--probe", "--key-stdin", stdin="sk-abcdef2\n"
     )
     assert refused.code == 1 and "--probe applies to --provider openai" in refused.err
+
+
+def keyring(tmp_path) -> dict[str, str]:
+    return json.loads((tmp_path / "test-keyring.json").read_text())
+
+
+def added_id(result) -> str:
+    assert result.code == 0, result.err
+    return result.out.strip().splitlines()[-1]
+
+
+def test_key_env_takes_the_kinds_the_provider_declares(cli: CliRunner, tmp_path) -> None:
+    env = {"API": "sk-or-v1-abcdef123456", "MGMT": "sk-or-v1-mgmt123456"}
+    account_id = added_id(
+        cli(
+            *("accounts", "add", "--provider", "openrouter", "--label", "OR"),
+            *("--key-env", "api=API", "--key-env", "management=MGMT"),
+            env=env,
+        )
+    )
+    assert keyring(tmp_path) == {
+        f"credit-tray\t{account_id}:api": env["API"],
+        f"credit-tray\t{account_id}:management": env["MGMT"],
+    }
+    [listed] = json.loads(cli("accounts", "list", "--json").out)["accounts"]
+    assert listed["keys"] == ["api", "management"]
+
+
+def test_the_old_key_flags_are_aliases_of_key_env(cli: CliRunner, tmp_path) -> None:
+    env = {"KEY": "sk-proj-abcdef", "ADMIN": "sk-admin-abcdef"}
+    account_id = added_id(
+        cli(
+            *("accounts", "add", "--provider", "openai", "--label", "oa"),
+            *("--key-stdin", "--admin-key-env", "ADMIN"),
+            stdin="sk-proj-fromstdin\n",
+            env=env,
+        )
+    )
+    assert keyring(tmp_path) == {
+        f"credit-tray\t{account_id}:api": "sk-proj-fromstdin",
+        f"credit-tray\t{account_id}:admin": env["ADMIN"],
+    }
+    other = added_id(
+        cli(
+            *("accounts", "add", "--provider", "openai", "--label", "oa2", "--key-env", "KEY"),
+            *("--key-env", "admin=ADMIN"),
+            env=env,
+        )
+    )
+    assert keyring(tmp_path)[f"credit-tray\t{other}:api"] == env["KEY"]
+
+
+def test_a_kind_the_provider_does_not_declare_is_a_usage_error(cli: CliRunner) -> None:
+    for flags in (["--key-env", "admin=ADMIN"], ["--admin-key-env", "ADMIN"], ["--key-env", "management=ADMIN"]):
+        result = cli(
+            *("accounts", "add", "--provider", "deepseek", "--label", "d", "--key-stdin", *flags),
+            stdin="sk-abcdef\n",
+            env={"ADMIN": "sk-admin-abcdef"},
+        )
+        assert result.code == 2, (flags, result.err)
+        assert "its key kinds: api" in result.err
+    twice = cli("accounts", "add", "--provider", "deepseek", "--label", "d", "--key-stdin", "--key-env", "K")
+    assert twice.code == 2 and "given twice" in twice.err
+    none = cli("accounts", "add", "--provider", "deepseek", "--label", "d")
+    assert none.code == 2 and "--key-stdin --key-env is required" in none.err
+    assert json.loads(cli("accounts", "list", "--json").out)["accounts"] == []
+
+
+def test_a_key_without_its_declared_prefix_is_refused(cli: CliRunner) -> None:
+    result = cli(
+        *("accounts", "add", "--provider", "openai", "--label", "oa", "--key-stdin", "--key-env", "admin=ADMIN"),
+        stdin="sk-proj-abcdef\n",
+        env={"ADMIN": "sk-proj-notadmin"},
+    )
+    assert result.code == 1
+    assert "Not an admin key: An OpenAI admin key starts with sk-admin-." in result.err
+    assert json.loads(cli("accounts", "list", "--json").out)["accounts"] == []
+
+
+def test_sample_providers_are_not_offered(cli: CliRunner) -> None:
+    result = cli("accounts", "add", "--provider", "demo", "--label", "d", "--key-stdin", stdin="x\n")
+    assert result.code == 2 and "invalid choice: 'demo'" in result.err

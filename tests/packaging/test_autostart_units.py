@@ -200,7 +200,7 @@ def test_start_at_login_is_off_by_default_and_round_trips() -> None:
 
 
 def test_settings_checkbox_writes_and_removes_the_entry(qtbot, tmp_path: Path, monkeypatch) -> None:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
     from trayapp.ui.controller import AppController
     from trayapp.ui.details import DetailsWindow
     from trayapp.ui.dialogs import SettingsDialog
@@ -211,7 +211,7 @@ def test_settings_checkbox_writes_and_removes_the_entry(qtbot, tmp_path: Path, m
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(sys, "platform", "linux")
     entry = tmp_path / "xdg" / "autostart" / "credit-tray.desktop"
-    core = build_core(str(tmp_path / "cfg"))
+    core = open_service(str(tmp_path / "cfg"))
     tray = TrayController()
     details = DetailsWindow()
     qtbot.addWidget(details)

@@ -22,7 +22,8 @@ from pytest_httpserver import HTTPServer
 
 from trayapp import __version__
 from trayapp.core.models import Account, ErrorKind
-from trayapp.engine import Job, encode_request, result_in
+from trayapp.fetch.child import encode_request, result_in
+from trayapp.fetch.jobs import Job
 from trayapp.providers.demo import demo_accounts
 from trayapp.secrets.secret import Secret
 
@@ -171,10 +172,10 @@ def test_bundle_stores_keys_in_the_secret_service(bundle: Path, tmp_path: Path, 
     assert removed.returncode == 0, removed.stderr
 
 
-def test_engine_starts_the_fetch_child_through_the_bundle_when_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trayapp import engine
+def test_the_fetch_child_starts_through_the_bundle_when_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trayapp.fetch import child
 
-    assert engine.fetcher_command() == [sys.executable, "-m", "trayapp.fetcher"]
+    assert child.child_command() == [sys.executable, "-m", "trayapp.fetch"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/credit-tray/trayapp")
-    assert engine.fetcher_command() == ["/opt/credit-tray/trayapp", "--fetcher"]
+    assert child.child_command() == ["/opt/credit-tray/trayapp", "--fetcher"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trayapp.app import Core, build_core
+from trayapp.service import Service, open_service
 from trayapp.ui.controller import AppController
 from trayapp.ui.details import DetailsWindow
 from trayapp.ui.notifier import TrayMessageNotifier
@@ -21,9 +21,9 @@ def make_controller(qtbot, tmp_path: Path) -> Iterator[Factory]:
     made: list[AppController] = []
 
     def make(
-        core: Core | None = None, *, demo: bool = True, clock: Callable[[], datetime] | None = None
+        core: Service | None = None, *, demo: bool = True, clock: Callable[[], datetime] | None = None
     ) -> AppController:
-        core = core or build_core(str(tmp_path), demo=demo)
+        core = core or open_service(str(tmp_path), demo=demo)
         tray = TrayController(clock=clock)
         details = DetailsWindow(clock=clock)
         qtbot.addWidget(details)

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytest_httpserver import HTTPServer
 
 from tests.support.keyring_backend import MemoryKeyring
-from trayapp.app import build_core
 from trayapp.core.models import Account
 from trayapp.secrets.store import SERVICE, KeyringStore
+from trayapp.service import open_service
 
 from .conftest import poll_and_wait
 
@@ -29,7 +29,7 @@ class LockedKeyring(MemoryKeyring):
 
 
 def core_with(tmp_path: Path, backend: MemoryKeyring):
-    core = build_core(str(tmp_path / "cfg"))
+    core = open_service(str(tmp_path / "cfg"))
     core.secrets = KeyringStore(backend=backend, timeout=2)
     return core
 
@@ -59,7 +59,7 @@ def test_add_account_tests_the_key_then_stores_it_and_shows_the_balance(
     with qtbot.waitSignal(dialog.finished, timeout=30000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.result() == dialog.DialogCode.Accepted
-    [account] = c.core.config.accounts
+    [account] = c.service.config.accounts
     assert backend.items == {(SERVICE, f"{account.id}:api"): KEY}
     assert "My DeepSeek: 42.00 CNY" in c.tray.tooltip()
     config_text = (tmp_path / "cfg" / "config.json").read_text()
@@ -104,7 +104,7 @@ def test_dialog_save_with_a_locked_keyring_saves_nothing(
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=30000)
     assert "Keyring locked" in dialog.error.text() and "Nothing was saved" in dialog.error.text()
-    assert c.core.config.accounts == []
+    assert c.service.config.accounts == []
     assert not (tmp_path / "cfg" / "config.json").exists()
     dialog.reject()
 
@@ -125,6 +125,6 @@ def test_remove_deletes_keys_off_the_ui_thread_then_the_account(qtbot, make_cont
 def test_resume_from_sleep_polls_at_once(qtbot, make_controller) -> None:
     c = make_controller()
     poll_and_wait(qtbot, c)
-    assert c.core.monitor.due(c.clock()) == [], "nothing is due right after a poll"
+    assert c.service.monitor.due(c.clock()) == [], "nothing is due right after a poll"
     with qtbot.waitSignal(c.poller.finished, timeout=20000):
         c.scheduler_resumed(3600.0)

@@ -15,7 +15,6 @@ from pytest_httpserver import HTTPServer
 
 from tests.contract.openai_server import SESSION_KEY_ONLY, Answer, FakeOpenAI, me, models, serve
 from tests.support.keyring_backend import MemoryKeyring
-from trayapp.app import Core, build_core
 from trayapp.core.forecast import Forecast
 from trayapp.core.i18n import tr
 from trayapp.core.models import Account, Snapshot, Status
@@ -23,6 +22,7 @@ from trayapp.core.monitor import AccountView
 from trayapp.core.rules import Level
 from trayapp.platform import firstrun
 from trayapp.secrets.store import SERVICE, KeyringStore
+from trayapp.service import Service, open_service
 from trayapp.ui.history_panel import forecast_text
 
 from .conftest import poll_and_wait
@@ -36,8 +36,8 @@ def openai_server() -> Iterator[FakeOpenAI]:
     yield from serve()
 
 
-def core_with(tmp_path: Path, accounts: list[Account], keys: dict[str, str]) -> Core:
-    core = build_core(str(tmp_path / "cfg"))
+def core_with(tmp_path: Path, accounts: list[Account], keys: dict[str, str]) -> Service:
+    core = open_service(str(tmp_path / "cfg"))
     backend = MemoryKeyring()
     backend.items.update({(SERVICE, f"{account_id}:api"): key for account_id, key in keys.items()})
     core.secrets = KeyringStore(backend=backend, timeout=2)
@@ -65,7 +65,7 @@ def test_a_rejected_key_reads_in_japanese_in_the_details_menu_tooltip_and_notifi
         Account("ds-2", "deepseek", "DS no key", now, base_url=base),  # its key is not in the keyring
     ]
     c = make_controller(core=core_with(tmp_path, accounts, {"ds-1": DS_KEY}))
-    c.core.monitor.lang = "ja"  # the alert language, as resolved from the same setting at start
+    c.service.monitor.lang = "ja"  # the alert language, as resolved from the same setting at start
     poll_and_wait(qtbot, c)
 
     c.open_details("ds-1")
@@ -107,10 +107,10 @@ def test_why_unknown_and_notes_of_an_openai_normal_key_read_in_japanese_after_a_
     html = c.details.explanation_html()
     assert "不明な理由" in html and expected in html, html
     no_english(html, "balance not readable", "the provider does not report it")
-    c.core.save_state()
+    c.service.save_state()
 
     # Read back from state.json by a new start: still Japanese (the codec kept template and parameters).
-    again = make_controller(core=build_core(str(tmp_path / "cfg")))
+    again = make_controller(core=open_service(str(tmp_path / "cfg")))
     again.open_details("oa-1")
     assert expected in again.details.explanation_html()
 
@@ -140,15 +140,15 @@ def test_the_account_dialog_shows_config_and_provider_errors_in_japanese(
     save.click()
     qtbot.waitUntil(lambda: dialog.error.text().startswith("キーが拒否されました"), timeout=30000)
     assert "DeepSeek がキーを拒否しました（401）：invalid key。" in dialog.error.text()
-    assert c.core.config.accounts == []
+    assert c.service.config.accounts == []
     dialog.reject()
 
 
 def test_problems_loading_files_are_told_in_japanese(qtbot, make_controller, tmp_path: Path, japanese) -> None:
-    build_core(str(tmp_path / "cfg")).save_state()
+    open_service(str(tmp_path / "cfg")).save_state()
     state = next((tmp_path / "cfg").rglob("state.json"))
     state.write_text('{"version": 1, "accounts": {"a": {"failures": "many"}}}')
-    c = make_controller(core=build_core(str(tmp_path / "cfg")))
+    c = make_controller(core=open_service(str(tmp_path / "cfg")))
     c.start()
     banner = c.details.banner.text()
     assert (

@@ -127,7 +127,7 @@ def test_details_window_charts_the_selected_account_with_its_ranges(qtbot, make_
     c.open_details("demo-expiring")
     data = c.details.chart.data
     assert data is not None and len(data.points) > 50, "the demo's seeded weeks and the poll are drawn"
-    snap = c.core.monitor.states["demo-expiring"].last_good
+    snap = c.service.monitor.states["demo-expiring"].last_good
     assert data.expires_at == snap.expires_at and data.forecast is not None
     assert data.points[-1][1] == pytest.approx(3.20)
     assert "will be left when it expires on" in c.details.history.summary.text()
@@ -161,8 +161,8 @@ def test_polls_are_recorded_and_exported_as_csv(qtbot, make_controller, tmp_path
     c = make_controller()
     start = datetime.now(UTC).replace(microsecond=0)
     poll_and_wait(qtbot, c)
-    recorded = c.core.history.readings(since=start)
-    assert {r.account_id for r in recorded} == {a.id for a in c.core.config.accounts}
+    recorded = c.service.history.readings(since=start)
+    assert {r.account_id for r in recorded} == {a.id for a in c.service.config.accounts}
     zero = next(r for r in recorded if r.account_id == "demo-zero")
     assert zero.remaining == 0 and "credit_zero" in zero.alerts
     c.open_details("demo-expiring")
@@ -176,7 +176,7 @@ def test_polls_are_recorded_and_exported_as_csv(qtbot, make_controller, tmp_path
 
 
 def test_a_year_of_20_accounts_opens_with_only_what_is_shown(qtbot, tmp_path: Path) -> None:
-    from trayapp.ui.history_bench import open_details, year_of_history
+    from bench.year_of_history import open_details, year_of_history
 
     store, views = year_of_history(tmp_path / "history.sqlite3", accounts=20, now=NOW)
     window = open_details(store, views, NOW)

@@ -114,7 +114,7 @@ def test_tray_menu_in_japanese_and_in_english(qtbot, japanese) -> None:
 
 def test_details_window_in_japanese(qtbot, make_controller, japanese) -> None:
     c = make_controller()
-    c.core.monitor.lang = "ja"
+    c.service.monitor.lang = "ja"
     poll_and_wait(qtbot, c)
     c.open_details("demo-zero")
     window: DetailsWindow = c.details
@@ -135,7 +135,7 @@ def test_details_window_in_japanese(qtbot, make_controller, japanese) -> None:
 
 def test_settings_dialog_in_japanese_says_when_the_language_applies(qtbot, make_controller, japanese) -> None:
     c = make_controller()
-    dialog = SettingsDialog(c.core.config.settings)
+    dialog = SettingsDialog(c.service.config.settings)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "設定"
     assert dialog.alert_kinds["credit_zero"].text() == "クレジット残高なし"

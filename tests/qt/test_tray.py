@@ -76,7 +76,7 @@ def test_alerts_are_notified_once_grouped_and_not_repeated_after_restart(qtbot, 
 
     # A restart with the same state file delivers nothing new.
     again = make_controller(core=None, demo=True)
-    again.core.state.notified = set(c.core.state.notified)
+    again.service.state.notified = set(c.service.state.notified)
     poll_and_wait(qtbot, again)
     assert again.delivered == []
 
@@ -87,16 +87,16 @@ def test_cleared_alert_rearms_and_notifies_again(qtbot, make_controller) -> None
     c = make_controller()
     poll_and_wait(qtbot, c)
     # The user tops up: the zero account becomes healthy, so its alert clears…
-    zero = c.core.monitor.account("demo-zero")
-    c.core.config.accounts = [
-        replace(a, options={"scenario": "healthy"}) if a.id == "demo-zero" else a for a in c.core.config.accounts
+    zero = c.service.monitor.account("demo-zero")
+    c.service.config.accounts = [
+        replace(a, options={"scenario": "healthy"}) if a.id == "demo-zero" else a for a in c.service.config.accounts
     ]
-    c.core.monitor.set_accounts(c.core.config.accounts)
+    c.service.monitor.set_accounts(c.service.config.accounts)
     poll_and_wait(qtbot, c)
-    assert "demo-zero/credit_zero" not in c.core.state.notified
+    assert "demo-zero/credit_zero" not in c.service.state.notified
     # …and when it runs out again, it is notified again, alone.
-    c.core.config.accounts = [zero if a.id == "demo-zero" else a for a in c.core.config.accounts]
-    c.core.monitor.set_accounts(c.core.config.accounts)
+    c.service.config.accounts = [zero if a.id == "demo-zero" else a for a in c.service.config.accounts]
+    c.service.monitor.set_accounts(c.service.config.accounts)
     poll_and_wait(qtbot, c)
     assert len(c.delivered) == 2
     assert c.delivered[-1].summary == "Moonshot (demo): no credit left"
@@ -121,15 +121,15 @@ def test_notifications_off_delivers_nothing(qtbot, make_controller) -> None:
     from dataclasses import replace
 
     c = make_controller()
-    c.core.config.settings = replace(c.core.config.settings, notifications=False)
-    c.core.monitor.settings = c.core.config.settings
+    c.service.config.settings = replace(c.service.config.settings, notifications=False)
+    c.service.monitor.settings = c.service.config.settings
     poll_and_wait(qtbot, c)
     assert c.delivered == []
     assert c.tray.icon_spec is not None and c.tray.icon_spec.badge is Severity.CRITICAL
 
 
 def test_details_window_is_built_only_when_first_opened(qtbot, tmp_path) -> None:
-    from trayapp.app import build_core
+    from trayapp.service import open_service
     from trayapp.ui.controller import AppController
     from trayapp.ui.details import DetailsWindow
     from trayapp.ui.poller import Poller
@@ -141,7 +141,7 @@ def test_details_window_is_built_only_when_first_opened(qtbot, tmp_path) -> None
         built.append(DetailsWindow())
         return built[-1]
 
-    core = build_core(str(tmp_path), demo=True)
+    core = open_service(str(tmp_path), demo=True)
     tray = TrayController()
     c = AppController(core, Poller(core.secrets, core.state.identity_salt, in_process=True), tray, factory,
                       TrayMessageNotifier(tray.tray))  # fmt: skip
@@ -171,7 +171,7 @@ def test_the_last_drawn_icon_is_kept_and_an_early_icon_is_taken_over(qtbot, make
     poll_and_wait(qtbot, c)
     c.tray._icon_cache = cache
     c.tray._spec = None
-    c.tray.set_views(c.core.monitor.views(c.clock()))
+    c.tray.set_views(c.service.monitor.views(c.clock()))
     image = QImage(str(cache))
     assert not image.isNull() and image.width() == 64
     # The next start shows that picture at once, and the controller takes the same item over.
@@ -180,7 +180,7 @@ def test_the_last_drawn_icon_is_kept_and_an_early_icon_is_taken_over(qtbot, make
     try:
         assert tray.tray is early and early.contextMenu() is tray.menu
         assert tray.icon_renders == 0, "the cached picture stays until the state is drawn"
-        tray.set_views(c.core.monitor.views(c.clock()))
+        tray.set_views(c.service.monitor.views(c.clock()))
         assert tray.icon_renders == 1 and tray.icon_spec is not None and tray.icon_spec.level == "zero"
     finally:
         tray.dispose()

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.support.keyring_backend import MemoryKeyring
-from trayapp.app import build_core
 from trayapp.secrets.store import KeyringStore
+from trayapp.service import open_service
 from trayapp.ui.details import COLUMNS
 from trayapp.ui.dialogs import AccountDialog, SettingsDialog
 from trayapp.ui.single_instance import SingleInstance
@@ -52,7 +52,7 @@ def test_closing_details_hides_it_but_the_app_stays(qtbot, make_controller) -> N
 
 
 def real_core(tmp_path: Path):
-    core = build_core(str(tmp_path / "cfg"))
+    core = open_service(str(tmp_path / "cfg"))
     backend = MemoryKeyring()
     core.secrets = KeyringStore(backend=backend)
     return core, backend
@@ -167,7 +167,7 @@ def test_settings_are_saved_apart_from_state_without_secrets(qtbot, make_control
     saved = json.loads((tmp_path / "cfg" / "config.json").read_text())["settings"]
     assert saved["poll_interval_minutes"] == 5 and saved["low_credit_threshold"] == "2.5"
     assert saved["expiry_warning_days"] == 14 and saved["notifications"] is False
-    assert c.core.monitor.settings.poll_interval_minutes == 5
+    assert c.service.monitor.settings.poll_interval_minutes == 5
 
 
 def test_second_instance_brings_the_first_forward(qtbot, tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_snooze_silences_notifications_until_resumed(qtbot, make_controller) -> 
     snooze = next(a for a in c.tray.menu.actions() if a.text() == "Snooze notifications")
     hour = next(a for a in snooze.menu().actions() if a.text() == "For 1 hour")
     hour.trigger()
-    until = c.core.config.settings.snoozed_until
+    until = c.service.config.settings.snoozed_until
     assert until is not None and abs(until - (datetime.now(UTC) + timedelta(hours=1))) < timedelta(minutes=1)
     poll_and_wait(qtbot, c)
     assert c.delivered == [], "snoozed: nothing pops up"
@@ -222,7 +222,7 @@ def test_snooze_silences_notifications_until_resumed(qtbot, make_controller) -> 
     resume = c.tray.action(f"Notifications snoozed until {until.astimezone().strftime('%H:%M')}: resume")
     assert resume is not None
     resume.trigger()
-    assert c.core.config.settings.snoozed_until is None
+    assert c.service.config.settings.snoozed_until is None
     assert len(c.delivered) == 1, "what was held back is delivered once the snooze ends"
 
 
@@ -236,7 +236,7 @@ def test_settings_choose_language_and_alert_kinds(qtbot, make_controller, tmp_pa
     dialog.accept()
     saved = json.loads((tmp_path / "cfg" / "config.json").read_text())["settings"]
     assert saved["language"] == "ja" and saved["disabled_alerts"] == ["credit_low"]
-    assert c.core.monitor.lang == "ja"
+    assert c.service.monitor.lang == "ja"
 
 
 def test_probe_option_is_offered_for_openai_only_and_saved_in_the_draft(qtbot) -> None:

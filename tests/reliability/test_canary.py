@@ -368,7 +368,7 @@ def fetch_children(pid: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid and b"trayapp.fetcher" in cmd:
+        if ppid == pid and b"trayapp.fetch" in cmd:
             found.append(int(entry.name))
     return found
 

@@ -24,7 +24,7 @@ from trayapp.core import rules
 from trayapp.core.errors import ProviderError
 from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, Settings, Snapshot, Status
 from trayapp.core.monitor import FetchResult, Monitor
-from trayapp.engine import Job, run_in_child, run_jobs
+from trayapp.fetch import Job, run_in_child, run_jobs
 from trayapp.providers import catalog
 from trayapp.secrets.secret import Secret
 
@@ -145,7 +145,7 @@ def test_check_exits_within_its_budget_when_a_provider_trickles(cli: CliRunner) 
         assert added.code == 0, added.err
         # The same `check`, with a 1 s request timeout instead of 15 s (so a 7 s budget).
         code = (
-            "import sys, trayapp.engine as e; e.run_jobs.__kwdefaults__['timeout'] = 1.0; "
+            "import sys, trayapp.fetch as e; e.run_jobs.__kwdefaults__['timeout'] = 1.0; "
             "from trayapp.cli import main; sys.exit(main(sys.argv[1:]))"
         )
         start = time.monotonic()

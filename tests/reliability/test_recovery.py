@@ -19,10 +19,10 @@ from tests.qt import conftest as qt_conftest
 from tests.reliability.counts import record
 from tests.reliability.server import LoopServer, Reply, free_port, wait_until
 from tests.support.keyring_backend import MemoryKeyring
-from trayapp.app import build_core
 from trayapp.core.models import Account, Status
 from trayapp.scheduling.scheduler import ClockJumpDetector, PollScheduler
 from trayapp.secrets.store import KeyringStore
+from trayapp.service import open_service
 
 make_controller = qt_conftest.make_controller  # the fixture, shared with tests/qt
 
@@ -46,7 +46,7 @@ class FlakyKeyring(MemoryKeyring):
 
 
 def core_with(tmp_path: Path, base_url: str, keyring: FlakyKeyring) -> Any:
-    core = build_core(str(tmp_path / "cfg"))
+    core = open_service(str(tmp_path / "cfg"))
     core.secrets = KeyringStore(backend=keyring, timeout=5)
     account = Account(
         id="deepseek-rec", provider="deepseek", label="DS", created_at=datetime.now(UTC), base_url=base_url
@@ -61,7 +61,7 @@ def poll(qtbot: Any, c: Any) -> Any:
     """A poll, until it has settled (its alerts are delivered once its forecasts are in)."""
     with qtbot.waitSignal(c.settled, timeout=20000):
         c.refresh_now()
-    return c.core.monitor.views(c.clock())[0]
+    return c.service.monitor.views(c.clock())[0]
 
 
 @pytest.mark.parametrize("fault", [KeyringLocked, NoKeyringError])
@@ -92,14 +92,14 @@ def test_no_network_at_start_then_back(qtbot: Any, make_controller: Any, tmp_pat
     view = poll(qtbot, c)
     assert view.status is Status.ERROR and view.error is not None and view.error.kind.value == "network"
     assert "DS" in c.tray.tray.toolTip()
-    state = c.core.monitor.states["deepseek-rec"]
+    state = c.service.monitor.states["deepseek-rec"]
     assert state.next_due_at is not None and state.next_due_at > datetime.now(UTC)  # retried later, backed off
     server = LoopServer(lambda seen: Reply(200, GOOD), port=port).start()
     try:
         view = poll(qtbot, c)
     finally:
         server.stop()
-    assert view.status is Status.OK and c.core.monitor.states["deepseek-rec"].failures == 0
+    assert view.status is Status.OK and c.service.monitor.states["deepseek-rec"].failures == 0
     record("recovery.network_back")
 
 
@@ -109,7 +109,7 @@ def test_resume_after_sleep_polls_at_once(qtbot: Any, make_controller: Any, tmp_
         c = make_controller(core_with(tmp_path, server.url("/ds"), FlakyKeyring()))
         poll(qtbot, c)
         asked = len(server.seen)
-        assert c.core.monitor.due(datetime.now(UTC)) == []  # nothing due for 15 minutes
+        assert c.service.monitor.due(datetime.now(UTC)) == []  # nothing due for 15 minutes
         wall = [1_000_000.0]
         mono = [50.0]
         scheduler = PollScheduler(c.scheduler_due, c.scheduler_resumed)
@@ -124,7 +124,7 @@ def test_resume_after_sleep_polls_at_once(qtbot: Any, make_controller: Any, tmp_
         with qtbot.waitSignal(c.poller.finished, timeout=20000):
             scheduler._check_wake()
         assert len(server.seen) == asked + 1
-        assert c.core.monitor.views(datetime.now(UTC))[0].status is Status.OK
+        assert c.service.monitor.views(datetime.now(UTC))[0].status is Status.OK
     finally:
         server.stop()
     record("recovery.resumes")
@@ -142,7 +142,7 @@ def test_a_notification_is_not_repeated_across_polls_and_a_restart(
             poll(qtbot, c)
         assert len(c.delivered) == 1
         # A new process: the same files, no repeat.
-        again = build_core(str(tmp_path / "cfg"))
+        again = open_service(str(tmp_path / "cfg"))
         keyring = FlakyKeyring()
         keyring.set_password("credit-tray", "deepseek-rec:api", "sk-recovery-0123456789abcdef")
         again.secrets = KeyringStore(backend=keyring)

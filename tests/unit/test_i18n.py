@@ -21,7 +21,8 @@ from trayapp.core.errors import BadResponse
 from trayapp.core.i18n import LocalText, localize, tr
 from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, Settings, Snapshot
 from trayapp.core.monitor import FetchResult, Monitor, view_json
-from trayapp.engine import Job, child_env, result_in, result_out, run_in_child
+from trayapp.fetch import Job, child_env, run_in_child
+from trayapp.fetch.child import result_in, result_out
 from trayapp.secrets.secret import Secret
 from trayapp.storage.state import AppState, StateStore
 
@@ -202,7 +203,7 @@ def test_check_json_stays_english() -> None:
 
 
 def test_a_real_error_from_the_fetch_child_is_shown_in_japanese(httpserver: HTTPServer) -> None:
-    """The child process (`python -m trayapp.fetcher`) meets a 401 from a loopback server; the parent gets an
+    """The child process (`python -m trayapp.fetch`) meets a 401 from a loopback server; the parent gets an
     error it can show in Japanese, the key scrubbed from the quoted answer."""
     httpserver.expect_request("/user/balance").respond_with_json(
         {"error": {"message": f"Authentication Fails ({KEY[:20]}... is invalid)"}}, status=401

@@ -106,9 +106,9 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
 def test_background_state_writes_never_go_back_in_time(tmp_path: Path) -> None:
     import threading
 
-    from trayapp.app import build_core
+    from trayapp.service import open_service
 
-    core = build_core(str(tmp_path / "cfg"), with_history=False)
+    core = open_service(str(tmp_path / "cfg"), with_history=False)
     core.state.notified = {"a/credit_low"}
     core.save_state(background=True)
     core.state.notified = {"a/credit_low", "b/credit_zero"}
@@ -125,7 +125,7 @@ def test_what_a_save_cut_short_left_is_removed_at_start_but_not_a_save_in_progre
     import os
     import time
 
-    from trayapp.app import build_core
+    from trayapp.service import open_service
 
     ConfigStore(tmp_path / "config.json").save(sample_config())
     left = tmp_path / ".state.json.k3j2h1.tmp"  # what a kill between mkstemp and the rename leaves
@@ -134,6 +134,6 @@ def test_what_a_save_cut_short_left_is_removed_at_start_but_not_a_save_in_progre
     os.utime(left, (an_hour_ago, an_hour_ago))
     running = tmp_path / ".config.json.a8f7e6.tmp"  # another process saving right now
     running.write_text("{")
-    core = build_core(str(tmp_path), with_history=False)
+    core = open_service(str(tmp_path), with_history=False)
     assert not left.exists() and running.exists()
     assert [a.id for a in core.config.accounts] == ["deepseek-1"]  # and nothing else was touched

@@ -5,8 +5,9 @@ loading files), translated when they are shown.
 a `str` whose value is the English sentence, so logs, `check --json` and every comparison with English keep
 working, and which also keeps its template and parameters. `localize(text, lang)` renders it in `lang` from
 the catalog, keyed by the English template as gettext and Qt's .ts files are. The catalog is one lookup:
-core/texts_ja.py for the core's own texts, merged with the `JA` mapping of every provider module named in
-providers/registry.py (a provider's sentences and labels live in its file). A parameter
+core/texts_ja.py for the core's own texts, merged with the tables registered with `add_texts`: the `JA`
+mapping of every provider module, which providers/registry.py registers when it is imported (a provider's
+sentences and labels live in its file; the core knows no provider). A parameter
 may itself be a LocalText (the `problem` of a BadResponse, a quoted part): it is rendered in the same
 language. A plain `str`, a template missing from the catalog, or a catalog entry that does not fit, is shown
 in English.
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 Json = dict[str, Any]
@@ -101,16 +102,29 @@ def localize(value: str | None, lang: str) -> str | None:
     return _render(value, catalog(lang))
 
 
+TextSource = Callable[[str], Mapping[str, str]]  # language -> English template -> translation
+_SOURCES: list[TextSource] = []
+
+
+def add_texts(source: TextSource) -> None:
+    """Merge another layer's translations into the catalog (the providers' own, from providers/registry.py)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+        catalog.cache_clear()
+
+
 @functools.cache
 def catalog(lang: str) -> Mapping[str, str]:
-    """English template -> translation: the core's texts and every provider's. Imported on first use: the
-    fetch child never needs it."""
+    """English template -> translation: the core's texts and every registered source's. Imported on first use:
+    the fetch child never needs it."""
     if lang != "ja":
         return {}
-    from ..providers.registry import provider_texts
     from .texts_ja import JA
 
-    return {**JA, **provider_texts(lang)}
+    merged = dict(JA)
+    for source in _SOURCES:
+        merged.update(source(lang))
+    return merged
 
 
 def _render(value: LocalText, table: Mapping[str, str]) -> str:

@@ -13,6 +13,8 @@ import importlib
 from collections.abc import Mapping
 from types import ModuleType
 
+from ..core import i18n
+
 MODULES: tuple[str, ...] = (
     "openai",
     "relay",
@@ -36,3 +38,6 @@ def provider_texts(lang: str) -> Mapping[str, str]:
     for module in modules():
         table.update(getattr(module, lang.upper(), {}))
     return table
+
+
+i18n.add_texts(provider_texts)  # the core's catalog shows providers' texts without knowing any provider

@@ -25,12 +25,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ..core import rules
 from ..core.forecast import WINDOW, Forecast, forecast
-from ..core.history import Reading, reading_of
+from ..core.history import Reading
 from ..core.i18n import tr
-from ..core.models import AccountState, Snapshot
-from ..core.monitor import FetchResult, Monitor
+from ..core.models import Snapshot
 from .atomic import set_aside
 
 log = logging.getLogger(__name__)
@@ -40,7 +38,6 @@ HOURLY_DAYS = 90
 COMPACT_EVERY = timedelta(days=1)
 COMPACT_PAUSE = 0.005  # s between compaction steps: a writer waiting for the lock gets it
 VACUUM_PAGES = 256
-DEMO_FRESH = timedelta(hours=6)  # a demo history older than this is started again
 HOUR, DAY = 3600, 86400
 
 
@@ -71,10 +68,6 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
 )
-
-
-class HistoryError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -189,7 +182,7 @@ class HistoryStore:
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # A small page cache (default 2 MB): the tray keeps this connection all day and reads little (issue 9).
+        # A small page cache: the tray keeps this connection all day and reads little.
         conn.execute("PRAGMA cache_size = -256")
         pending = [m for m in self.migrations if m.version > current]
         if not pending:
@@ -330,7 +323,7 @@ class HistoryStore:
 
     def forecasts_apart(self, items: Sequence[tuple[str, Snapshot | None]], now: datetime) -> dict[str, Forecast]:
         """The forecasts of these accounts (id, last good snapshot), read on a connection of their own, so a
-        worker thread can compute them: each reads two weeks of its account's history (~1 ms an account)."""
+        worker thread can compute them: each reads two weeks of its account's history."""
         conn = self._connect()
         try:
             return {a: forecast(_balances(conn, a, now - WINDOW), snap, now) for a, snap in items}
@@ -439,8 +432,8 @@ def _compact(conn: sqlite3.Connection, now: datetime) -> int:
     removed = 0
     keys = [k for (k,) in conn.execute("SELECT id FROM accounts")]
     # One short transaction per account, with a pause between them: the tray records its readings on the UI
-    # thread, which waits for the write lock, and a year of 50 accounts in one transaction held it for
-    # ~150 ms (issue 9). Thinning is idempotent, so a run cut short is redone from the same point next time.
+    # thread, which waits for the write lock, and one transaction for every account would hold it too long.
+    # Thinning is idempotent, so a run cut short is redone from the same point next time.
     for key in keys:
         with _write(conn):
             removed += _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
@@ -507,79 +500,28 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
     return [(_dt(t), Decimal(rem), cur) for t, rem, cur in cursor]
 
 
-# ---------------------------------------------------------------- the monitor's side: record, forecast
-
-
-def refresh_forecasts(
-    store: HistoryStore, monitor: Monitor, now: datetime, account_ids: Iterable[str] | None = None
-) -> None:
-    """Compute the forecasts of these accounts (all by default) from the history into the monitor."""
-    ids = list(account_ids) if account_ids is not None else [a.id for a in monitor.accounts]
-    for account_id in ids:
-        state = monitor.states.get(account_id)
-        snapshot = state.last_good if state else None
-        monitor.forecasts[account_id] = forecast(store.balances(account_id, now - WINDOW), snapshot, now)
-
-
-def record_results(
-    store: HistoryStore, monitor: Monitor, results: Sequence[FetchResult], now: datetime, *, forecasts: bool = True
-) -> None:
-    """After `monitor.apply`: record one reading per result (with the alerts true after it) and update the
-    forecasts of those accounts (unless `forecasts=False`: the tray computes them on a worker thread, see
-    `HistoryStore.forecasts_apart`). Compaction, when due, runs on a worker thread."""
-    results = [r for r in results if monitor.account(r.account_id) is not None]
-    if not results or not store.writable:
-        return
-    try:
-        if forecasts:
-            refresh_forecasts(store, monitor, now, [r.account_id for r in results])
-        alerts = monitor.alerts(now)
-        readings = []
-        for r in results:
-            state = monitor.states.get(r.account_id, AccountState())
-            snapshot = state.last_good if r.snapshot is not None else None
-            readings.append(
-                reading_of(
-                    r.account_id,
-                    snapshot.checked_at if snapshot is not None else now,
-                    rules.status_of(state, monitor.settings, now).value,
-                    snapshot,
-                    r.error.kind.value if r.error is not None else None,
-                    [a.code for a in alerts.get(r.account_id, ())],
-                )
-            )
-        store.record(readings)
-        if store.compaction_due(now):
-            store.compact_in_background(now)
-    except sqlite3.Error as exc:
-        log.warning("history not recorded: %s", exc)
-
-
 def open_history(
-    path: Path, monitor: Monitor, problems: list[str], *, seed: bool = False, forecasts: bool = True
+    path: Path,
+    problems: list[str],
+    prepare: Callable[[HistoryStore], None] | None = None,
+    *,
+    stale_after: timedelta | None = None,
 ) -> HistoryStore | None:
-    """Open the history at start-up and load the forecasts (unless `forecasts=False`: the tray computes them
-    on a worker thread); None (and a problem told) if it cannot be opened.
+    """Open the history at start-up, then `prepare` it (the caller's seeding and forecasts, whose database
+    errors count as the history's); None (and a problem told) if it cannot be opened.
 
-    `seed`: the demo's synthetic weeks of history for demo accounts that have none yet.
+    `stale_after`: a history whose newest reading is older than this is started again (the demo's).
     """
-    now = datetime.now(UTC)
     try:
         store = HistoryStore(path, problems)
-        if seed:
-            from ..providers.demo import demo_history
-
-            newest = store.newest()
-            if newest is not None and now - newest > DEMO_FRESH:
-                # The demo starts afresh (its history would otherwise have a gap since the last run).
-                store.close()
-                for suffix in ("", "-wal", "-shm"):
-                    path.with_name(path.name + suffix).unlink(missing_ok=True)
-                store = HistoryStore(path, problems)
-            fresh = [a for a in monitor.accounts if a.provider == "demo" and not store.has_readings(a.id)]
-            store.record(demo_history(fresh, now))
-        if forecasts:
-            refresh_forecasts(store, monitor, now)
+        newest = store.newest() if stale_after is not None else None
+        if stale_after is not None and newest is not None and datetime.now(UTC) - newest > stale_after:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            store = HistoryStore(path, problems)
+        if prepare is not None:
+            prepare(store)
     except (sqlite3.Error, OSError) as exc:
         log.error("history unavailable: %s", exc)
         problems.append(

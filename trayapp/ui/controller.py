@@ -1,26 +1,24 @@
-"""Glue on the GUI thread: scheduler ticks and user actions in; polls out; results into the monitor,
-the tray, the details window and notifications. Handed every collaborator (no service locator)."""
+"""Glue on the GUI thread: scheduler ticks and user actions in; polls out; results into the service, the
+tray, the details window and notifications. Handed every collaborator (no service locator). It builds no
+account and writes no file: the service's verbs do."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon, QWidget
 
-from ..core import rules
 from ..core.errors import SecretStoreError
 from ..core.models import Account, ErrorKind
-from ..core.monitor import FetchResult
-from ..platform import autostart, firstrun
+from ..core.monitor import AccountView, FetchResult
+from ..platform import firstrun
 from ..platform.memory import release_free_memory
-from ..providers import catalog
-from ..storage.config import new_account_id
 from .i18n import local
 from .notifier import Notifier, TrayMessageNotifier, compose
 from .poller import Poller
@@ -28,13 +26,22 @@ from .recorder import HistoryRecorder
 from .tray import TrayController
 
 if TYPE_CHECKING:
-    from ..app import Core
     from ..scheduling.scheduler import PollScheduler
+    from ..service import Service
     from .details import DetailsWindow
     from .dialogs import AccountDialog, AccountDraft, SettingsDialog
 
 log = logging.getLogger(__name__)
 TRAY_WAIT_SECONDS = 120  # at login the panel may come up after us
+
+
+class Round(Enum):
+    """Where the polls stand. A round ends once its polls have finished and their last results are recorded
+    and shown: then its alerts are delivered, in one notification."""
+
+    IDLE = "idle"
+    POLLING = "polling"  # polls running (`AppController._polls` of them)
+    SETTLING = "settling"  # every poll finished; their last burst of results is still being recorded
 
 
 class AppController(QObject):
@@ -48,7 +55,7 @@ class AppController(QObject):
 
     def __init__(
         self,
-        core: Core,
+        service: Service,
         poller: Poller,
         tray: TrayController,
         details: DetailsWindow | Callable[[], DetailsWindow] | None,
@@ -57,12 +64,12 @@ class AppController(QObject):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.core = core
+        self.service = service
         self.poller = poller
         self.tray = tray
-        # The details window is built when first needed (~6 MB and a redraw per poll saved while it never
-        # opens, issue 9); an instance may be handed in instead (tests).
-        # Windows and dialogs are imported when first used: their widget types cost memory all day (issue 9).
+        # The details window is built when first needed (its memory and a redraw per poll saved while it
+        # never opens); an instance may be handed in instead (tests). Windows and dialogs are imported when
+        # first used: their widget types would cost memory all day.
         self._details: DetailsWindow | None = None
         self._details_factory: Callable[[], DetailsWindow] = _new_details_window
         if isinstance(details, QWidget):
@@ -74,11 +81,12 @@ class AppController(QObject):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.delivered: list[Any] = []  # messages shown, newest last (for the user's history and tests)
         self._dialogs: list[Any] = []
-        self._tray_wait_started: float | None = None
-        self._views_pending = False
-        self._deliver_due = False  # a poll ended: its alerts are delivered once it has settled
-        self._polls_running = 0  # started and their `finished` not handled yet
-        self.recorder = HistoryRecorder(core, self.clock, self)
+        self._round = Round.IDLE
+        # Polls started whose `finished` is not handled yet. Counted here, not by `poller.in_flight()`: that
+        # empties on the poll's thread before its last results and `finished` have been handled here.
+        self._polls = 0
+        self._views: list[AccountView] | None = None  # the latest views, made once per burst of results
+        self.recorder = HistoryRecorder(service, self.clock, self)
         self.recorder.updated.connect(self._on_recorded)
 
         self._due.connect(self.poll_due)
@@ -101,8 +109,8 @@ class AppController(QObject):
         if self._details is None:
             window = self._details_factory()
             self._wire_details(window)
-            window.lang = self.core.monitor.lang
-            window.set_views(self.core.monitor.views(self.clock()))
+            window.lang = self.service.monitor.lang
+            window.set_views(self.service.views(self.clock()))
         assert self._details is not None
         return self._details
 
@@ -113,20 +121,20 @@ class AppController(QObject):
         details.remove_requested.connect(self.remove_account)
         details.refresh_requested.connect(self.refresh_now)
         details.acknowledge_identity.connect(self._acknowledge_identity)
-        details.set_history(self.core.history)
+        details.set_history(self.service.history)
 
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
-        self.tray.snoozed_until = self.core.config.settings.snoozed_until
+        self.tray.snoozed_until = self.service.config.settings.snoozed_until
         self.refresh_views()
         self._show_tray_when_available()
         self._first_run_note()
-        if self.core.problems:
-            self.details.set_banner("\n".join(local(p) for p in self.core.problems))
+        if self.service.problems:
+            self.details.set_banner("\n".join(local(p) for p in self.service.problems))
         if self.scheduler is not None:
             self.scheduler.start()
-        monitor = self.core.monitor
+        monitor = self.service.monitor
         self.recorder.forecast([a.id for a in monitor.accounts if a.id not in monitor.forecasts])
         self.poll_due()
 
@@ -181,17 +189,16 @@ class AppController(QObject):
     # ------------------------------------------------------------ polling
 
     def poll_due(self) -> None:
-        now = self.clock()
-        due = set(self.core.monitor.due(now))
-        accounts = [a for a in self.core.monitor.accounts if a.id in due]
-        if accounts and self.poller.poll(accounts, self.core.monitor.states):
-            self._polls_running += 1
+        accounts = self.service.accounts_due(self.clock())
+        if accounts and self.poller.poll(accounts, self.service.monitor.states):
+            self._polls += 1
+            self._round = Round.POLLING
             self.tray.busy = True
         else:
             self._arm()
 
     def refresh_now(self) -> None:
-        self.core.monitor.mark_due()
+        self.service.mark_due()
         self.poll_due()
 
     def _on_resumed(self, slept: float) -> None:
@@ -199,95 +206,68 @@ class AppController(QObject):
         self.refresh_now()
 
     def _on_result(self, result: FetchResult) -> None:
-        # Into the monitor at once; state.json is written once per poll (deliver_alerts, when it settles);
-        # the history and the views once per burst: results queued together are handled in one pass of the
-        # event loop, so 50 accounts answering together must cost one redraw and one history transaction,
-        # not 50 (each was ~1-40 ms of UI thread with 50 accounts: up to a 0.6 s freeze, issue 9).
-        self.core.apply([result], self.clock(), save=False, record=False)
+        # Results queued together are handled as one burst (one pass over the alerts, one history
+        # transaction, one redraw), not one each: the recorder takes them once this pass of the loop ends.
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
             self.tray.status_line = f"{local(result.error.title)}: {local(result.error.message)}"
         elif result.snapshot is not None and self.tray.status_line:
             self.tray.status_line = None
-        if not self.recorder.add(result):  # otherwise redrawn once recorded, with the new forecasts
-            self._views_changed()
+        self.recorder.add(result)
 
-    def _settle(self) -> None:
-        """Once a poll has ended and its results are in the history and the forecasts: the alerts are
-        delivered (one grouped notification per poll, forecast alerts included) and `settled` emitted."""
-        # Counted here, not by `poller.in_flight()`: that empties on the poll's thread before its last
-        # results and `finished` have been handled here.
-        if self._polls_running or self.recorder.busy:
-            return
-        if self._deliver_due:
-            self._deliver_due = False
-            self.deliver_alerts()
-        self.settled.emit()
-
-    def _flush_views(self) -> None:
-        if self._views_pending:
-            self._views_pending = False
-            self.refresh_views()
-
-    def _on_finished(self, results: list[FetchResult]) -> None:
-        self._polls_running = max(0, self._polls_running - 1)
+    def _on_finished(self) -> None:
+        self._polls = max(0, self._polls - 1)
         self.tray.busy = bool(self.poller.in_flight())
-        self._flush_views()
-        self._deliver_due = True
+        if self._polls == 0:
+            self._round = Round.SETTLING
         self._arm()
         if not self.tray.busy:  # off the UI thread: trimming a large heap can take a few ms
             threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
         self._settle()
 
-    def _on_recorded(self) -> None:
-        self._views_pending = True
-        self._flush_views()
+    def _on_recorded(self, views: list[AccountView]) -> None:
+        self._show(views)
         self._settle()
 
-    def _views_changed(self) -> None:
-        if not self._views_pending:
-            self._views_pending = True
-            QTimer.singleShot(0, self._flush_views)
+    def _settle(self) -> None:
+        """Once a round's results are recorded and shown, its alerts are delivered (one grouped notification,
+        forecast alerts included) and `settled` is emitted."""
+        if self._round is Round.POLLING or self.recorder.busy:
+            return
+        if self._round is Round.SETTLING:
+            self._round = Round.IDLE
+            self.deliver_alerts(self._views)
+        self.settled.emit()
 
     def _arm(self) -> None:
         if self.scheduler is not None:
-            self.scheduler.arm(self.core.monitor.next_wakeup(self.clock()))
+            self.scheduler.arm(self.service.next_wakeup(self.clock()))
 
     def refresh_views(self) -> None:
-        views = self.core.monitor.views(self.clock())
+        self._show(self.service.views(self.clock()))
+
+    def _show(self, views: list[AccountView]) -> None:
+        self._views = views
         self.tray.set_views(views)
         if self._details is not None:  # not built yet: it reads the views when it is
-            self._details.lang = self.core.monitor.lang
+            self._details.lang = self.service.monitor.lang
             self._details.set_views(views)
 
     # ------------------------------------------------------------ notifications
 
-    def deliver_alerts(self) -> None:
+    def deliver_alerts(self, views: Sequence[AccountView] | None = None) -> None:
+        """Notify what is newly true in `views` (made now when not given)."""
         now = self.clock()
-        active = [a for alerts in self.core.monitor.alerts(now).values() for a in alerts]
-        fresh, notified = rules.to_notify(active, self.core.state.notified, self.core.config.settings, now)
-        self.core.state.notified = notified
-        self.core.monitor.notified = frozenset(notified)
-        # What was notified is on disk before the bubble shows (a crash must not make it nag twice); a poll
-        # with nothing new is written off the UI thread.
-        self.core.save_state(background=not fresh)
-        labels = {a.id: a.label for a in self.core.monitor.accounts}
-        message = compose(fresh, labels)
+        if views is None:
+            views = self.service.views(now)
+        fresh = self.service.notify_due(now, views)
+        message = compose(fresh, {v.account.id: v.account.label for v in views})
         if message is not None:
             self.delivered.append(message)
             self.notifier.show(message)
 
     def snooze(self, how: str) -> None:
         """Silence notifications for a while (the icon's badge still shows alerts); "resume" ends it."""
-        now = self.clock()
-        if how == "resume":
-            until = None
-        elif how == "tomorrow":
-            local = now.astimezone()
-            until = (local + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
-        else:
-            until = now + timedelta(hours=int(how.rstrip("h")))
-        self.core.config.settings = replace(self.core.config.settings, snoozed_until=until)
-        self.core.save_config()
+        until = self.service.snooze(how, self.clock())
         self.tray.snoozed_until = until
         if until is None:
             self.deliver_alerts()
@@ -305,7 +285,7 @@ class AppController(QObject):
     def open_settings(self) -> None:
         from .dialogs import SettingsDialog
 
-        dialog = SettingsDialog(self.core.config.settings)
+        dialog = SettingsDialog(self.service.config.settings)
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda code: self._settings_closed(dialog, code))
         dialog.open()
@@ -314,28 +294,22 @@ class AppController(QObject):
         self._dialogs.remove(dialog)
         if code != dialog.DialogCode.Accepted:
             return
-        before = self.core.config.settings.start_at_login
-        self.core.config.settings = dialog.result_settings()
-        self.core.save_config()
+        before = self.service.config.settings.start_at_login
+        self.service.set_settings(dialog.result_settings())
         self._apply_start_at_login(before)
         self.refresh_views()
         self._arm()
 
     def _apply_start_at_login(self, before: bool) -> None:
-        enabled = self.core.config.settings.start_at_login
-        if self.core.demo or not (enabled or before):  # the demo never changes the user's login items
-            return
         try:
-            autostart.apply(enabled, self.core.paths.config_dir)
+            self.service.apply_start_at_login(before)
         except OSError as exc:
             log.error("start at login could not be changed: %s", exc)
             self.details.set_banner(self.tr("Start at login could not be changed: {error}").format(error=exc))
 
     def _first_run_note(self) -> None:
-        marker = self.core.paths.config_dir / firstrun.MARKER
-        if firstrun.overflow_note_due(marker):
+        if self.service.overflow_note_due():
             self.tray.tray.showMessage(local(firstrun.OVERFLOW_NOTE_TITLE), local(firstrun.OVERFLOW_NOTE))
-            firstrun.mark_overflow_note_shown(marker)
 
     # ------------------------------------------------------------ accounts
 
@@ -343,7 +317,7 @@ class AppController(QObject):
         return self._account_dialog(None)
 
     def edit_account(self, account_id: str) -> AccountDialog | None:
-        account = self.core.monitor.account(account_id)
+        account = self.service.monitor.account(account_id)
         return self._account_dialog(account) if account else None
 
     def _account_dialog(self, account: Account | None) -> AccountDialog:
@@ -359,27 +333,15 @@ class AppController(QObject):
         return dialog
 
     def _draft_account(self, draft: AccountDraft) -> Account:
-        existing = self.core.monitor.account(draft.account_id) if draft.account_id else None
-        if existing is not None:
-            kinds = tuple(dict.fromkeys((*existing.secret_kinds, *draft.secrets)))
-            return replace(
-                existing,
-                label=draft.label,
-                base_url=draft.base_url,
-                currency=draft.currency,
-                secret_kinds=kinds,
-                options=draft.options,
-            )
-        ids = {a.id for a in self.core.config.accounts}
-        return Account(
-            id=new_account_id(draft.provider, ids),
-            provider=draft.provider,
-            label=draft.label,
-            created_at=self.clock(),
+        return self.service.draft_account(
+            draft.provider,
+            draft.label,
             base_url=draft.base_url,
             currency=draft.currency,
             secret_kinds=tuple(draft.secrets),
             options=draft.options,
+            account_id=draft.account_id,
+            now=self.clock(),
         )
 
     def _test_draft(self, dialog: AccountDialog, draft: AccountDraft) -> None:
@@ -389,13 +351,11 @@ class AppController(QObject):
             # Editing without retyping a key: test with the stored one (read off the UI thread).
             def read_then_test() -> None:
                 try:
-                    for kind in account.secret_kinds:
-                        if kind not in secrets and (s := self.core.secrets.get(account.id, kind)):
-                            secrets[kind] = s
+                    keys = self.service.stored_keys(account, secrets)
                 except SecretStoreError as exc:
                     self._keys_saved.emit(dialog, f"{local(exc.title)}: {local(exc.message)}")
                     return
-                self.poller.test((dialog, draft, account), account, secrets)
+                self.poller.test((dialog, draft, account), account, keys)
 
             threading.Thread(target=read_then_test, daemon=True).start()
         else:
@@ -409,8 +369,7 @@ class AppController(QObject):
 
         def store() -> None:
             try:
-                for kind, secret in draft.secrets.items():
-                    self.core.secrets.set(account.id, kind, secret)
+                self.service.store_keys(account.id, draft.secrets)
             except SecretStoreError as exc:
                 self._keys_saved.emit(
                     dialog,
@@ -430,20 +389,16 @@ class AppController(QObject):
             return
         assert dialog.pending is not None
         account, result = dialog.pending
-        accounts = [a for a in self.core.config.accounts if a.id != account.id]
-        position = next((i for i, a in enumerate(self.core.config.accounts) if a.id == account.id), len(accounts))
-        accounts.insert(position, account)
-        self.core.config.accounts = accounts
-        self.core.save_config()
-        self.core.apply([result], self.clock())
+        self.service.put_account(account)
+        views = self.service.take([result], self.clock())
         dialog.clear_keys()
         dialog.accept()
-        self.refresh_views()
-        self.deliver_alerts()
+        self._show(views)
+        self.deliver_alerts(views)
         self._arm()
 
     def remove_account(self, account_id: str, *, confirm: bool = True) -> None:
-        account = self.core.monitor.account(account_id)
+        account = self.service.monitor.account(account_id)
         if account is None:
             return
         if confirm:
@@ -457,8 +412,7 @@ class AppController(QObject):
 
         def delete_keys() -> None:  # off the UI thread: the keyring may wait for an unlock prompt
             try:
-                for kind in account.secret_kinds:
-                    self.core.secrets.delete(account.id, kind)
+                self.service.delete_keys(account)
             except SecretStoreError as exc:
                 self._keys_removed.emit(
                     account.id,
@@ -475,20 +429,14 @@ class AppController(QObject):
         if error:
             self.details.set_banner(error)
             return
-        self.core.config.accounts = [a for a in self.core.config.accounts if a.id != account_id]
-        self.core.save_config()
-        self.core.save_state()
+        self.service.remove_account(account_id)
         self.refresh_views()
         self._arm()
         self.account_removed.emit(account_id)
 
     def _acknowledge_identity(self, account_id: str) -> None:
-        self.core.monitor.acknowledge_identity(account_id)
-        self.core.save_state()
+        self.service.acknowledge_identity(account_id)
         self.refresh_views()
-
-    def provider_name(self, account: Account) -> str:
-        return catalog.info(account.provider).display_name
 
 
 def _new_details_window() -> DetailsWindow:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from ..core.i18n import localize, translate
 from ..core.texts import LANGUAGES
+from ..providers import registry as _registry  # noqa: F401 (registers the providers' texts)
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 

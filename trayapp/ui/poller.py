@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.models import Account, AccountState
 from ..core.monitor import FetchResult
-from ..engine import Job, child_env, prepare_jobs, run_in_child, run_jobs
+from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore
 
@@ -19,7 +19,7 @@ Runner = Callable[..., list[FetchResult]]
 
 class Poller(QObject):
     result = Signal(object)  # FetchResult, one per account as it arrives
-    finished = Signal(object)  # list[FetchResult] of the whole poll
+    finished = Signal()  # the poll is over: each of its results came through `result`
     tested = Signal(object, object)  # (token, FetchResult) of a dialog's test poll
 
     def __init__(self, store: SecretStore, salt: str, *, in_process: bool = False) -> None:
@@ -48,16 +48,15 @@ class Poller(QObject):
         snapshot_states = dict(states)
 
         def work() -> None:
-            results: list[FetchResult] = []
             try:
                 jobs, failed = prepare_jobs(todo, snapshot_states, self._store)  # keyring: bounded waits
                 for r in failed:
                     self.result.emit(r)
-                results = failed + self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
+                self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
             finally:
                 with self._lock:
                     self._in_flight.difference_update(a.id for a in todo)
-                self.finished.emit(results)
+                self.finished.emit()
 
         threading.Thread(target=work, name="poll", daemon=True).start()
         return True

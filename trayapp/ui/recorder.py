@@ -1,10 +1,11 @@
-"""A poll's results into the history, with the forecasts of their accounts computed off the UI thread.
+"""Bursts of a poll's results: each applied into the service as it arrives, then, a burst at a time, their
+forecasts computed off the UI thread, the views made once for all of them and the readings recorded.
 
-A forecast reads two weeks of its account's history: ~1 ms an account, 50-70 ms for 50 accounts with a
-year of history, too long for the UI thread (issue 9: it must never stall for more than 50 ms). So each
-burst of results goes to a worker thread, which computes their accounts' forecasts on a connection of its
-own; back on the UI thread the forecasts go into the monitor and the readings are recorded in one
-transaction, with the alerts those forecasts give (as `trayapp check` records them).
+Results queued together are handled in one pass of the event loop, so they make one burst: one pass over
+the alerts, one history transaction and one redraw for 50 accounts, not 50. A forecast reads two weeks of
+its account's history, too long for the UI thread with many accounts, so a worker thread computes them on
+a connection of its own; back on the UI thread the readings are recorded with the alerts those forecasts
+give (as `trayapp check` records them).
 """
 
 from __future__ import annotations
@@ -22,22 +23,22 @@ from ..core.forecast import Forecast
 from ..core.monitor import FetchResult
 
 if TYPE_CHECKING:
-    from ..app import Core
+    from ..service import Service
 
 log = logging.getLogger(__name__)
 
 
 class HistoryRecorder(QObject):
-    updated = Signal()  # forecasts and history changed: what shows them is to be redrawn
+    updated = Signal(object)  # list[AccountView]: a burst is in, and this is what to show
     _ready = Signal(object, object)  # (results, {account id: Forecast}), from the worker thread
 
-    def __init__(self, core: Core, clock: Callable[[], datetime], parent: QObject | None = None) -> None:
+    def __init__(self, service: Service, clock: Callable[[], datetime], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._core = core
+        self._service = service
         self._clock = clock
-        self._waiting: list[FetchResult] = []  # results not yet handed to a worker
+        self._waiting: list[FetchResult] = []  # results applied, not yet handed to a worker
         self._accounts: dict[str, None] = {}  # accounts whose forecast is wanted (an ordered set)
-        self._in_work: list[FetchResult] = []  # results of the running worker
+        self._in_work: list[FetchResult] = []  # results whose forecasts are being computed
         self._worker: threading.Thread | None = None
         self._scheduled = False
         self._stopped = False
@@ -45,22 +46,21 @@ class HistoryRecorder(QObject):
 
     @property
     def busy(self) -> bool:
-        """Results or forecasts not yet in the monitor and the history."""
+        """Results or forecasts not yet in the service, the history and the views."""
         return bool(self._worker is not None or self._waiting or self._accounts)
 
-    def add(self, result: FetchResult) -> bool:
-        """A result already in the monitor; it is recorded once the burst it belongs to has arrived. False
-        when there is no history to record it in (then `updated` will not follow)."""
-        if self._core.history is None:
-            return False
+    def add(self, result: FetchResult) -> None:
+        """A result, into the service at once (whatever is drawn next shows it, even while a worker runs);
+        recorded and shown with the rest of the burst it belongs to."""
+        self._service.apply([result], self._clock())
         self._waiting.append(result)
-        self._accounts[result.account_id] = None
+        if self._service.history is not None:
+            self._accounts[result.account_id] = None
         self._schedule()
-        return True
 
     def forecast(self, account_ids: list[str]) -> None:
         """Compute these accounts' forecasts (at start-up: the history was opened without them)."""
-        if self._core.history is None or not account_ids:
+        if self._service.history is None or not account_ids:
             return
         self._accounts.update(dict.fromkeys(account_ids))
         self._schedule()
@@ -70,27 +70,32 @@ class HistoryRecorder(QObject):
         self._stopped = True
         if self._worker is not None:
             self._worker.join(5)
+        now = self._clock()
         left, self._in_work, self._waiting = self._in_work + self._waiting, [], []
         if left:
-            self._core.record(left, self._clock())
+            self._service.record(left, now, self._service.views(now))
 
     def _schedule(self) -> None:
-        # Results queued together are handled in one pass of the event loop: start once that pass is over,
-        # so one worker takes the whole burst.
+        # Start once this pass of the event loop is over, so one burst takes every result queued with it.
         if not self._scheduled:
             self._scheduled = True
             QTimer.singleShot(0, self._start)
 
     def _start(self) -> None:
         self._scheduled = False
-        history = self._core.history
-        if self._stopped or history is None or self._worker is not None or not self._accounts:
+        if self._stopped or self._worker is not None or not (self._waiting or self._accounts):
             return
-        states = self._core.monitor.states
-        items = [(a, states[a].last_good if a in states else None) for a in self._accounts]
-        results, self._waiting, self._accounts = self._waiting, [], {}
-        self._in_work = results
+        service = self._service
         now = self._clock()
+        results, self._waiting = self._waiting, []
+        history = service.history
+        if history is None:  # nothing to forecast or record: shown at once
+            self._accounts = {}
+            self.updated.emit(service.views(now))
+            return
+        items = service.forecast_items(self._accounts)
+        self._accounts = {}
+        self._in_work = results
 
         def work() -> None:
             try:
@@ -110,9 +115,10 @@ class HistoryRecorder(QObject):
             self._worker.join()  # it has emitted: it is ending
             self._worker = None
         self._in_work = []
-        monitor = self._core.monitor
-        known = {a.id for a in monitor.accounts}  # an account may have been removed meanwhile
-        monitor.forecasts.update({a: f for a, f in forecasts.items() if a in known})
-        self._core.record(results, self._clock(), forecasts=False)
+        service = self._service
+        service.set_forecasts(forecasts)
+        now = self._clock()
+        views = service.views(now)
+        service.record(results, now, views)
+        self.updated.emit(views)
         self._start()  # what arrived meanwhile
-        self.updated.emit()

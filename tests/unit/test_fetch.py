@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime
 
 from trayapp.core.models import Account, ErrorKind
-from trayapp.engine import Job, child_env, prepare_jobs, run_in_child, run_jobs
+from trayapp.fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
 from trayapp.providers.demo import demo_accounts
 from trayapp.secrets.secret import Secret
 from trayapp.secrets.store import MemorySecretStore
@@ -72,9 +72,9 @@ def test_deadline_turns_a_hung_fetch_into_a_timeout() -> None:
 
 def test_core_imports_no_qt() -> None:
     code = (
-        "import sys, trayapp.core.rules, trayapp.core.monitor, trayapp.engine, trayapp.fetcher, "
+        "import sys, trayapp.core.rules, trayapp.core.monitor, trayapp.fetch, trayapp.fetch.__main__, "
         "trayapp.providers.catalog, trayapp.providers.demo, trayapp.secrets.store, trayapp.storage.config, "
-        "trayapp.storage.state, trayapp.scheduling.scheduler, trayapp.cli, trayapp.app; "
+        "trayapp.storage.state, trayapp.scheduling.scheduler, trayapp.service, trayapp.cli, trayapp.app; "
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'openai'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

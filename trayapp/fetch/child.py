@@ -1,0 +1,195 @@
+"""The child process and its protocol: the jobs as one JSON request on stdin, one JSON result a line on
+stdout. The tray polls through it so that the HTTP stack never lives in the tray, and a hung or crashing
+provider cannot take the tray with it (docs/ARCHITECTURE.md, "Why a child process for fetching")."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ..core import codec
+from ..core.i18n import tr
+from ..core.models import ErrorKind, FetchError
+from ..core.monitor import FetchResult
+from ..providers.base import FetchRequest
+from ..secrets.secret import Secret
+from .jobs import Job
+from .run import DEFAULT_TIMEOUT, ResultCallback, run_requests
+
+log = logging.getLogger(__name__)
+
+CHILD_MODULE = "trayapp.fetch"
+CHILD_FLAG = "--fetcher"  # hidden: the frozen app's way of being `python -m trayapp.fetch`
+
+
+def encode_request(jobs: Sequence[Job], now: datetime, salt: str, timeout: float) -> bytes:
+    payload = {
+        "now": codec.dt_out(now),
+        "salt": salt,
+        "timeout": timeout,
+        "jobs": [
+            {
+                "account": codec.account_out(j.account),
+                "secrets": {k: s.reveal() for k, s in j.secrets.items()},
+                "cache": dict(j.cache),
+            }
+            for j in jobs
+        ],
+    }
+    return json.dumps(payload).encode("utf-8")
+
+
+def decode_request(data: bytes) -> tuple[list[FetchRequest], float]:
+    """The child's side: straight into what providers take, and the poll's timeout."""
+    payload = json.loads(data)
+    now = codec.dt_in(payload["now"])
+    assert now is not None
+    salt, timeout = str(payload["salt"]), float(payload["timeout"])
+    requests = [
+        FetchRequest(
+            account=codec.account_in(j["account"]),
+            secrets={str(k): Secret(str(v)) for k, v in (j.get("secrets") or {}).items()},
+            now=now,
+            cache=j.get("cache") or {},
+            timeout=timeout,
+            identity_salt=salt,
+        )
+        for j in payload["jobs"]
+    ]
+    return requests, timeout
+
+
+def result_out(r: FetchResult) -> dict[str, Any]:
+    return {
+        "account_id": r.account_id,
+        "snapshot": codec.snapshot_out(r.snapshot) if r.snapshot else None,
+        "error": codec.error_out(r.error),
+        "cache": dict(r.cache),
+    }
+
+
+def result_in(d: Mapping[str, Any]) -> FetchResult:
+    return FetchResult(
+        account_id=str(d["account_id"]),
+        snapshot=codec.snapshot_in(d["snapshot"]) if d.get("snapshot") else None,
+        error=codec.error_in(d.get("error")),
+        cache=d.get("cache") or {},
+    )
+
+
+def run_in_child(
+    jobs: Sequence[Job],
+    now: datetime,
+    salt: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    on_result: ResultCallback | None = None,
+    env: Mapping[str, str] | None = None,
+) -> list[FetchResult]:
+    """Run the fetches in `python -m trayapp.fetch`; blocks, so call it off the UI thread."""
+    if not jobs:
+        return []
+    budget = timeout * 2 + 10
+    proc = subprocess.Popen(
+        child_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(env) if env is not None else None,
+    )
+    assert proc.stdin and proc.stdout and proc.stderr
+    results: dict[str, FetchResult] = {}
+    # A child that hangs is killed at the deadline; reading its output then ends.
+    watchdog = threading.Timer(budget, proc.kill)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        proc.stdin.write(encode_request(jobs, now, salt, timeout))
+        proc.stdin.close()
+        for line in proc.stdout:
+            try:
+                result = result_in(json.loads(line))
+            except (ValueError, KeyError, TypeError):
+                log.error("fetch process wrote a line that is not a result")
+                continue
+            results[result.account_id] = result
+            if on_result:
+                on_result(result)
+        proc.wait()
+    except BrokenPipeError:
+        pass
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = proc.stderr.read().decode("utf-8", "replace")[-2000:]
+        proc.stderr.close()
+        proc.stdout.close()
+    if proc.returncode not in (0, None):
+        # Its stderr is not logged: a provider's traceback could quote an answer that echoes the key.
+        log.error("fetch process exited with %s (%d bytes on stderr)", proc.returncode, len(err))
+    missing = [j for j in jobs if j.account.id not in results]
+    for job in missing:
+        result = FetchResult(
+            job.account.id,
+            error=FetchError(
+                ErrorKind.TIMEOUT if proc.returncode in (-9, None) else ErrorKind.BAD_RESPONSE,
+                tr("Fetch failed"),
+                tr(
+                    "The background fetch ended before this account was read (exit status {status}).",
+                    status=str(proc.returncode),
+                ),
+                job.account.provider,
+            ),
+            cache=job.cache,
+        )
+        results[job.account.id] = result
+        if on_result:
+            on_result(result)
+    return [results[j.account.id] for j in jobs]
+
+
+def child_command() -> list[str]:
+    """In a PyInstaller bundle sys.executable is the app itself, which has no `-m`: it takes a flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", CHILD_MODULE]
+
+
+def child_env() -> dict[str, str]:
+    """The child needs no display and no Qt; keep what locates Python and the network settings."""
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
+
+
+def child_main() -> int:
+    """The child's side: read the request, stream each result as soon as it is known."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="fetcher: %(levelname)s %(message)s")
+    try:
+        requests, timeout = decode_request(sys.stdin.buffer.read())
+    except (ValueError, KeyError, TypeError):
+        print("fetcher: the request could not be read", file=sys.stderr)
+        return 2
+
+    def emit(result: FetchResult) -> None:
+        sys.stdout.write(json.dumps(result_out(result)) + "\n")
+        sys.stdout.flush()
+
+    run_requests(requests, timeout=timeout, on_result=emit)
+    sys.stdout.flush()
+    return 0
+
+
+def exit_child(code: int) -> None:
+    """Threads of providers that did not answer must not keep the process alive past its deadline."""
+    sys.stdout.flush()
+    os._exit(code)

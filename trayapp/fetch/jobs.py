@@ -1,0 +1,78 @@
+"""Preparing a poll: an account and the keys it needs (read from the secret store) make a job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.errors import SecretStoreError
+from ..core.i18n import tr
+from ..core.models import Account, AccountState, ErrorKind, FetchError
+from ..core.monitor import FetchResult
+from ..providers import catalog
+from ..secrets.secret import Secret
+from ..secrets.store import SecretStore
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one fetch needs and the child process receives: the account, its keys, the provider's cache."""
+
+    account: Account
+    secrets: Mapping[str, Secret]
+    cache: Mapping[str, Any] = field(default_factory=dict)
+
+
+def prepare_jobs(
+    accounts: Iterable[Account],
+    states: Mapping[str, AccountState],
+    store: SecretStore,
+) -> tuple[list[Job], list[FetchResult]]:
+    """Jobs for accounts whose keys could be read; failed results for the others."""
+    jobs: list[Job] = []
+    failed: list[FetchResult] = []
+    for account in accounts:
+        try:
+            info = catalog.info(account.provider)
+        except catalog.UnknownProvider:
+            failed.append(
+                _fail(
+                    account.id,
+                    ErrorKind.CONFIG,
+                    tr("Unknown provider"),
+                    tr("'{provider}' is not a provider this version knows.", provider=account.provider),
+                )
+            )
+            continue
+        secrets: dict[str, Secret] = {}
+        try:
+            for kind in account.secret_kinds:
+                secret = store.get(account.id, kind)
+                if secret is not None:
+                    secrets[kind] = secret
+        except SecretStoreError as exc:
+            failed.append(_fail(account.id, ErrorKind.SECRET, exc.title, exc.message))
+            continue
+        required = [s.kind for s in info.secrets if s.required]
+        missing = [k for k in required if k not in secrets and info.needs_network]
+        if missing:
+            failed.append(
+                _fail(
+                    account.id,
+                    ErrorKind.SECRET,
+                    tr("Key missing"),
+                    tr(
+                        "No {kind} key for this account in the OS secret store; edit the account to enter it again.",
+                        kind=missing[0],
+                    ),
+                )
+            )
+            continue
+        cache = states[account.id].cache if account.id in states else {}
+        jobs.append(Job(account, secrets, cache))
+    return jobs, failed
+
+
+def _fail(account_id: str, kind: ErrorKind, title: str, message: str) -> FetchResult:
+    return FetchResult(account_id, error=FetchError(kind, title, message))

@@ -1,0 +1,121 @@
+"""Running fetches in this process: every job in parallel, each ending as one FetchResult."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import datetime
+
+from ..core.errors import ProviderError
+from ..core.i18n import tr
+from ..core.models import ErrorKind, FetchError
+from ..core.monitor import FetchResult
+from ..providers import catalog
+from ..providers.base import FetchRequest
+from .jobs import Job
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 15.0  # seconds for one provider request
+MAX_WORKERS = 64  # every account of a large setup in one wave: the poll lasts one answer, not two
+
+ResultCallback = Callable[[FetchResult], None]
+
+
+def request_of(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIMEOUT) -> FetchRequest:
+    return FetchRequest(
+        account=job.account, secrets=job.secrets, now=now, cache=job.cache, timeout=timeout, identity_salt=salt
+    )
+
+
+def fetch_one(request: FetchRequest) -> FetchResult:
+    account = request.account
+    try:
+        outcome = catalog.load(account.provider).fetch(request)
+    except ProviderError as exc:
+        return FetchResult(account.id, error=exc.to_fetch_error(), cache=request.cache)
+    except Exception as exc:  # a bug in a provider must not take the others down
+        # Only the type: an exception's text may quote a response that echoes the key.
+        log.error("provider %s failed with %s", account.provider, type(exc).__name__)
+        return FetchResult(
+            account.id,
+            error=FetchError(
+                ErrorKind.BAD_RESPONSE,
+                tr("{provider} could not be read", provider=catalog.info(account.provider).display_name),
+                tr("Internal error while reading the answer ({error}).", error=type(exc).__name__),
+                account.provider,
+            ),
+        )
+    snapshot = outcome.snapshot
+    if snapshot.account_id != account.id:
+        from dataclasses import replace
+
+        snapshot = replace(snapshot, account_id=account.id)
+    return FetchResult(account.id, snapshot=snapshot, cache=outcome.cache)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    now: datetime,
+    salt: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
+    on_result: ResultCallback | None = None,
+) -> list[FetchResult]:
+    """All jobs in parallel; a job still running at the deadline ends as a timeout error."""
+    requests = [request_of(j, now, salt, timeout) for j in jobs]
+    return run_requests(requests, timeout=timeout, deadline=deadline, on_result=on_result)
+
+
+def run_requests(
+    requests: Sequence[FetchRequest],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float | None = None,
+    on_result: ResultCallback | None = None,
+) -> list[FetchResult]:
+    """`run_jobs` once the jobs are requests (the child decodes its request into these)."""
+    if not requests:
+        return []
+    budget = deadline if deadline is not None else timeout * 2 + 5
+    results: list[FetchResult] = []
+    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(requests)), thread_name_prefix="fetch")
+    try:
+        futures: dict[Future[FetchResult], FetchRequest] = {pool.submit(fetch_one, r): r for r in requests}
+        end = time.monotonic() + budget
+        pending = set(futures)
+        while pending:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            done, pending = wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+            for fut in done:
+                result = fut.result()
+                results.append(result)
+                if on_result:
+                    on_result(result)
+        for fut in pending:
+            request = futures[fut]
+            result = FetchResult(
+                request.account.id,
+                error=FetchError(
+                    ErrorKind.TIMEOUT,
+                    tr("No answer in time"),
+                    tr(
+                        "{provider} did not answer within {seconds} s.",
+                        provider=catalog.info(request.account.provider).display_name,
+                        seconds=f"{budget:g}",
+                    ),
+                    request.account.provider,
+                ),
+                cache=request.cache,
+            )
+            results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results
