@@ -1,4 +1,4 @@
-"""`make bench`: the six measurements of issue 9, the app against the baseline tray, in one run.
+"""`make bench`: the measurements of docs/PERFORMANCE.md: the app against the baseline tray, in one run.
 
 Prints a table with the targets, writes bench/results/bench-<time>.json (and latest.json), regenerates
 docs/PERFORMANCE.md, and exits 1 when a target is missed (2 when it cannot run here).

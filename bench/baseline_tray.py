@@ -1,4 +1,4 @@
-"""The least a tray app of this design can be: the baseline of `make bench` (issue 9).
+"""The least a tray app of this design can be: the baseline of `make bench`.
 
 A PySide6 tray icon drawn with QPainter, a two-item menu, shown; only once the event loop runs does it
 import keyring, load its backend and start an APScheduler BackgroundScheduler with a one-hour job.

@@ -80,7 +80,6 @@ class TrayMessageNotifier(QObject):
     def __init__(self, tray: QSystemTrayIcon) -> None:
         super().__init__()
         self._last_account = ""
-        self.sent: list[Message] = []
         self.use_tray(tray)
 
     def use_tray(self, tray: QSystemTrayIcon) -> None:
@@ -90,7 +89,6 @@ class TrayMessageNotifier(QObject):
 
     def show(self, message: Message) -> None:
         self._last_account = message.account_id
-        self.sent.append(message)
         icon = QSystemTrayIcon.MessageIcon.Critical if message.critical else QSystemTrayIcon.MessageIcon.Warning
         self._tray.showMessage(message.summary, message.body, icon, 0)
 

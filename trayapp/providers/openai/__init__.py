@@ -1,4 +1,4 @@
-"""OpenAI: every honest way to know remaining credit, expiry and who a key belongs to (issue 3).
+"""OpenAI: every honest way to know remaining credit, expiry and who a key belongs to.
 
 By key kind (recognised by prefix):
 - normal key (sk-, sk-proj-, sk-svcacct-): identity from GET /v1/me (cached a day); the legacy
