@@ -23,6 +23,7 @@ MODULES: tuple[str, ...] = (
     "siliconflow",
     "openrouter",
     "stepfun",
+    "novita",
     "demo",
 )
 
