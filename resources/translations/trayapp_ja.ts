@@ -16,8 +16,8 @@
         <translation>ホストから判定（例: USD、CNY）</translation>
     </message>
     <message>
-        <source>Detect when credit runs out with a 1-token request at most hourly (OpenAI; costs a tiny fraction of a cent per request, off by default)</source>
-        <translation>1トークンのリクエストを最大1時間に1回送り、クレジット切れを検出する（OpenAI。1回あたりの費用はごくわずか。既定ではオフ）</translation>
+        <source>Detect when credit runs out with a 1-token request at most hourly (costs a tiny fraction of a cent per request, off by default)</source>
+        <translation>1トークンのリクエストを最大1時間に1回送り、クレジット切れを検出する（1回あたりの費用はごくわずか。既定ではオフ）</translation>
     </message>
     <message>
         <source>Checking the key with the provider…</source>

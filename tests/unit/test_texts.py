@@ -89,6 +89,7 @@ def test_an_explanation_carries_the_accounts_own_providers_help_not_another_ones
     assert plain is not None and not any("openai.com" in url for _, url in plain.links)
     at_openai = explain("credit_zero", own=openai.explanations, links=openai.help_links)
     assert at_openai is not None and "https://help.openai.com/en/articles/6891831" in [u for _, u in at_openai.links]
+    assert "insufficient_quota" in at_openai.meaning and "OpenAI" not in plain.meaning
     second = explain("second_account", "ja", own=openai.explanations, links=openai.help_links)
     generic = explain("second_account", "ja")
     assert second is not None and generic is not None

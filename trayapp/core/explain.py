@@ -55,9 +55,8 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
     "credit_zero": Explanation(
         tr_noop("No credit left"),
         tr_noop(
-            "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "
-            "automatically unless a payment method with auto-recharge is set; trial credit is spent before paid "
-            "credit."
+            "API calls of this account now fail until credit is added. Nothing is charged automatically unless a "
+            "payment method with auto-recharge is set."
         ),
         tr_noop("Add credit on the provider's billing page, or switch your tools to an account with credit."),
     ),
@@ -76,10 +75,7 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
     ),
     "expiring_soon": Explanation(
         tr_noop("Credit expires soon"),
-        tr_noop(
-            "Granted and prepaid credit expires (OpenAI: trial credit after about three months, purchased credit "
-            "one year after purchase); what is left on that day is lost, and the provider does not extend it."
-        ),
+        tr_noop("Granted and prepaid credit can expire: what is left on the expiry date is lost."),
         tr_noop(
             "Use the credit before the date, or accept the loss; the expiry comes from the provider or from the "
             "grant you entered."
@@ -90,8 +86,7 @@ EXPLANATIONS: dict[str, Explanation] = {  # English; the Japanese is in the cata
         tr_noop(
             "A projection from this app's own readings, not a figure from the provider: at the average spend of "
             "the last 14 days (intervals with a top-up left out), the remaining credit reaches zero within the "
-            "warning window set in Settings (7 days unless changed). Once it is gone, API calls fail (for "
-            "OpenAI: error 429 insufficient_quota)."
+            "warning window set in Settings (7 days unless changed). Once it is gone, API calls fail."
         ),
         tr_noop(
             "Add credit before that date, or move work to an account with credit; the forecast is updated with "

@@ -161,11 +161,20 @@ JA: dict[str, str] = {
         "意図したキーか確認し、詳細画面で新しい所有者を確認するとこの警告は消えます。"
     ),
     "No credit left": "クレジット残高がありません",
-    "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "
-    "automatically unless a payment method with auto-recharge is set; trial credit is spent before paid credit.": (
-        "このアカウントの API 呼び出しは失敗します（OpenAI ではエラー 429 insufficient_quota）。自動チャージ付きの支払"
-        "い方法を設定していない限り、自動で請求されることはありません。トライアルクレジットは有料クレジットより先に消費"
-        "されます。"
+    "API calls of this account now fail until credit is added. Nothing is charged automatically unless a payment "
+    "method with auto-recharge is set.": (
+        "クレジットを追加するまで、このアカウントの API 呼び出しは失敗します。"
+        "自動チャージ付きの支払い方法を設定していない限り、自動で請求されることはありません。"
+    ),
+    "Granted and prepaid credit can expire: what is left on the expiry date is lost.": (
+        "付与・前払いのクレジットには有効期限があり、期限の日に残っている分は失われます。"
+    ),
+    "A projection from this app's own readings, not a figure from the provider: at the average spend of the last 14 "
+    "days (intervals with a top-up left out), the remaining credit reaches zero within the warning window set in "
+    "Settings (7 days unless changed). Once it is gone, API calls fail.": (
+        "プロバイダーの数値ではなく、このアプリ自身の読み取りからの予測です。直近14日間の平均消費（チャージのあった区間"
+        "は除外）では、残りのクレジットが設定の警告期間（変更しなければ7日）以内に0になります。なくなると API 呼び出し"
+        "は失敗します。"
     ),
     "Add credit on the provider's billing page, or switch your tools to an account with credit.": (
         "プロバイダーの請求ページでクレジットを追加するか、クレジットのあるアカウントに切り替えてください。"
@@ -185,24 +194,12 @@ JA: dict[str, str] = {
         "なくなる前にクレジットを追加するか、設定でしきい値を下げてください。"
     ),
     "Credit expires soon": "クレジットの有効期限が近づいています",
-    "Granted and prepaid credit expires (OpenAI: trial credit after about three months, purchased credit one year "
-    "after purchase); what is left on that day is lost, and the provider does not extend it.": (
-        "付与・前払いのクレジットには有効期限があります（OpenAI: トライアルは約3か月、購入分は購入から1年）。その日に残"
-        "っている分は失われ、プロバイダーは期限を延長しません。"
-    ),
     "Use the credit before the date, or accept the loss; the expiry comes from the provider or from the grant you "
     "entered.": (
         "期限までに使い切るか、失われることを受け入れてください。期限はプロバイダーの情報か、入力した付与から求めていま"
         "す。"
     ),
     "Credit runs out soon at the current rate": "今のペースではまもなくクレジットがなくなります",
-    "A projection from this app's own readings, not a figure from the provider: at the average spend of the last 14 "
-    "days (intervals with a top-up left out), the remaining credit reaches zero within the warning window set in "
-    "Settings (7 days unless changed). Once it is gone, API calls fail (for OpenAI: error 429 insufficient_quota).": (
-        "プロバイダーの数値ではなく、このアプリ自身の読み取りからの予測です。直近14日間の平均消費（チャージのあった区間"
-        "は除外）では、残りのクレジットが設定の警告期間（変更しなければ7日）以内に0になります。なくなると API 呼び出し"
-        "は失敗します（OpenAI: エラー 429 insufficient_quota）。"
-    ),
     "Add credit before that date, or move work to an account with credit; the forecast is updated with every poll.": (
         "その日より前にクレジットを追加するか、クレジットのあるアカウントに作業を移してください。予測はポーリングのたび"
         "に更新されます。"

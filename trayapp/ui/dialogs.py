@@ -68,7 +68,7 @@ class AccountDialog(QDialog):
         self.probe = QCheckBox(
             self.tr(
                 "Detect when credit runs out with a 1-token request at most hourly "
-                "(OpenAI; costs a tiny fraction of a cent per request, off by default)"
+                "(costs a tiny fraction of a cent per request, off by default)"
             )
         )
         self.hint = QLabel()

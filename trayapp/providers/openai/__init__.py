@@ -44,7 +44,7 @@ _TRIAL = (tr_noop("OpenAI help: free trial credit"), "https://help.openai.com/en
 _QUOTA = (tr_noop("OpenAI help: error 429 insufficient_quota"), "https://help.openai.com/en/articles/6891831")
 _PREPAID = (tr_noop("OpenAI help: prepaid billing"), "https://help.openai.com/en/articles/8264644")
 
-EXPLANATIONS: dict[str, Explanation] = {  # what the identity alerts mean at OpenAI
+EXPLANATIONS: dict[str, Explanation] = {  # what alerts mean at OpenAI, in its terms
     "second_account": Explanation(
         tr_noop("Second account on the same phone or mailbox"),
         tr_noop(
@@ -80,6 +80,39 @@ EXPLANATIONS: dict[str, Explanation] = {  # what the identity alerts mean at Ope
             "page of this account; buy credit if you mean to use this one."
         ),
         (_TRIAL, _GRANTS, _PREPAID),
+    ),
+    "credit_zero": Explanation(
+        tr_noop("No credit left"),
+        tr_noop(
+            "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "
+            "automatically unless a payment method with auto-recharge is set; trial credit is spent before paid "
+            "credit."
+        ),
+        tr_noop("Add credit on the provider's billing page, or switch your tools to an account with credit."),
+    ),
+    "expiring_soon": Explanation(
+        tr_noop("Credit expires soon"),
+        tr_noop(
+            "Granted and prepaid credit expires (OpenAI: trial credit after about three months, purchased credit "
+            "one year after purchase); what is left on that day is lost, and the provider does not extend it."
+        ),
+        tr_noop(
+            "Use the credit before the date, or accept the loss; the expiry comes from the provider or from the "
+            "grant you entered."
+        ),
+    ),
+    "runs_out_soon": Explanation(
+        tr_noop("Credit runs out soon at the current rate"),
+        tr_noop(
+            "A projection from this app's own readings, not a figure from the provider: at the average spend of "
+            "the last 14 days (intervals with a top-up left out), the remaining credit reaches zero within the "
+            "warning window set in Settings (7 days unless changed). Once it is gone, API calls fail (for "
+            "OpenAI: error 429 insufficient_quota)."
+        ),
+        tr_noop(
+            "Add credit before that date, or move work to an account with credit; the forecast is updated with "
+            "every poll."
+        ),
     ),
 }
 
@@ -820,4 +853,22 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
     "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
     "OpenAI help: error 429 insufficient_quota": "OpenAI ヘルプ: エラー 429 insufficient_quota",
     "OpenAI billing overview": "OpenAI 請求の概要",
+    "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "
+    "automatically unless a payment method with auto-recharge is set; trial credit is spent before paid credit.": (
+        "このアカウントの API 呼び出しは失敗します（OpenAI ではエラー 429 insufficient_quota）。自動チャージ付きの支払"
+        "い方法を設定していない限り、自動で請求されることはありません。トライアルクレジットは有料クレジットより先に消費"
+        "されます。"
+    ),
+    "Granted and prepaid credit expires (OpenAI: trial credit after about three months, purchased credit one year "
+    "after purchase); what is left on that day is lost, and the provider does not extend it.": (
+        "付与・前払いのクレジットには有効期限があります（OpenAI: トライアルは約3か月、購入分は購入から1年）。その日に残"
+        "っている分は失われ、プロバイダーは期限を延長しません。"
+    ),
+    "A projection from this app's own readings, not a figure from the provider: at the average spend of the last 14 "
+    "days (intervals with a top-up left out), the remaining credit reaches zero within the warning window set in "
+    "Settings (7 days unless changed). Once it is gone, API calls fail (for OpenAI: error 429 insufficient_quota).": (
+        "プロバイダーの数値ではなく、このアプリ自身の読み取りからの予測です。直近14日間の平均消費（チャージのあった区間"
+        "は除外）では、残りのクレジットが設定の警告期間（変更しなければ7日）以内に0になります。なくなると API 呼び出し"
+        "は失敗します（OpenAI: エラー 429 insufficient_quota）。"
+    ),
 }
