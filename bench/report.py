@@ -328,14 +328,14 @@ says *why* briefly; the numbers live here.
 
 | cost | figure | what the code does about it |
 |---|---|---|
-| `import openai` (SDK) | ~50 MB resident, ~0.5 s | fetching runs in a short-lived child process; the tray never imports it |
+| `import openai` (SDK) | ~50 MB resident, ~0.5 s | fetching runs in a short-lived child; the tray never imports it |
 | one verifying SSL context (CA bundle) | 25-40 ms of CPU | built once per process and shared by every client |
 | PySide6's `Qt` namespace enums, first use | ~25 ms | the first icon is painted without touching them |
 | APScheduler's imports | ~0.1 s | the scheduler is attached once the icon is up |
 | the details window | ~6 MB, a redraw per poll | built on first open only |
 | one tray menu entry rebuilt | ~0.5 ms (re-exported over D-Bus) | entries change their texts in place |
-| one result handled alone with 50 accounts | 1-40 ms of UI thread (0.6 s freeze for 50) | one redraw and one history transaction per burst |
-| one account's forecast (two weeks of a year's history) | ~1 ms; 50-70 ms for 50 | computed on a worker thread with its own connection |
-| history compaction of a year × 50 accounts in one transaction | ~150 ms holding the write lock | one account per transaction |
+| one result handled alone, 50 accounts | 1-40 ms of UI thread (0.6 s for 50) | one redraw, one transaction a burst |
+| one account's forecast (two weeks of history) | ~1 ms; 50-70 ms for 50 | on a worker thread with its own connection |
+| compacting a year × 50 accounts at once | ~150 ms holding the write lock | one account per transaction |
 | SQLite page cache | 2 MB by default | 256 KiB for the connection the tray keeps all day |
 """
