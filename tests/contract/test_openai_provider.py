@@ -468,7 +468,7 @@ def test_revoked_key_is_an_auth_error(server: FakeOpenAI) -> None:
         fetch(server)
     err = caught.value
     assert err.kind is ErrorKind.AUTH and err.title == "Key rejected"
-    assert "rejected the API key (401)" in err.message and "revoked" in err.message
+    assert "does not know this API key (401)" in err.message and "revoked" in err.message
     assert API not in str(err) and API not in repr(err.to_fetch_error())
 
 

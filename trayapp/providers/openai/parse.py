@@ -8,6 +8,7 @@ the endpoint and the field, never a guessed number. Fields are read with the sha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -15,9 +16,9 @@ from decimal import Decimal
 
 from ...core.i18n import tr
 from ...core.identity import hash_email, hash_phone, mask_email, mask_phone
-from ...core.models import Grant, Identity
+from ...core.models import ErrorKind, Grant, Identity
 from ..base import ProviderInfo
-from ..http import Fields, JsonAnswer
+from ..http import Fields, HttpFailure, JsonAnswer
 
 ZERO = Decimal(0)
 MAX_TEXT = 320  # characters of a name, an email or a page token: longer is not OpenAI's
@@ -36,6 +37,34 @@ def _root(data: object, endpoint: str) -> Fields:
 
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), UTC)
+
+
+# ---------------------------------------------------------------- what a refusal says
+
+_SCOPES = re.compile(r"missing scopes?:\s*([\w.]+(?:\s*,\s*[\w.]+)*)", re.IGNORECASE)
+SUPPORTED_COUNTRIES = "https://help.openai.com/en/articles/5347006"
+
+
+def missing_scopes(said: str) -> str | None:
+    """The scopes a restricted key lacks, from OpenAI's "… Missing scopes: api.model.read. Check …"."""
+    match = _SCOPES.search(said)
+    return match.group(1).rstrip(".") if match else None
+
+
+def is_region(codes: tuple[str, ...], said: str) -> bool:
+    """403 unsupported_country_region_territory ("Country, region, or territory not supported")."""
+    text = " ".join((said.lower(), *codes))
+    return "unsupported_country" in text or ("country" in text and ("region" in text or "territory" in text))
+
+
+def region_refused(exc: HttpFailure) -> bool:
+    """A refusal of where the request comes from: every endpoint answers it, so it is never swallowed."""
+    return exc.status == 403 and is_region(exc.codes, exc.said)
+
+
+def scope_missing(exc: HttpFailure) -> str | None:
+    """The scopes a restricted key lacks when that is what refused it: the key itself is alive."""
+    return missing_scopes(exc.said) if exc.kind is ErrorKind.PERMISSION else None
 
 
 # ---------------------------------------------------------------- /v1/me
