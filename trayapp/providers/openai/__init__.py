@@ -346,7 +346,8 @@ class OpenAIProvider:
         if admin is not None and admin is not main:
             usable_key(INFO, admin, tr("admin key"))
         memory = _Memory(request.cache, _fingerprint(request.identity_salt, main))
-        reading = _Reading(currency=INFO.currency_for(base_url, account.currency) or "USD")
+        # Upper case at the source: a hand-written "usd" in config.json must not reach snapshots or check --json.
+        reading = _Reading(currency=parse.currency_code(INFO.currency_for(base_url, account.currency)))
         probe: str | None = None
 
         from .http import Client
@@ -505,6 +506,7 @@ class OpenAIProvider:
             reading.notes.append(tr("Access until {date} (subscription).", date=sub.access_until.date().isoformat()))
 
     def _apply_grants(self, summary: parse.CreditSummary, now: datetime, reading: _Reading) -> None:
+        reading.currency = summary.currency
         reading.apply_totals(parse.grant_totals(summary, now))
         reading.grants = tuple(g.grant for g in summary.grants)
         expired = [g for g in summary.grants if g.expires_at is not None and g.expires_at <= now]

@@ -127,6 +127,13 @@ class CreditSummary:
     total_used: Decimal | None
     total_available: Decimal | None
     grants: tuple[ProviderGrant, ...]
+    currency: str = "USD"
+
+
+def currency_code(value: str | None) -> str:
+    """ISO 4217, upper case, whatever case the answer or the account used ("usd" is USD); USD when unsaid."""
+    code = (value or "").strip().upper()
+    return code if len(code) == 3 and code.isalpha() else "USD"
 
 
 def _grant_kind(raw: Fields) -> str:
@@ -140,6 +147,7 @@ def _grant_kind(raw: Fields) -> str:
 
 def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
     body = _root(data, endpoint)
+    currency = currency_code(body.opt_text("currency", 16))
     grants: list[ProviderGrant] = []
     if body.has("grants"):
         for g in body.obj("grants").objects("data"):
@@ -147,7 +155,7 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
             expires_at = g.opt_unix_time("expires_at")
             grant = Grant(
                 amount=g.decimal("grant_amount"),
-                currency="USD",
+                currency=currency_code(g.opt_text("currency", 16) or currency),
                 effective=effective_at.date() if effective_at else None,
                 expires=expires_at.date() if expires_at else None,
                 used=g.decimal("used_amount"),
@@ -160,7 +168,9 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
     }
     if not body.has("grants") and totals["total_available"] is None:
         raise body.bad("total_available", tr("is missing (and there is no grants list)"))
-    return CreditSummary(totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants))
+    return CreditSummary(
+        totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants), currency
+    )
 
 
 @dataclass(frozen=True)
