@@ -45,6 +45,10 @@ _TRIAL = (tr_noop("OpenAI help: free trial credit"), "https://help.openai.com/en
 _QUOTA = (tr_noop("OpenAI help: error 429 insufficient_quota"), "https://help.openai.com/en/articles/6891831")
 _PREPAID = (tr_noop("OpenAI help: prepaid billing"), "https://help.openai.com/en/articles/8264644")
 _KEYS = (tr_noop("OpenAI API keys"), "https://platform.openai.com/api-keys")
+_PREPAID_SWITCH = (
+    tr_noop("OpenAI community: the API switches to prepaid billing (2024)"),
+    "https://community.openai.com/t/oai-api-switching-to-pre-paid-billing/659398",
+)
 _HELP = (tr_noop("OpenAI help center"), "https://help.openai.com")
 
 EXPLANATIONS: dict[str, Explanation] = {  # what alerts mean at OpenAI, in its terms
@@ -74,15 +78,18 @@ EXPLANATIONS: dict[str, Explanation] = {  # what alerts mean at OpenAI, in its t
     "no_trial_credit": Explanation(
         tr_noop("No trial credit on a new account"),
         tr_noop(
-            "The account is less than three months old and has no granted credit. Trial credit goes only to the "
-            "first phone-verified account; a second account on the same phone gets none. (New accounts since "
-            "2024 use prepaid billing and may get no trial credit at all.)"
+            "The account is less than three months old and has no granted credit. That is what every new OpenAI "
+            "account gets today: API billing is prepaid since March 2024, and accounts created since about mid-2025 "
+            "receive no automatic free credit. Until early 2024 a new account got $18 (until about March "
+            "2023), then $5, expiring about three months after the account was created, and only the first "
+            "phone-verified account got it. A second account is named only when it shares a phone number, "
+            "mailbox or login with another account configured here."
         ),
         tr_noop(
-            "Check which accounts were created with the same phone or Google login; look at the Credit grants "
-            "page of this account; buy credit if you mean to use this one."
+            "Buy prepaid credit on the billing page if you mean to use this account (the minimum is $5; purchased "
+            "credit expires one year after purchase)."
         ),
-        (_TRIAL, _GRANTS, _PREPAID),
+        (_PREPAID, _PREPAID_SWITCH, _GRANTS, _TRIAL),
     ),
     "key_invalid": Explanation(
         tr_noop("Key rejected"),
@@ -919,17 +926,25 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
         "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。「エイリアスで登録」したつもり"
         "が、実際にはメインの Google アカウントでログインしていた場合に起こります。"
     ),
-    "The account is less than three months old and has no granted credit. Trial credit goes only to the first "
-    "phone-verified account; a second account on the same phone gets none. (New accounts since 2024 use prepaid "
-    "billing and may get no trial credit at all.)": (
-        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を認証し"
-        "た最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません（2024年以降の新しいアカウ"
-        "ントは前払い請求で、トライアルクレジットがない場合もあります）。"
+    "The account is less than three months old and has no granted credit. That is what every new OpenAI account gets "
+    "today: API billing is prepaid since March 2024, and accounts created since about mid-2025 receive no automatic "
+    "free credit. Until early 2024 a new account got $18 (until about March 2023), then $5, expiring about "
+    "three months after the account was created, and only the first phone-verified account got it. A "
+    "second account is named only when it shares a phone number, mailbox or login with another account configured "
+    "here.": (
+        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。現在の新しい OpenAI アカウントはすべて"
+        "そうです: API の請求は2024年3月から前払いで、2025年半ば頃以降に作成されたアカウントには自動の無料クレジットが"
+        "ありません。2024年初めまでは、新しいアカウントに $18（2023年3月頃まで）、その後 $5 が付与され、アカ"
+        "ウント作成から約3か月で失効し、電話番号を認証した最初のアカウントだけが受け取れました。2つ目のアカウントと表示"
+        "するのは、ここに設定された別のアカウントと電話番号、メールボックス、またはログインが同じ場合だけです。"
     ),
-    "Check which accounts were created with the same phone or Google login; look at the Credit grants page of this "
-    "account; buy credit if you mean to use this one.": (
-        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを見てくださ"
-        "い。このアカウントを使うならクレジットを購入してください。"
+    "Buy prepaid credit on the billing page if you mean to use this account (the minimum is $5; purchased credit "
+    "expires one year after purchase).": (
+        "このアカウントを使うなら、請求ページで前払いクレジットを購入してください（最低 $5、購入したクレジットは購入か"
+        "ら1年で失効します）。"
+    ),
+    "OpenAI community: the API switches to prepaid billing (2024)": (
+        "OpenAI コミュニティ: API が前払い請求に切り替わる（2024年）"
     ),
     "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
     "OpenAI API keys": "OpenAI APIキー",
