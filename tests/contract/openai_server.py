@@ -264,3 +264,61 @@ def spend_limit(status: str = "inactive", cents: int = 12_000) -> dict[str, Any]
         "interval": "month",
         "enforcement": {"status": status},
     }
+
+
+# ---------------------------------------------------------------- refusals as OpenAI words them (real bodies)
+
+# 401 account_deactivated: the wording since 2023-09 (ChatGPTNextWeb/NextChat#2782, 2023-09-07; nat/openplayground#143,
+# 2024-11-25); before it "This key is associated with a deactivated account. …" (Zero6992/chatGPT-discord-bot#442).
+ACCOUNT_DEACTIVATED = error(
+    401,
+    "The OpenAI account associated with this API key has been deactivated. If you are the developer for this OpenAI "
+    "app, please check your email for more information. If you are seeing this error while using another app or "
+    "site, please reach out to them for more help.",
+    "invalid_request_error",
+    "account_deactivated",
+)
+
+# 401 mismatched_organization (microsoft/foundry-dev-tools#262, 2025-09-05; Realiserad/fish-ai#62).
+MISMATCHED_ORGANIZATION = error(
+    401,
+    "OpenAI-Organization header should match organization for API key",
+    "invalid_request_error",
+    "mismatched_organization",
+)
+
+# 401 no_organization (OpenHands/OpenHands#2562, 2024-06-21; abi/screenshot-to-code#9, 2023-11-17).
+NO_ORGANIZATION = error(
+    401,
+    "You must be a member of an organization to use the API. Please contact us through our help center at "
+    "help.openai.com.",
+    "invalid_request_error",
+    "no_organization",
+)
+
+# 401 of a restricted key on GET /v1/models, `error` as a bare string (marcusquinn/aidevops#24564, 2026-06-08); the
+# object form with code null is in continuedev/continue#10059 (2026-01-31, api.responses.write).
+MISSING_MODEL_READ = Answer(
+    401,
+    {
+        "error": "You have insufficient permissions for this operation. Missing scopes: api.model.read. Check that "
+        "you have the correct role in your organization (Reader, Writer, Owner) and project (Viewer, Member, Owner), "
+        "and if you're using a restricted API key, that it has the necessary scopes."
+    },
+)
+MISSING_RESPONSES_WRITE = error(
+    401,
+    "You have insufficient permissions for this operation. Missing scopes: api.responses.write. Check that you have "
+    "the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using "
+    "a restricted API key, that it has the necessary scopes.",
+    "invalid_request_error",
+)
+
+# 403 on every endpoint from a country OpenAI does not serve (home-assistant/core#120072, 2024-06-21;
+# continuedev/continue#11449, 2026-03-15): type request_forbidden.
+REGION_NOT_SERVED = error(
+    403,
+    "Country, region, or territory not supported",
+    "request_forbidden",
+    "unsupported_country_region_territory",
+)

@@ -12,7 +12,9 @@ import pytest
 from tests.conftest import CliResult, CliRunner
 from tests.contract.openai_server import (
     EMAIL,
+    MISSING_MODEL_READ,
     PHONE,
+    REGION_NOT_SERVED,
     SESSION_KEY_ONLY,
     SUBSCRIPTION,
     Answer,
@@ -172,3 +174,29 @@ def test_admin_key_with_user_grant_subtracts_costs_since_it(cli: CliRunner, serv
     for s in server.seen:
         assert (s.authorization == f"Bearer {ADMIN}") == s.path.startswith("/v1/organization/"), s.path
     assert_no_secrets(cli, result, granted)
+
+
+def test_a_region_not_served_is_an_error_check_shows(cli: CliRunner, server: FakeOpenAI) -> None:
+    for path in ("/v1/me", "/v1/models", "/v1/dashboard/billing/credit_grants"):
+        server.route("GET", path, REGION_NOT_SERVED)
+    add(cli, server, API)
+    result, account = check(cli)
+    assert account["status"] == "error", account
+    assert account["error"]["title"] == "Access denied"
+    assert account["error"]["message"].startswith("Access denied: the country or region is not served.")
+    assert result.code != 0
+    assert_no_secrets(cli, result)
+
+
+def test_a_restricted_key_is_never_key_invalid(cli: CliRunner, server: FakeOpenAI) -> None:
+    server.route("GET", "/v1/me", Answer(200, me()))
+    server.route("GET", "/v1/models", MISSING_MODEL_READ)
+    server.route("GET", "/v1/dashboard/billing/credit_grants", SESSION_KEY_ONLY)
+    add(cli, server, API)
+    check(cli)
+    result, account = check(cli)  # the second poll reads /v1/models: the scope it lacks
+    assert server.count("/v1/models") >= 1
+    assert account["status"] == "unknown" and account["error"] is None, account
+    assert "key_invalid" not in {a["code"] for a in account["alerts"]}
+    assert any("api.model.read" in n for n in account["notes"])
+    assert_no_secrets(cli, result)

@@ -468,7 +468,7 @@ def test_revoked_key_is_an_auth_error(server: FakeOpenAI) -> None:
         fetch(server)
     err = caught.value
     assert err.kind is ErrorKind.AUTH and err.title == "Key rejected"
-    assert "rejected the API key (401)" in err.message and "revoked" in err.message
+    assert "does not know this API key (401)" in err.message and "revoked" in err.message
     assert API not in str(err) and API not in repr(err.to_fetch_error())
 
 
@@ -627,3 +627,24 @@ def test_gzip_answer_is_read_through_the_sdk(server: FakeOpenAI) -> None:
     server.route("GET", ME, Answer(200, gzip.compress(json.dumps(me()).encode()), {"Content-Encoding": "gzip"}))
     snap = fetch(server).snapshot
     assert snap.identity is not None and snap.identity.user_id == "user-ohfap0ky8lkatw97iskuhghv"
+
+
+# ---------------------------------------------------------------- currency: ISO 4217, upper case
+
+
+def test_currency_is_upper_case_whatever_case_the_account_or_the_answer_used(server: FakeOpenAI) -> None:
+    """A session-key account once reported "usd". The account's currency as written by hand in
+    config.json ("usd") and a lower-case currency in the answer (the costs endpoint's own spelling, "usd") both
+    come out as USD, in the snapshot, its balances and its grants."""
+    server.route("GET", ME, Answer(200, me()))
+    summary = credit_summary(grant(5.0, 1.0, ts(NOW.date() - timedelta(days=5)), ts(NOW.date() + timedelta(days=60))))
+    summary["currency"] = "usd"
+    summary["grants"]["data"][0]["currency"] = "usd"
+    server.route("GET", GRANTS, Answer(200, summary))
+    server.route("GET", SUB, Answer(200, SUBSCRIPTION))
+    account = Account("openai-1", "openai", "OpenAI", NOW, base_url=server.base_url, currency="usd")
+    snap = PROVIDER.fetch(FetchRequest(account, {"api": Secret(SESSION)}, NOW, {}, 3.0, SALT)).snapshot
+    assert snap.currency == "USD"
+    assert [b.currency for b in snap.balances] == ["USD"]
+    assert [g.currency for g in snap.grants] == ["USD"]
+    assert codec.snapshot_out(snap)["currency"] == "USD"

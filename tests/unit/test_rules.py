@@ -180,6 +180,51 @@ def test_no_trial_credit_only_for_young_accounts_with_zero_grants_or_quota() -> 
     assert sorted(x.account_id for x in alerts if x.code == "no_trial_credit") == ["q", "y"]
 
 
+def no_trial(alerts, account_id: str) -> str:
+    (alert,) = [x for x in alerts if x.code == "no_trial_credit" and x.account_id == account_id]
+    return alert.message
+
+
+def test_no_trial_credit_alone_is_no_accusation_of_a_second_account() -> None:
+    """A new account without grants is what every OpenAI account created since mid-2025 is (prepaid billing since
+    March 2024): without a shared phone, mailbox or login the alert says so, and that credit must be bought."""
+    alone = {"y": with_identity("y", ident("u1", phone="+15550100200", days_old=30), granted_total=Decimal(0))}
+    message = no_trial(rules.identity_alerts([acct("y")], alone, NOW), "y")
+    assert "second account" not in message.replace("no sign of a second account", "")
+    assert "new accounts get none any more" in message and "March 2024" in message and "mid-2025" in message
+    assert "credit must be bought" in message
+    other = {  # another account, but nothing shared
+        **alone,
+        "o": with_identity("o", ident("u2", phone="+15550100999", email="o@gmail.com", days_old=400)),
+    }
+    assert "no sign of a second account" in no_trial(rules.identity_alerts([acct("o"), acct("y")], other, NOW), "y")
+    ja = no_trial(rules.identity_alerts([acct("y")], alone, NOW, lang="ja"), "y")
+    assert "2024年3月" in ja
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared"),
+    [
+        (ident("u1", phone="+1 555 010 0200", days_old=400), ident("u2", phone="+15550100200", days_old=20), "phone"),
+        (
+            ident("u1", email="pat.example@gmail.com", days_old=400),
+            ident("u2", email="p.atexample+x@gmail.com"),
+            "mail",
+        ),
+        (ident("u1", days_old=20), ident("u1", days_old=20), "login"),
+    ],
+)
+def test_no_trial_credit_names_the_second_account_only_on_shared_evidence(first, second, shared) -> None:
+    states = {
+        "first": with_identity("first", first),
+        "second": with_identity("second", second, granted_total=Decimal(0)),
+    }
+    accounts = [acct("first", days_old=300), acct("second", days_old=10)]
+    message = no_trial(rules.identity_alerts(accounts, states, NOW), "second")
+    assert f"shares the {shared}" in message and "of First" in message
+    assert "first phone-verified account" in message
+
+
 def test_identity_changed_until_acknowledged() -> None:
     state = replace(with_identity("a", ident("user-2")), known_user_id="user-1")
     assert codes(rules.identity_alerts([acct("a")], {"a": state}, NOW)) == {"identity_changed"}

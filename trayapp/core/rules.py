@@ -168,6 +168,8 @@ def identity_alerts(
 ) -> list[Alert]:
     """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came."""
     alerts: list[Alert] = []
+    # Who explains a missing trial: the earlier account this one shares a phone, mailbox or login with.
+    behind: dict[str, tuple[Account, list[str]]] = {}
     known = [
         (a, states[a.id].last_good.identity)  # type: ignore[union-attr]
         for a in accounts
@@ -180,6 +182,8 @@ def identity_alerts(
             if a.provider != b.provider:  # ids of one provider's logins only
                 continue
             if ida.user_id and ida.user_id == idb.user_id:
+                first, second = _order_by_creation(a, None, b, None)
+                behind.setdefault(second.id, (first, [text(lang, "shared_login")]))
                 holder = _richer(a, b, states)
                 alerts.append(
                     Alert(
@@ -203,6 +207,7 @@ def identity_alerts(
                 shared.append(text(lang, "shared_mailbox"))
             if shared:
                 first, second = _order_by_creation(a, ida.created, b, idb.created)
+                behind.setdefault(second.id, (first, shared))
                 alerts.append(
                     Alert(
                         second.id,
@@ -225,14 +230,19 @@ def identity_alerts(
         no_grants = snap.granted_total is not None and snap.granted_total <= 0
         quota = "insufficient_quota" in snap.flags
         if young and (no_grants or quota):
-            alerts.append(
-                Alert(
-                    a.id,
-                    AlertCode.NO_TRIAL_CREDIT,
-                    ALERTS[AlertCode.NO_TRIAL_CREDIT].severity,
-                    text(lang, "no_trial_credit", label=a.label),
+            # "Second account" only on evidence; without it, the plain fact: new accounts get no trial credit now.
+            if a.id in behind:
+                first, shared = behind[a.id]
+                message = text(
+                    lang,
+                    "no_trial_credit_shared",
+                    label=a.label,
+                    first=first.label,
+                    shared=text(lang, "shared_and").join(shared),
                 )
-            )
+            else:
+                message = text(lang, "no_trial_credit", label=a.label)
+            alerts.append(Alert(a.id, AlertCode.NO_TRIAL_CREDIT, ALERTS[AlertCode.NO_TRIAL_CREDIT].severity, message))
     for a in accounts:
         st = states.get(a.id)
         ident = st.last_good.identity if st and st.last_good else None

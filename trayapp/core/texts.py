@@ -31,10 +31,16 @@ MESSAGES: dict[str, str] = {  # key -> English template; its Japanese is in the 
     ),
     "shared_phone": tr_noop("phone number"),
     "shared_mailbox": tr_noop("mailbox"),
+    "shared_login": tr_noop("login"),
     "shared_and": tr_noop(" and "),
     "no_trial_credit": tr_noop(
-        "{label} got no trial credit: this looks like a second account; trial credit goes only to the first "
-        "phone-verified account."
+        "{label} has no trial credit: new accounts get none any more (billing is prepaid since March 2024, and "
+        "accounts created since mid-2025 get no automatic credit), so credit must be bought; this alone is no sign "
+        "of a second account."
+    ),
+    "no_trial_credit_shared": tr_noop(
+        "{label} got no trial credit: it shares the {shared} of {first}, created earlier, and trial credit went only "
+        "to the first phone-verified account."
     ),
     "identity_changed": tr_noop("{label}: the key now belongs to another login than before."),
     "runs_out_soon": tr_noop(

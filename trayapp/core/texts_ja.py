@@ -62,11 +62,19 @@ JA: dict[str, str] = {
     ),
     "phone number": "電話番号",
     "mailbox": "メールボックス",
+    "login": "ログイン",
     " and ": "と",
-    "{label} got no trial credit: this looks like a second account; trial credit goes only to the first "
-    "phone-verified account.": (
-        "{label} にはトライアルクレジットがありません: 2つ目のアカウントのようです。トライアルクレジットは電話番号を認"
-        "証した最初のアカウントにのみ付与されます。"
+    "{label} has no trial credit: new accounts get none any more (billing is prepaid since March 2024, and accounts "
+    "created since mid-2025 get no automatic credit), so credit must be bought; this alone is no sign of a second "
+    "account.": (
+        "{label} にはトライアルクレジットがありません: 新しいアカウントにはもう付与されません（2024年3月から前払い請求"
+        "になり、2025年半ば以降に作成されたアカウントには自動のクレジットがありません）。クレジットの購入が必要です。"
+        "これだけでは2つ目のアカウントである証拠にはなりません。"
+    ),
+    "{label} got no trial credit: it shares the {shared} of {first}, created earlier, and trial credit went only to "
+    "the first phone-verified account.": (
+        "{label} にはトライアルクレジットがありません: 先に作成された {first} と{shared}が同じで、トライアルクレジット"
+        "は電話番号を認証した最初のアカウントにのみ付与されました。"
     ),
     "{label}: the key now belongs to another login than before.": (
         "{label}: このキーは以前とは別のログインのものになっています。"

@@ -31,6 +31,7 @@ from ...secrets.secret import Secret
 from ..base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
 from ..http import KEY_LABEL, HttpFailure, bad_response, base_url_of, usable_key
 from . import parse
+from .parse import region_refused, scope_missing
 
 if TYPE_CHECKING:
     from .http import Client  # imported when polled: it loads the openai SDK and httpx2
@@ -43,6 +44,12 @@ _GRANTS = (tr_noop("OpenAI credit grants"), "https://platform.openai.com/setting
 _TRIAL = (tr_noop("OpenAI help: free trial credit"), "https://help.openai.com/en/articles/6643435")
 _QUOTA = (tr_noop("OpenAI help: error 429 insufficient_quota"), "https://help.openai.com/en/articles/6891831")
 _PREPAID = (tr_noop("OpenAI help: prepaid billing"), "https://help.openai.com/en/articles/8264644")
+_KEYS = (tr_noop("OpenAI API keys"), "https://platform.openai.com/api-keys")
+_PREPAID_SWITCH = (
+    tr_noop("OpenAI community: the API switches to prepaid billing (2024)"),
+    "https://community.openai.com/t/oai-api-switching-to-pre-paid-billing/659398",
+)
+_HELP = (tr_noop("OpenAI help center"), "https://help.openai.com")
 
 EXPLANATIONS: dict[str, Explanation] = {  # what alerts mean at OpenAI, in its terms
     "second_account": Explanation(
@@ -71,15 +78,32 @@ EXPLANATIONS: dict[str, Explanation] = {  # what alerts mean at OpenAI, in its t
     "no_trial_credit": Explanation(
         tr_noop("No trial credit on a new account"),
         tr_noop(
-            "The account is less than three months old and has no granted credit. Trial credit goes only to the "
-            "first phone-verified account; a second account on the same phone gets none. (New accounts since "
-            "2024 use prepaid billing and may get no trial credit at all.)"
+            "The account is less than three months old and has no granted credit. That is what every new OpenAI "
+            "account gets today: API billing is prepaid since March 2024, and accounts created since about mid-2025 "
+            "receive no automatic free credit. Until early 2024 a new account got $18 (until about March "
+            "2023), then $5, expiring about three months after the account was created, and only the first "
+            "phone-verified account got it. A second account is named only when it shares a phone number, "
+            "mailbox or login with another account configured here."
         ),
         tr_noop(
-            "Check which accounts were created with the same phone or Google login; look at the Credit grants "
-            "page of this account; buy credit if you mean to use this one."
+            "Buy prepaid credit on the billing page if you mean to use this account (the minimum is $5; purchased "
+            "credit expires one year after purchase)."
         ),
-        (_TRIAL, _GRANTS, _PREPAID),
+        (_PREPAID, _PREPAID_SWITCH, _GRANTS, _TRIAL),
+    ),
+    "key_invalid": Explanation(
+        tr_noop("Key rejected"),
+        tr_noop(
+            "OpenAI refused the key (401), and the error shown gives its reason: invalid_api_key (mistyped, revoked, "
+            "or of a deleted project), account_deactivated (the whole account is deactivated), or no_organization "
+            "(the key's owner is no longer a member of an organization)."
+        ),
+        tr_noop(
+            "A revoked or mistyped key: create a new key on platform.openai.com and enter it with Edit account. A "
+            "deactivated account or a lost organization: a new key does not help; read OpenAI's email, contact "
+            "OpenAI through help.openai.com, ask the organization's owner, or use another account."
+        ),
+        (_KEYS, _HELP),
     ),
     "credit_zero": Explanation(
         tr_noop("No credit left"),
@@ -329,7 +353,8 @@ class OpenAIProvider:
         if admin is not None and admin is not main:
             usable_key(INFO, admin, tr("admin key"))
         memory = _Memory(request.cache, _fingerprint(request.identity_salt, main))
-        reading = _Reading(currency=INFO.currency_for(base_url, account.currency) or "USD")
+        # Upper case at the source: a hand-written "usd" in config.json must not reach snapshots or check --json.
+        reading = _Reading(currency=parse.currency_code(INFO.currency_for(base_url, account.currency)))
         probe: str | None = None
 
         from .http import Client
@@ -339,6 +364,15 @@ class OpenAIProvider:
             client = Client(INFO, base_url, api.reveal(), role, request.timeout, admin)
             try:
                 reading.identity = self._identity(client, memory, now, request.identity_salt, reading)
+                scopes = memory.data.get("models_scope_missing")
+                if isinstance(scopes, str) and scopes:
+                    reading.notes.append(
+                        tr(
+                            "This restricted key lacks the scope {scopes}, so it cannot list models: a revoked key "
+                            "is noticed when /v1/me is read again (at most a day later), not at once.",
+                            scopes=scopes,
+                        )
+                    )
                 if role == "session":
                     self._session(client, now, reading)
                 else:
@@ -386,7 +420,7 @@ class OpenAIProvider:
         header_org: str | None = None
         if client.role == "api" and fresh:
             # A cheap request every poll: a revoked key is seen now, not tomorrow.
-            header_org = self._liveness(client)
+            header_org = self._liveness(client, memory)
             slugs = memory.org_slugs()
             if header_org and slugs and header_org not in slugs:
                 fresh = False  # the key now bills to another organization: read who it is again
@@ -396,7 +430,7 @@ class OpenAIProvider:
             data, _ = client.get_json("/me", "GET /v1/me")
             me = parse.parse_me(data, salt)
         except HttpFailure as exc:
-            if exc.status is None or exc.status == 401:
+            if exc.status is None or exc.kind is ErrorKind.AUTH or region_refused(exc):
                 raise
             why = exc.title
         except BadResponse as exc:
@@ -407,7 +441,7 @@ class OpenAIProvider:
                 reading.notes.append(tr("The key belongs to a personal organization."))
             return me.identity
         if header_org is None and client.role == "api":
-            header_org = self._liveness(client)
+            header_org = self._liveness(client, memory)
         if cached is not None and (header_org is None or header_org in memory.org_slugs()):
             reading.notes.append(
                 tr("Who the key belongs to could not be read again (/v1/me: {why}); shown as before.", why=why)
@@ -426,17 +460,24 @@ class OpenAIProvider:
         return None
 
     @staticmethod
-    def _liveness(client: Client) -> str | None:
+    def _liveness(client: Client, memory: _Memory) -> str | None:
         """GET /v1/models: 401 if the key was revoked; the organization it bills to from the header.
 
-        A restricted key may not list models (403): it is still a valid key, so that is not an error.
+        A restricted key may not list models (401 "Missing scopes: api.model.read", or a 403): it authenticates,
+        so it is alive and that is not an error; which scope it lacks is remembered for the notes. A refusal of
+        the region is an error (every endpoint answers it).
         """
         try:
             response = client.get("/models", "GET /v1/models")
         except HttpFailure as exc:
-            if exc.status in (403, 404):
+            scopes = scope_missing(exc)
+            if scopes:
+                memory.data["models_scope_missing"] = scopes
+                return None
+            if exc.status in (403, 404) and not region_refused(exc):
                 return None
             raise
+        memory.data.pop("models_scope_missing", None)
         return response.headers.get("openai-organization") or None
 
     # ------------------------------------------------------------ session key: credit_grants + subscription
@@ -454,7 +495,7 @@ class OpenAIProvider:
             sub_data, _ = client.get_json(SUBSCRIPTION_PATH, SUBSCRIPTION_EP)
             sub = parse.parse_subscription(sub_data)
         except HttpFailure as exc:
-            if exc.status == 401:
+            if exc.kind is ErrorKind.AUTH or region_refused(exc):
                 raise
             reading.notes.append(tr("The plan could not be read ({why}).", why=exc.title))
             return
@@ -472,6 +513,7 @@ class OpenAIProvider:
             reading.notes.append(tr("Access until {date} (subscription).", date=sub.access_until.date().isoformat()))
 
     def _apply_grants(self, summary: parse.CreditSummary, now: datetime, reading: _Reading) -> None:
+        reading.currency = summary.currency
         reading.apply_totals(parse.grant_totals(summary, now))
         reading.grants = tuple(g.grant for g in summary.grants)
         expired = [g for g in summary.grants if g.expires_at is not None and g.expires_at <= now]
@@ -494,6 +536,8 @@ class OpenAIProvider:
         try:
             data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
         except HttpFailure as exc:
+            if region_refused(exc):
+                raise
             if exc.status in (401, 403, 404):
                 why = "session" if "session key" in exc.said.lower() else "denied"
                 memory.data["legacy_blocked_at"] = codec.dt_out(now)
@@ -551,9 +595,9 @@ class OpenAIProvider:
                 return "billing_not_active" if "billing_not_active" in exc.codes else "insufficient_quota"
             if exc.kind is ErrorKind.RATE_LIMITED:
                 return "rate_limited"
-            if exc.status == 401:
+            if exc.kind is ErrorKind.AUTH or region_refused(exc):
                 raise
-            if exc.status in (400, 403, 404):
+            if exc.status in (400, 403, 404) or scope_missing(exc):
                 return "refused"
             reading.notes.append(tr("The 1-token test request failed ({why}); tried again next poll.", why=exc.title))
             return None
@@ -567,7 +611,7 @@ class OpenAIProvider:
                 SPEND_LIMIT_EP, lambda: client.sdk.admin.organization.spend_limit.with_raw_response.retrieve()
             )
         except HttpFailure as exc:
-            if exc.status in (403, 404):
+            if exc.status in (403, 404) and not region_refused(exc):
                 reading.notes.append(tr("The spend limit could not be read ({why}).", why=exc.title))
                 return
             raise
@@ -799,8 +843,52 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
         "{date} 以降のコストのうち {amount} は、入力したどの付与にも当てはまりません"
         "（開始日より前、有効期限より後、または金額の超過）。付与が入力漏れかもしれません。"
     ),
-    " OpenAI does not serve the country or region this request comes from.": (
-        "OpenAI はこのリクエスト元の国・地域ではサービスを提供していません。"
+    "Missing permission": "権限が不足しています",
+    "Access denied": "アクセスが拒否されました",
+    "Wrong organization": "組織が一致しません",
+    "Account deactivated": "アカウントが無効化されています",
+    "No organization": "組織に所属していません",
+    "OpenAI refused {endpoint} to this restricted {key} ({status}): {said}. The key is valid but lacks the scope "
+    "{scopes}; what it may read is still shown. To read this too, give the key that permission on platform.openai.com "
+    "(API keys → Edit → Permissions).": (
+        "OpenAI はこの制限付きの{key}に {endpoint} を許可しませんでした（{status}）：{said}。キーは有効ですが、"
+        "スコープ {scopes} がありません。読み取れる情報は引き続き表示します。これも読み取るには、"
+        "platform.openai.com でキーにその権限を与えてください（API keys → Edit → Permissions）。"
+    ),
+    "Access denied: the country or region is not served. OpenAI refuses requests from where this one comes from "
+    "({status}): {said}. The key is not at fault; OpenAI lists the countries it serves at {url}.": (
+        "アクセスが拒否されました: この国・地域ではサービスが提供されていません。OpenAI はこのリクエスト元からのリクエ"
+        "ストを拒否しています（{status}）：{said}。キーの問題ではありません。"
+        "OpenAI がサービスを提供している国は {url} に一覧されています。"
+    ),
+    "OpenAI says the account this {key} belongs to is deactivated ({status}): {said}. A new key will not help: read "
+    "OpenAI's email to the account's owner, contact OpenAI through help.openai.com if it is a mistake, or use another "
+    "account.": (
+        "OpenAI によると、この{key}のアカウントは無効化されています（{status}）：{said}。新しいキーを作っても解決しま"
+        "せん。アカウントの所有者宛ての OpenAI からのメールを確認し、誤りだと思う場合は help.openai.com から OpenAI に"
+        "問い合わせるか、別のアカウントを使ってください。"
+    ),
+    "OpenAI refused the {key} for the organization named with the request ({status}): {said}. Credit Tray sends no "
+    "OpenAI-Organization header itself, so a proxy on the way adds one; a new key will not help: check the account's "
+    "base URL and proxy.": (
+        "OpenAI はリクエストで指定された組織に対してこの{key}を拒否しました（{status}）：{said}。Credit Tray 自身は "
+        "OpenAI-Organization ヘッダーを送らないため、途中のプロキシが付けています。新しいキーを作っても解決しません。"
+        "アカウントのベースURLとプロキシを確認してください。"
+    ),
+    "OpenAI says the owner of this {key} is not a member of any organization ({status}): {said}. A new key will not "
+    "help: ask the organization's owner to invite you again, or contact OpenAI through help.openai.com.": (
+        "OpenAI によると、この{key}の所有者はどの組織にも所属していません（{status}）：{said}。新しいキーを作っても解"
+        "決しません。組織の所有者にもう一度招待してもらうか、help.openai.com から OpenAI に問い合わせてください。"
+    ),
+    "OpenAI does not know this {key} ({status}): {said}. It was mistyped, revoked, or its project was deleted: create "
+    "a new key on platform.openai.com (API keys) and enter it with Edit account.{hint}": (
+        "OpenAI はこの{key}を認識していません（{status}）：{said}。入力の誤り、失効、またはプロジェクトの削除です。"
+        "platform.openai.com（API keys）で新しいキーを作成し、「アカウントを編集」で入力してください。{hint}"
+    ),
+    "This restricted key lacks the scope {scopes}, so it cannot list models: a revoked key is noticed when /v1/me is "
+    "read again (at most a day later), not at once.": (
+        "この制限付きキーにはスコープ {scopes} がないため、モデルの一覧を取得できません。キーが失効しても、すぐではな"
+        "く /v1/me を再取得したとき（最長1日後）に分かります。"
     ),
     " Admin keys need the organization Owner role.": "管理者キーには組織の Owner ロールが必要です。",
     " A project or restricted key may have no billing access, or its project may not use this.": (
@@ -838,19 +926,43 @@ JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py)
         "両方のアカウントのキーが同じ OpenAI ログインのもので、同じクレジットを使います。「エイリアスで登録」したつもり"
         "が、実際にはメインの Google アカウントでログインしていた場合に起こります。"
     ),
-    "The account is less than three months old and has no granted credit. Trial credit goes only to the first "
-    "phone-verified account; a second account on the same phone gets none. (New accounts since 2024 use prepaid "
-    "billing and may get no trial credit at all.)": (
-        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。トライアルクレジットは電話番号を認証し"
-        "た最初のアカウントにのみ付与され、同じ電話番号の2つ目のアカウントには付与されません（2024年以降の新しいアカウ"
-        "ントは前払い請求で、トライアルクレジットがない場合もあります）。"
+    "The account is less than three months old and has no granted credit. That is what every new OpenAI account gets "
+    "today: API billing is prepaid since March 2024, and accounts created since about mid-2025 receive no automatic "
+    "free credit. Until early 2024 a new account got $18 (until about March 2023), then $5, expiring about "
+    "three months after the account was created, and only the first phone-verified account got it. A "
+    "second account is named only when it shares a phone number, mailbox or login with another account configured "
+    "here.": (
+        "作成から3か月以内のアカウントですが、付与されたクレジットがありません。現在の新しい OpenAI アカウントはすべて"
+        "そうです: API の請求は2024年3月から前払いで、2025年半ば頃以降に作成されたアカウントには自動の無料クレジットが"
+        "ありません。2024年初めまでは、新しいアカウントに $18（2023年3月頃まで）、その後 $5 が付与され、アカ"
+        "ウント作成から約3か月で失効し、電話番号を認証した最初のアカウントだけが受け取れました。2つ目のアカウントと表示"
+        "するのは、ここに設定された別のアカウントと電話番号、メールボックス、またはログインが同じ場合だけです。"
     ),
-    "Check which accounts were created with the same phone or Google login; look at the Credit grants page of this "
-    "account; buy credit if you mean to use this one.": (
-        "同じ電話番号や Google ログインで作成したアカウントを確認し、このアカウントの Credit grants ページを見てくださ"
-        "い。このアカウントを使うならクレジットを購入してください。"
+    "Buy prepaid credit on the billing page if you mean to use this account (the minimum is $5; purchased credit "
+    "expires one year after purchase).": (
+        "このアカウントを使うなら、請求ページで前払いクレジットを購入してください（最低 $5、購入したクレジットは購入か"
+        "ら1年で失効します）。"
+    ),
+    "OpenAI community: the API switches to prepaid billing (2024)": (
+        "OpenAI コミュニティ: API が前払い請求に切り替わる（2024年）"
     ),
     "OpenAI help: prepaid billing": "OpenAI ヘルプ: 前払い請求",
+    "OpenAI API keys": "OpenAI APIキー",
+    "OpenAI help center": "OpenAI ヘルプセンター",
+    "OpenAI refused the key (401), and the error shown gives its reason: invalid_api_key (mistyped, revoked, or of a "
+    "deleted project), account_deactivated (the whole account is deactivated), or no_organization (the key's owner "
+    "is no longer a member of an organization).": (
+        "OpenAI がキーを拒否しました（401）。表示されたエラーに理由があります: invalid_api_key（入力の誤り、失効、また"
+        "は削除されたプロジェクトのキー）、account_deactivated（アカウント全体が無効化されている）、no_organization"
+        "（キーの所有者がどの組織にも所属していない）。"
+    ),
+    "A revoked or mistyped key: create a new key on platform.openai.com and enter it with Edit account. A deactivated "
+    "account or a lost organization: a new key does not help; read OpenAI's email, contact OpenAI through "
+    "help.openai.com, ask the organization's owner, or use another account.": (
+        "失効または入力を誤ったキーの場合: platform.openai.com で新しいキーを作成し、「アカウントを編集」で入力してくだ"
+        "さい。アカウントの無効化や組織からの脱退の場合: 新しいキーでは解決しません。OpenAI からのメールを確認し、"
+        "help.openai.com から OpenAI に問い合わせるか、組織の所有者に相談するか、別のアカウントを使ってください。"
+    ),
     "OpenAI help: error 429 insufficient_quota": "OpenAI ヘルプ: エラー 429 insufficient_quota",
     "OpenAI billing overview": "OpenAI 請求の概要",
     "API calls of this account now fail (for OpenAI: error 429 insufficient_quota). Nothing is charged "

@@ -20,7 +20,8 @@ from ...core.i18n import tr
 from ...core.models import ErrorKind
 from ...secrets.secret import Secret
 from ..base import ProviderInfo
-from ..http import Refinement, Refusal, Rules, failure_of, http_client, json_of
+from ..http import HttpFailure, Refinement, Refusal, Rules, failure_of, http_client, json_of
+from .parse import SUPPORTED_COUNTRIES, is_region, missing_scopes
 
 ROLE_LABELS = {"api": tr("API key"), "session": tr("session key"), "admin": tr("admin key")}
 _T = TypeVar("_T")
@@ -74,6 +75,8 @@ class Client:
     def call(self, endpoint: str, send: Callable[[], _T]) -> _T:
         try:
             return send()
+        except HttpFailure as exc:
+            raise self._own_words(exc) from None
         except openai.OpenAIError as exc:
             # The transport turns every failure into an HttpFailure; what the SDK still raises on its own
             # (a timeout or connection error outside the transport, an answer it cannot read) is worded the same.
@@ -107,14 +110,24 @@ class Client:
         ).http_response
 
     def _refine(self, refusal: Refusal) -> Refinement | None:
-        """OpenAI's own reasons, added to the shared reading where its codes and the key kind say more."""
-        codes, said = refusal.codes, refusal.said.lower()
+        """OpenAI's own reasons, added to the shared reading where its codes and the key kind say more.
+
+        The refusals whose shared wording would mislead (a deactivated account is not a bad key, a restricted
+        key is not a dead one) get their kind and title here and their whole message in _own_words."""
+        codes = refusal.codes
+        if refusal.status in (401, 403) and missing_scopes(refusal.said):
+            return Refinement(kind=ErrorKind.PERMISSION, title=tr("Missing permission"))
+        if refusal.status == 403 and is_region(codes, refusal.said):
+            return Refinement(title=tr("Access denied"))
+        if refusal.status == 401 and "mismatched_organization" in codes:
+            return Refinement(kind=ErrorKind.PERMISSION, title=tr("Wrong organization"))
+        if refusal.status == 401 and "account_deactivated" in codes:
+            return Refinement(title=tr("Account deactivated"))
+        if refusal.status == 401 and "no_organization" in codes:
+            return Refinement(title=tr("No organization"))
         if refusal.kind is ErrorKind.AUTH and self.role == "session":
             return Refinement(tr(" A session key stops working when you log out of platform.openai.com."))
         if refusal.kind is ErrorKind.PERMISSION:
-            text = " ".join((said, *codes))
-            if "country" in text or "region" in text or "territory" in text:
-                return Refinement(tr(" OpenAI does not serve the country or region this request comes from."))
             if self.role == "admin":
                 return Refinement(tr(" Admin keys need the organization Owner role."))
             return Refinement(
@@ -127,3 +140,82 @@ class Client:
         if refusal.kind is ErrorKind.RATE_LIMITED:
             return Refinement(tr(" This is throttling, not a lack of credit (that would be insufficient_quota)."))
         return None
+
+    def _own_words(self, exc: HttpFailure) -> HttpFailure:
+        """The message of a refusal whose shared wording ("may be mistyped, revoked or expired") would give
+        advice that cannot help, in OpenAI's terms; any other failure as it came."""
+        if exc.status not in (401, 403):
+            return exc
+        said = exc.said.rstrip().rstrip(".") or ", ".join(exc.codes)  # the template ends the sentence
+        key, status, codes = self.label, exc.status, exc.codes
+        scopes = missing_scopes(exc.said)
+        if scopes:
+            message = tr(
+                "OpenAI refused {endpoint} to this restricted {key} ({status}): {said}. The key is valid but lacks "
+                "the scope {scopes}; what it may read is still shown. To read this too, give the key that "
+                "permission on platform.openai.com (API keys → Edit → Permissions).",
+                endpoint=exc.endpoint,
+                key=key,
+                status=status,
+                said=said,
+                scopes=scopes,
+            )
+        elif status == 403 and is_region(codes, exc.said):
+            message = tr(
+                "Access denied: the country or region is not served. OpenAI refuses requests from where this "
+                "one comes from ({status}): {said}. The key is not at fault; OpenAI lists the countries it "
+                "serves at {url}.",
+                status=status,
+                said=said,
+                url=SUPPORTED_COUNTRIES,
+            )
+        elif status == 401 and "account_deactivated" in codes:
+            message = tr(
+                "OpenAI says the account this {key} belongs to is deactivated ({status}): {said}. A new key will "
+                "not help: read OpenAI's email to the account's owner, contact OpenAI through help.openai.com if "
+                "it is a mistake, or use another account.",
+                key=key,
+                status=status,
+                said=said,
+            )
+        elif status == 401 and "mismatched_organization" in codes:
+            message = tr(
+                "OpenAI refused the {key} for the organization named with the request ({status}): {said}. Credit "
+                "Tray sends no OpenAI-Organization header itself, so a proxy on the way adds one; a new key will "
+                "not help: check the account's base URL and proxy.",
+                key=key,
+                status=status,
+                said=said,
+            )
+        elif status == 401 and "no_organization" in codes:
+            message = tr(
+                "OpenAI says the owner of this {key} is not a member of any organization ({status}): {said}. A new "
+                "key will not help: ask the organization's owner to invite you again, or contact OpenAI through "
+                "help.openai.com.",
+                key=key,
+                status=status,
+                said=said,
+            )
+        elif status == 401 and "invalid_api_key" in codes:
+            message = tr(
+                "OpenAI does not know this {key} ({status}): {said}. It was mistyped, revoked, or its project was "
+                "deleted: create a new key on platform.openai.com (API keys) and enter it with Edit account.{hint}",
+                key=key,
+                status=status,
+                said=said,
+                hint=tr(" A session key stops working when you log out of platform.openai.com.")
+                if self.role == "session"
+                else "",
+            )
+        else:
+            return exc
+        return self.rules.fail(
+            exc.kind,
+            exc.title,
+            message,
+            endpoint=exc.endpoint,
+            status=status,
+            codes=codes,
+            said=exc.said,
+            retry_after=exc.retry_after,
+        )

@@ -8,6 +8,7 @@ the endpoint and the field, never a guessed number. Fields are read with the sha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -15,9 +16,9 @@ from decimal import Decimal
 
 from ...core.i18n import tr
 from ...core.identity import hash_email, hash_phone, mask_email, mask_phone
-from ...core.models import Grant, Identity
+from ...core.models import ErrorKind, Grant, Identity
 from ..base import ProviderInfo
-from ..http import Fields, JsonAnswer
+from ..http import Fields, HttpFailure, JsonAnswer
 
 ZERO = Decimal(0)
 MAX_TEXT = 320  # characters of a name, an email or a page token: longer is not OpenAI's
@@ -36,6 +37,34 @@ def _root(data: object, endpoint: str) -> Fields:
 
 def midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), UTC)
+
+
+# ---------------------------------------------------------------- what a refusal says
+
+_SCOPES = re.compile(r"missing scopes?:\s*([\w.]+(?:\s*,\s*[\w.]+)*)", re.IGNORECASE)
+SUPPORTED_COUNTRIES = "https://help.openai.com/en/articles/5347006"
+
+
+def missing_scopes(said: str) -> str | None:
+    """The scopes a restricted key lacks, from OpenAI's "… Missing scopes: api.model.read. Check …"."""
+    match = _SCOPES.search(said)
+    return match.group(1).rstrip(".") if match else None
+
+
+def is_region(codes: tuple[str, ...], said: str) -> bool:
+    """403 unsupported_country_region_territory ("Country, region, or territory not supported")."""
+    text = " ".join((said.lower(), *codes))
+    return "unsupported_country" in text or ("country" in text and ("region" in text or "territory" in text))
+
+
+def region_refused(exc: HttpFailure) -> bool:
+    """A refusal of where the request comes from: every endpoint answers it, so it is never swallowed."""
+    return exc.status == 403 and is_region(exc.codes, exc.said)
+
+
+def scope_missing(exc: HttpFailure) -> str | None:
+    """The scopes a restricted key lacks when that is what refused it: the key itself is alive."""
+    return missing_scopes(exc.said) if exc.kind is ErrorKind.PERMISSION else None
 
 
 # ---------------------------------------------------------------- /v1/me
@@ -98,6 +127,13 @@ class CreditSummary:
     total_used: Decimal | None
     total_available: Decimal | None
     grants: tuple[ProviderGrant, ...]
+    currency: str = "USD"
+
+
+def currency_code(value: str | None) -> str:
+    """ISO 4217, upper case, whatever case the answer or the account used ("usd" is USD); USD when unsaid."""
+    code = (value or "").strip().upper()
+    return code if len(code) == 3 and code.isalpha() else "USD"
 
 
 def _grant_kind(raw: Fields) -> str:
@@ -111,6 +147,7 @@ def _grant_kind(raw: Fields) -> str:
 
 def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
     body = _root(data, endpoint)
+    currency = currency_code(body.opt_text("currency", 16))
     grants: list[ProviderGrant] = []
     if body.has("grants"):
         for g in body.obj("grants").objects("data"):
@@ -118,7 +155,7 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
             expires_at = g.opt_unix_time("expires_at")
             grant = Grant(
                 amount=g.decimal("grant_amount"),
-                currency="USD",
+                currency=currency_code(g.opt_text("currency", 16) or currency),
                 effective=effective_at.date() if effective_at else None,
                 expires=expires_at.date() if expires_at else None,
                 used=g.decimal("used_amount"),
@@ -131,7 +168,9 @@ def parse_credit_grants(data: object, endpoint: str) -> CreditSummary:
     }
     if not body.has("grants") and totals["total_available"] is None:
         raise body.bad("total_available", tr("is missing (and there is no grants list)"))
-    return CreditSummary(totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants))
+    return CreditSummary(
+        totals["total_granted"], totals["total_used"], totals["total_available"], tuple(grants), currency
+    )
 
 
 @dataclass(frozen=True)
