@@ -13,10 +13,13 @@ from ..core.errors import ProviderError
 from ..core.i18n import tr, tr_noop
 from ..core.models import ErrorKind, Snapshot
 from .base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
-from .http import base_url_of, get_json
+from .http import Fields, base_url_of, get_json
 
 KEY_PATH = "/key"
 CREDITS_PATH = "/credits"
+# limit_reset values and the /key field with that window's usage (usage_daily, ...); OpenRouter's windows are UTC
+# days, weeks from Monday, and months (openrouter.ai/docs/api-reference/limits).
+WINDOWS = ("daily", "weekly", "monthly")
 
 NO_BALANCE_REASON = tr(
     "This key has no spending limit of its own, so it draws on the account balance, which OpenRouter "
@@ -53,6 +56,7 @@ class OpenRouterProvider:
         limit = key_data.opt_decimal("limit")
         limit_remaining = key_data.opt_decimal("limit_remaining", negative=True)
         usage = key_data.opt_decimal("usage")
+        window_usage = {window: key_data.opt_decimal(f"usage_{window}") for window in WINDOWS}
         free_tier = key_data.opt_boolean("is_free_tier")
         limit_reset = key_data.opt_text("limit_reset", limit=40)
         expires_at = key_data.opt_text("expires_at", limit=40)
@@ -60,24 +64,40 @@ class OpenRouterProvider:
         notes: list[str] = []
         flags: set[str] = set()
         key_left: Decimal | None = None
+        key_unknown: str | None = None  # why the key's limit leaves an unknown amount
         if limit is not None:
-            if limit_remaining is not None:
-                key_left = limit_remaining
-            elif usage is not None:
-                key_left = limit - usage
-                notes.append(tr("OpenRouter gave no limit_remaining; computed as the key's limit minus usage."))
-            else:
-                raise key_data.bad("limit_remaining", tr("is missing although the key has a limit"))
+            key_left, key_unknown = self._key_left(key_data, limit, limit_remaining, usage, limit_reset, window_usage)
+            if key_left is not None and limit_remaining is None:
+                notes.append(_computed_note(limit_reset))
             if limit_reset:
                 notes.append(tr("The key's limit of ${limit} resets {reset}.", limit=str(limit), reset=limit_reset))
 
         balance: Decimal | None = None
         if "management" in request.secrets:
-            balance = self._account_balance(request)
+            credits, spent = self._account_credits(request)
+            evidence = self._account_is_not_empty(usage, window_usage, free_tier)
+            if credits == 0 and spent == 0 and evidence is not None:
+                # Observed, not documented: /credits answers a normal key 200 with two zeros instead of a 403.
+                # The key's own figures are first-hand: an account with neither credits nor usage has no key that
+                # spent money, and has never bought credits. Such zeros are no balance, not even a low one.
+                notes.append(
+                    tr(
+                        "OpenRouter's /credits answered $0 credits and $0 used although this key {evidence}: the two "
+                        "contradict, so that account balance is not used. The key entered as the management key is "
+                        "probably a normal API key (OpenRouter answers one with zeros instead of refusing it).",
+                        evidence=evidence,
+                    )
+                )
+            else:
+                balance = credits - spent
 
         remaining: Decimal | None
         unknown_reason: str | None = None
-        if key_left is not None and balance is not None:
+        if key_unknown is not None:
+            remaining, unknown_reason = None, key_unknown
+            if balance is not None:
+                notes.append(tr("The account balance is ${balance}; the key may have less left.", balance=str(balance)))
+        elif key_left is not None and balance is not None:
             remaining = min(key_left, balance)
             if balance < key_left:
                 notes.append(
@@ -97,6 +117,12 @@ class OpenRouterProvider:
             )
         elif balance is not None:
             remaining = balance
+        elif "management" in request.secrets:
+            remaining = None
+            unknown_reason = tr(
+                "This key has no spending limit of its own, so it draws on the account balance, and OpenRouter's "
+                "answer for the account balance contradicts the key's own answer (see the notes)."
+            )
         else:
             remaining = None
             unknown_reason = NO_BALANCE_REASON
@@ -122,7 +148,58 @@ class OpenRouterProvider:
         )
         return FetchOutcome(snapshot=snapshot)
 
-    def _account_balance(self, request: FetchRequest) -> Decimal:
+    @staticmethod
+    def _key_left(
+        key_data: Fields,
+        limit: Decimal,
+        limit_remaining: Decimal | None,
+        usage: Decimal | None,
+        limit_reset: str | None,
+        window_usage: dict[str, Decimal | None],
+    ) -> tuple[Decimal | None, str | None]:
+        """What the key's limit leaves, or why that is unknown. OpenRouter's own limit_remaining wins; a limit
+        that resets is measured against the usage of its current window, never against lifetime usage."""
+        if limit_remaining is not None:
+            return limit_remaining, None
+        if not limit_reset:
+            if usage is None:
+                raise key_data.bad("limit_remaining", tr("is missing although the key has a limit"))
+            return limit - usage, None
+        window = limit_reset.lower()
+        if window not in WINDOWS:
+            return None, tr(
+                "The key's limit of ${limit} resets '{reset}', a period Credit Tray does not know, and OpenRouter "
+                "gave no limit_remaining: what is left of the limit is unknown.",
+                limit=str(limit),
+                reset=limit_reset,
+            )
+        used = window_usage[window]
+        if used is None:
+            return None, tr(
+                "The key's limit of ${limit} resets {reset}, and OpenRouter gave neither limit_remaining nor usage_"
+                "{reset_field}: what is left of the limit this period is unknown (the key's lifetime usage is not "
+                "this period's).",
+                limit=str(limit),
+                reset=limit_reset,
+                reset_field=window,
+            )
+        return limit - used, None
+
+    @staticmethod
+    def _account_is_not_empty(
+        usage: Decimal | None, window_usage: dict[str, Decimal | None], free_tier: bool | None
+    ) -> str | None:
+        """What in the key's own answer proves the account is not an empty one (for people), or None. A key's
+        limit alone proves nothing: a cap can stand on an account that never had money."""
+        spent = max([u for u in (usage, *window_usage.values()) if u is not None], default=None)
+        if spent is not None and spent > 0:
+            return tr("has used ${amount}", amount=str(spent))
+        if free_tier is False:  # OpenRouter: is_free_tier is false once the account has bought credits
+            return tr("is not on the free tier (the account has bought credits)")
+        return None
+
+    def _account_credits(self, request: FetchRequest) -> tuple[Decimal, Decimal]:
+        """/credits as (total_credits, total_usage)."""
         try:
             answer = get_json(
                 request, self.info, CREDITS_PATH, secret_kind="management", secret_label=tr("management key")
@@ -142,9 +219,19 @@ class OpenRouterProvider:
                 ) from None
             raise
         data = answer.root().obj("data")
-        total = data.decimal("total_credits")
-        used = data.decimal("total_usage")
-        return total - used
+        return data.decimal("total_credits"), data.decimal("total_usage")
+
+
+def _computed_note(limit_reset: str | None) -> str:
+    """How a key_left without limit_remaining was computed: against the window the limit resets in."""
+    window = (limit_reset or "").lower()
+    if window == "daily":
+        return tr("OpenRouter gave no limit_remaining; computed as the key's limit minus its usage today (UTC).")
+    if window == "weekly":
+        return tr("OpenRouter gave no limit_remaining; computed as the key's limit minus its usage this week (UTC).")
+    if window == "monthly":
+        return tr("OpenRouter gave no limit_remaining; computed as the key's limit minus its usage this month (UTC).")
+    return tr("OpenRouter gave no limit_remaining; computed as the key's limit minus usage.")
 
 
 PROVIDER = OpenRouterProvider()
@@ -169,6 +256,44 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "OpenRouter が limit_remaining を返さなかったため、キーの上限から使用量を引いて計算しました。"
     ),
     "is missing although the key has a limit": "がありません（キーには上限があります）",
+    "OpenRouter gave no limit_remaining; computed as the key's limit minus its usage today (UTC).": (
+        "OpenRouter が limit_remaining を返さなかったため、キーの上限から今日（UTC）の使用量を引いて計算しました。"
+    ),
+    "OpenRouter gave no limit_remaining; computed as the key's limit minus its usage this week (UTC).": (
+        "OpenRouter が limit_remaining を返さなかったため、キーの上限から今週（UTC）の使用量を引いて計算しました。"
+    ),
+    "OpenRouter gave no limit_remaining; computed as the key's limit minus its usage this month (UTC).": (
+        "OpenRouter が limit_remaining を返さなかったため、キーの上限から今月（UTC）の使用量を引いて計算しました。"
+    ),
+    "The key's limit of ${limit} resets '{reset}', a period Credit Tray does not know, and OpenRouter gave no "
+    "limit_remaining: what is left of the limit is unknown.": (
+        "キーの上限 ${limit} は「{reset}」でリセットされますが、Credit Tray はこの期間を知らず、OpenRouter は "
+        "limit_remaining を返しませんでした。上限の残りは不明です。"
+    ),
+    "The key's limit of ${limit} resets {reset}, and OpenRouter gave neither limit_remaining nor usage_{reset_field}: "
+    "what is left of the limit this period is unknown (the key's lifetime usage is not this period's).": (
+        "キーの上限 ${limit} は {reset} でリセットされますが、OpenRouter は limit_remaining も usage_{reset_field} も"
+        "返しませんでした。今期の上限の残りは不明です（キーの累計使用量は今期の使用量ではありません）。"
+    ),
+    "OpenRouter's /credits answered $0 credits and $0 used although this key {evidence}: the two contradict, so that "
+    "account balance is not used. The key entered as the management key is probably a normal API key (OpenRouter "
+    "answers one with zeros instead of refusing it).": (
+        "このキーは{evidence}のに、OpenRouter の /credits はクレジット $0、使用量 $0 と答えました。両者は矛盾するため、"
+        "このアカウント残高は使いません。管理キーとして入力されたキーはおそらく通常のAPIキーです（OpenRouter はそのよう"
+        "なキーを拒否せず、ゼロを返します）。"
+    ),
+    "has used ${amount}": "${amount} を使用している",
+    "is not on the free tier (the account has bought credits)": (
+        "無料枠ではない（アカウントでクレジットを購入したことがある）"
+    ),
+    "The account balance is ${balance}; the key may have less left.": (
+        "アカウントの残高は ${balance} です。キーの残りはこれより少ない可能性があります。"
+    ),
+    "This key has no spending limit of its own, so it draws on the account balance, and OpenRouter's answer for the "
+    "account balance contradicts the key's own answer (see the notes).": (
+        "このキーには独自の利用上限がなく、アカウントの残高を使いますが、アカウント残高についての OpenRouter の応答が"
+        "キー自体の応答と矛盾しています（注記を参照）。"
+    ),
     "The key's limit of ${limit} resets {reset}.": "キーの上限 ${limit} のリセット: {reset}。",
     "The account balance (${balance}) is below this key's remaining limit.": (
         "アカウントの残高（${balance}）がこのキーの上限の残りを下回っています。"
