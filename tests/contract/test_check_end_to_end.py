@@ -139,7 +139,7 @@ def test_check_reads_every_provider(cli: CliRunner, server: HTTPServer) -> None:
         server,
         "openai-compatible",
         "/dashboard/billing/subscription",
-        {"hard_limit_usd": 30, "access_until": 0},
+        {"hard_limit_usd": 30, "access_until": 1798761600},  # an expiry: the key's own figures (relay.py)
     )
     expect(server, "openai-compatible", "/dashboard/billing/usage", {"object": "list", "total_usage": 750})
 
@@ -172,7 +172,7 @@ def test_check_reads_every_provider(cli: CliRunner, server: HTTPServer) -> None:
         "USD",
         22.5,
         7.5,
-        None,
+        "2027-01-01T00:00:00+00:00",
     )
     for account in acc.values():
         assert account["error"] is None and account["alerts"] == [], account
@@ -183,7 +183,8 @@ def test_check_reads_every_provider(cli: CliRunner, server: HTTPServer) -> None:
     assert_no_key_leaked(cli, output)
     # Each key went only to its own provider's endpoints.
     for request, _ in server.log:
-        provider = next(p for p, prefix in PREFIX.items() if request.path.startswith(prefix))
+        # a relay's own /api/... routes sit at its root, beside /v1
+        provider = next(p for p, prefix in PREFIX.items() if request.path.startswith(prefix.removesuffix("/v1") + "/"))
         sent = request.headers["Authorization"].removeprefix("Bearer ")
         assert sent in (KEYS[provider], MGMT if provider == "openrouter" else None), request.path
 

@@ -163,8 +163,26 @@ def subscription(hard: object, access_until: object = 0) -> dict[str, object]:
     }
 
 
-def serve_relay(server: HTTPServer, sub: object, usage: object, prefix: str = "") -> None:
+def one_api_routes(server: HTTPServer, status: object = None) -> None:
+    """one-api has no /api/usage/token: its NoRoute answers 404 (router/web.go, controller/relay.go RelayNotFound)."""
+    server.expect_request("/api/usage/token").respond_with_json(
+        {"error": {"message": "Invalid URL (GET /api/usage/token)", "type": "invalid_request_error"}}, status=404
+    )
+    if status is None:
+        server.expect_request("/api/status").respond_with_json({"error": {"message": "not found"}}, status=404)
+    else:
+        server.expect_request("/api/status").respond_with_json(status)
+
+
+# new-api's status (controller/misc.go GetStatus): its dashboard reports remaining + used in either setting.
+NEW_API_STATUS = {"success": True, "data": {"version": "v0.4.0", "quota_per_unit": 500000, "enable_drawing": True}}
+
+
+def serve_relay(
+    server: HTTPServer, sub: object, usage: object, prefix: str = "", status: object = NEW_API_STATUS
+) -> None:
     auth = {"Authorization": f"Bearer {KEY}"}
+    one_api_routes(server, status)
     server.expect_request(prefix + SUB, headers=auth).respond_with_json(sub)
     server.expect_request(prefix + USAGE, headers=auth).respond_with_json(usage)
 
@@ -217,6 +235,7 @@ def test_relay_used_up_is_credit_zero(server: HTTPServer) -> None:
 
 def test_relay_exhausted_token_refusal_is_quota(server: HTTPServer) -> None:
     # one-api answers 401 with this message when the token's quota is used up.
+    one_api_routes(server)
     server.expect_request(SUB).respond_with_json(
         {"error": {"message": "该令牌额度已用尽 (request id: 2026)", "type": "one_api_error"}}, status=401
     )
@@ -226,6 +245,7 @@ def test_relay_exhausted_token_refusal_is_quota(server: HTTPServer) -> None:
 
 
 def test_relay_error_object_with_200(server: HTTPServer) -> None:
+    one_api_routes(server)
     server.expect_request(SUB).respond_with_json({"error": {"message": "invalid token", "type": "new_api_error"}})
     with pytest.raises(ProviderError) as info:
         fetch("openai-compatible", base(server))

@@ -1,21 +1,36 @@
 """OpenAI-compatible relays (one-api / new-api and sites built on them), with the relay's normal key.
 
-`GET {base}/v1/dashboard/billing/subscription` → `{"hard_limit_usd": X, "access_until": s, ...}` where X is
-the key's total quota (remaining + used) and 100000000 means unlimited; `GET .../usage` →
-`{"total_usage": used * 100}`. Remaining = hard_limit_usd − total_usage / 100. Units are called USD but a
-relay may count in CNY: the account's currency setting wins.
+Read first, where the relay has it: new-api's `GET {root}/api/usage/token` → `{"code": true, "data": {"object":
+"token_usage", "total_granted", "total_used", "total_available", "unlimited_quota", "expires_at"}}`, amounts in
+raw quota units, with `GET {root}/api/status` (public) for `quota_per_unit` (QuantumNous/new-api
+controller/token.go GetTokenUsage, controller/misc.go GetStatus).
+
+Otherwise the old OpenAI shapes: `GET {base}/v1/dashboard/billing/subscription` (`hard_limit_usd`,
+`access_until`) and `.../usage` (`total_usage`, cents). What `hard_limit_usd` means depends on the program and
+its DisplayTokenStatEnabled setting (controller/billing.go GetSubscription):
+- setting on (both programs): the key's remaining + used; `access_until` is the key's expiry; 100000000 = an
+  unlimited key. Remaining = hard_limit_usd − total_usage / 100.
+- setting off, new-api and one-api v0.5.x: the relay *account's* remaining + used: the same subtraction.
+- setting off, one-api v0.6.0 and later (songquanpeng/one-api d548a01c, 2024-02-12, `if err != nil` around
+  GetUserUsedQuota): the account's *remaining* alone, next to its lifetime usage: subtracting is wrong.
+The answer does not say the setting, so the program is read from `/api/status` and the case is told from the
+figures where the code allows it; where it does not, remaining is unknown, never a guess.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
+from ..core.errors import ProviderError
 from ..core.i18n import tr, tr_noop
 from ..core.models import Snapshot
 from .base import FetchOutcome, FetchRequest, ProviderInfo
-from .http import base_url_of, business_error, get_json, secret_values
+from .http import Fields, HttpFailure, base_url_of, business_error, get_json, secret_values
 
 UNLIMITED = Decimal(100000000)
 MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
@@ -28,15 +43,81 @@ def billing_path(base_url: str, leaf: str) -> str:
     return f"{prefix}/dashboard/billing/{leaf}"
 
 
+def site_root(base_url: str) -> str:
+    """new-api's own routes (/api/...) live at the site root, not under /v1."""
+    stripped = base_url.rstrip("/")
+    return stripped[: -len("/v1")] if stripped.endswith("/v1") else stripped
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the public `/api/status` tells: which program, and how its amounts are counted."""
+
+    program: str | None  # "new-api", "one-api-sum" (v0.5.x), "one-api-remaining" (v0.6.0+), None: unknown
+    quota_per_unit: Decimal | None
+    in_currency: bool | None  # False: the dashboard amounts are raw quota units, not money
+    display: str | None  # new-api's quota_display_type: USD, CNY, TOKENS, CUSTOM
+    usd_rate: Decimal | None
+
+
+UNKNOWN_SITE = Site(None, None, None, None, None)
+_VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+
+
+def site_of(data: Any) -> Site:
+    if not isinstance(data, dict):
+        return UNKNOWN_SITE
+
+    def number(key: str) -> Decimal | None:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+            return None
+        try:
+            result = Decimal(str(value))
+        except ArithmeticError:
+            return None
+        return result if result.is_finite() and result > 0 else None
+
+    # new-api's status has carried enable_drawing since 2024-01 (Calcium-Ion/new-api bf8794d2) and
+    # quota_display_type since 2025; one-api's never has either (songquanpeng/one-api controller/misc.go).
+    program: str | None
+    if "enable_drawing" in data or "quota_display_type" in data:
+        program = "new-api"
+    else:
+        match = _VERSION.match(str(data.get("version") or ""))
+        version = tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
+        # one-api builds report their git tag; v0.0.0 is an untagged build, which tells nothing.
+        program = "one-api-remaining" if version >= (0, 6, 0) else "one-api-sum" if version >= (0, 5, 0) else None
+    display = data.get("quota_display_type")
+    in_currency = data.get("display_in_currency")
+    return Site(
+        program=program,
+        quota_per_unit=number("quota_per_unit"),
+        in_currency=in_currency if isinstance(in_currency, bool) else None,
+        display=display if isinstance(display, str) else None,
+        usd_rate=number("usd_exchange_rate"),
+    )
+
+
 INFO = ProviderInfo(
     name="openai-compatible",
     display_name="OpenAI-compatible relay (one-api / new-api)",
     module=__name__,
     default_base_url=None,
     default_currency="USD",
-    reads=tr_noop("the key's quota and usage (/v1/dashboard/billing/subscription and /usage)"),
+    reads=tr_noop(
+        "the key's quota and usage (/api/usage/token where the relay has it, else "
+        "/v1/dashboard/billing/subscription and /usage)"
+    ),
     not_knowable=tr_noop("the unit may be CNY on some relays: set the currency on the account"),
 )
+
+
+def _unlimited_reason() -> str:
+    return tr(
+        "The relay reports this key as unlimited: it has no quota of its own, and the relay does not show the "
+        "balance behind it."
+    )
 
 
 class RelayProvider:
@@ -44,6 +125,70 @@ class RelayProvider:
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         base = base_url_of(request, self.info)
+        at_root = replace(request, account=replace(request.account, base_url=site_root(base)))
+        token_usage = self._token_usage(at_root)
+        site = self._site(at_root)
+        if token_usage is not None and site.quota_per_unit is not None:
+            return self._from_token_usage(request, token_usage, site)
+        return self._from_dashboard(request, base, site)
+
+    # ------------------------------------------------------------ new-api /api/usage/token
+
+    def _token_usage(self, request: FetchRequest) -> Fields | None:
+        try:
+            answer = get_json(request, self.info, "/api/usage/token")
+        except HttpFailure as exc:
+            # The route is an extra: one-api has none (404), and any other HTTP answer leaves the dashboard
+            # to give its own. Only a relay that did not answer at all is not asked again.
+            if exc.status is not None:
+                return None
+            raise
+        except ProviderError:
+            return None  # not JSON (a web page at that path): not new-api's route
+        root = answer.root()
+        if root.raw("success") is False:  # an unknown key: HTTP 200 {"success": false, "message": ...}
+            message = root.raw("message")
+            raise business_error(
+                self.info, answer.endpoint, "success=false", str(message) if message else None, answer.secrets
+            )
+        if root.raw("code") is not True or not isinstance(root.raw("data"), dict):
+            return None  # some other program's answer on that path
+        data = root.obj("data")
+        return data if data.raw("object") == "token_usage" else None
+
+    def _site(self, request: FetchRequest) -> Site:
+        try:
+            answer = get_json(request, self.info, "/api/status")
+        except ProviderError:
+            return UNKNOWN_SITE  # optional: without it the program and unit stay unknown
+        body = answer.body
+        return site_of(body.get("data")) if isinstance(body, dict) and body.get("success") is True else UNKNOWN_SITE
+
+    def _from_token_usage(self, request: FetchRequest, data: Fields, site: Site) -> FetchOutcome:
+        assert site.quota_per_unit is not None
+        # Raw quota units ÷ quota_per_unit = USD (common.QuotaPerUnit); a CNY site shows × usd_exchange_rate.
+        factor = Decimal(1) / site.quota_per_unit
+        currency = "USD"
+        if site.display == "CNY" and site.usd_rate is not None and request.account.currency in (None, "CNY"):
+            factor, currency = factor * site.usd_rate, "CNY"
+        unlimited = data.boolean("unlimited_quota")
+        used = data.decimal("total_used") * factor
+        # The relay's own count may dip below zero (the last call costs more than was left): its figure, shown.
+        available = data.decimal("total_available", negative=True) * factor
+        expires = data.integer("expires_at", minimum=-1, maximum=MAX_TIMESTAMP)
+        notes: list[str] = []
+        flags: set[str] = set()
+        remaining: Decimal | None = available
+        unknown_reason: str | None = None
+        if unlimited:  # total_available is then meaningless (0, or minus the usage)
+            remaining, unknown_reason = None, _unlimited_reason()
+            flags.add("unlimited")
+        told = site.display in ("USD", "CNY")
+        return self._snapshot(request, remaining, used, expires, unknown_reason, flags, notes, currency, told)
+
+    # ------------------------------------------------------------ /v1/dashboard/billing/*
+
+    def _from_dashboard(self, request: FetchRequest, base: str, site: Site) -> FetchOutcome:
         secrets = secret_values(request)
         sub_answer = get_json(request, self.info, billing_path(base, "subscription"))
         sub = sub_answer.root()
@@ -58,20 +203,86 @@ class RelayProvider:
 
         notes: list[str] = []
         flags: set[str] = set()
-        remaining: Decimal | None
-        unknown_reason: str | None = None
+        currency = "CNY" if site.display == "CNY" else "USD"
         if hard_limit >= UNLIMITED:
-            remaining = None
             flags.add("unlimited")
+            return self._snapshot(
+                request, None, self._money(used, site), access_until, _unlimited_reason(), flags, notes, currency
+            )
+        hard_limit, used = self._money(hard_limit, site), self._money(used, site)
+        remaining: Decimal | None = None
+        unknown_reason: str | None = None
+        # GetSubscription fills access_until only from the key (DisplayTokenStatEnabled on), and the key's
+        # middleware refuses a limited key with nothing left (model/token.go ValidateUserToken: RemainQuota <= 0
+        # → 401): so a key that answers with total <= used is not being reported: the account is.
+        per_key = access_until > 0
+        per_account = not per_key and hard_limit <= used
+        if used == 0 and not per_key:
+            remaining = hard_limit  # nothing used: every reading of the limit gives the same balance
+        elif site.program in ("new-api", "one-api-sum") or per_key:
+            # both branches report remaining + used (new-api controller/billing.go; one-api 4139a703..d548a01c)
+            remaining = hard_limit - used
+        elif per_account and site.program == "one-api-remaining":
+            remaining = hard_limit  # one-api v0.6.0+ with DisplayTokenStatEnabled off: already what is left
+        elif per_account:
             unknown_reason = tr(
-                "The relay reports this key as unlimited (quota 100000000): it has no quota of its own, "
-                "and the relay does not show the balance behind it."
+                "This relay reports its account, not this key, and does not say whether {limit} is what is left "
+                "(one-api v0.6 and later) or the account's total ({used} of it used). Its /api/status does not "
+                "name the program.",
+                limit=self._plain(hard_limit),
+                used=self._plain(used),
             )
         else:
-            remaining = hard_limit - used
+            unknown_reason = tr(
+                "This relay does not say whether its figures are this key's or its whole account's (one-api's "
+                "setting DisplayTokenStatEnabled): {left} left if they are the key's, {limit} if the account's. "
+                "A relay that offers /api/usage/token (new-api) tells.",
+                left=self._plain(hard_limit - used),
+                limit=self._plain(hard_limit),
+            )
+        if remaining is not None and remaining < 0:
+            # Not a balance: the two figures contradict each other (or the account is overdrawn). Say so.
+            unknown_reason = tr(
+                "The relay's figures do not add up: a limit of {limit} with {used} used. No balance is shown.",
+                limit=self._plain(hard_limit),
+                used=self._plain(used),
+            )
+            remaining = None
+        used_shown = None if unknown_reason is not None else used  # whose usage it is is unknown too
+        if per_account and remaining is not None:
+            notes.append(tr("These figures are the relay account's, shared by all its keys, not this key's own."))
+        told = site.display in ("USD", "CNY")
+        return self._snapshot(
+            request, remaining, used_shown, access_until, unknown_reason, flags, notes, currency, told
+        )
+
+    @staticmethod
+    def _money(value: Decimal, site: Site) -> Decimal:
+        """With display in currency off (one-api) or TOKENS (new-api) the dashboard gives raw quota units."""
+        raw = site.in_currency is False or site.display == "TOKENS"
+        return value / site.quota_per_unit if raw and site.quota_per_unit is not None else value
+
+    @staticmethod
+    def _plain(value: Decimal) -> str:
+        return f"{value.quantize(Decimal('0.01')):f}"
+
+    # ------------------------------------------------------------ the reading
+
+    def _snapshot(
+        self,
+        request: FetchRequest,
+        remaining: Decimal | None,
+        used: Decimal | None,
+        expires: int,
+        unknown_reason: str | None,
+        flags: set[str],
+        notes: list[str],
+        currency: str,
+        told: bool = False,
+    ) -> FetchOutcome:
         expires_at: datetime | None = None
-        if access_until > 0:
-            expires_at = datetime.fromtimestamp(access_until, UTC)
+        if expires > 0:
+            expires_at = datetime.fromtimestamp(expires, UTC)
             if expires_at <= request.now:
                 flags.update({"expired", "blocked"})
                 notes.append(
@@ -80,8 +291,7 @@ class RelayProvider:
                         date=expires_at.date().isoformat(),
                     )
                 )
-        currency = request.account.currency or self.info.default_currency
-        if request.account.currency is None:
+        if request.account.currency is None and currency == "USD" and not told:
             notes.append(
                 tr(
                     "Relays label amounts USD, but some count in CNY or other units: set the account's currency "
@@ -91,7 +301,7 @@ class RelayProvider:
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,
-            currency=currency,
+            currency=request.account.currency or currency,
             remaining=remaining,
             used=used,
             expires_at=expires_at,
@@ -106,16 +316,36 @@ PROVIDER = RelayProvider()
 
 
 JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
-    "the key's quota and usage (/v1/dashboard/billing/subscription and /usage)": (
-        "キーのクォータと使用量（/v1/dashboard/billing/subscription と /usage）"
+    "the key's quota and usage (/api/usage/token where the relay has it, else "
+    "/v1/dashboard/billing/subscription and /usage)": (
+        "キーのクォータと使用量（リレーにあれば /api/usage/token、なければ /v1/dashboard/billing/subscription と "
+        "/usage）"
     ),
     "the unit may be CNY on some relays: set the currency on the account": (
         "リレーによっては単位がCNYの場合があります（アカウントで通貨を設定してください）"
     ),
-    "The relay reports this key as unlimited (quota 100000000): it has no quota of its own, and the relay does not "
-    "show the balance behind it.": (
-        "リレーはこのキーを無制限（クォータ 100000000）としています。キー独自のクォータはなく、リレーはその背後の残高を"
-        "表示しません。"
+    "The relay reports this key as unlimited: it has no quota of its own, and the relay does not show the "
+    "balance behind it.": (
+        "リレーはこのキーを無制限としています。キー独自のクォータはなく、リレーはその背後の残高を表示しません。"
+    ),
+    "This relay reports its account, not this key, and does not say whether {limit} is what is left "
+    "(one-api v0.6 and later) or the account's total ({used} of it used). Its /api/status does not "
+    "name the program.": (
+        "このリレーはキーではなくアカウントの数値を返していますが、{limit} が残り（one-api v0.6 以降）なのか、"
+        "アカウントの総額（うち {used} 使用済み）なのかを示していません。/api/status もプログラム名を示していません。"
+    ),
+    "This relay does not say whether its figures are this key's or its whole account's (one-api's "
+    "setting DisplayTokenStatEnabled): {left} left if they are the key's, {limit} if the account's. "
+    "A relay that offers /api/usage/token (new-api) tells.": (
+        "このリレーは、数値がこのキーのものかアカウント全体のものか（one-api の設定 DisplayTokenStatEnabled）を"
+        "示していません。キーのものなら残り {left}、アカウントのものなら {limit} です。/api/usage/token を備えた"
+        "リレー（new-api）なら分かります。"
+    ),
+    "The relay's figures do not add up: a limit of {limit} with {used} used. No balance is shown.": (
+        "リレーの数値がつじつまが合いません（上限 {limit}、使用済み {used}）。残高は表示しません。"
+    ),
+    "These figures are the relay account's, shared by all its keys, not this key's own.": (
+        "これらの数値はこのキー単独のものではなく、すべてのキーで共有されるリレーアカウントのものです。"
     ),
     "The relay says this key expired on {date}; its quota can no longer be spent.": (
         "リレーによると、このキーは {date} に期限切れになりました。クォータはもう使えません。"
