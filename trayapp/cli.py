@@ -199,7 +199,7 @@ def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -
     )
     lines = [f"CREDIT {_STATE_NAMES[code]} - {summary}"]
     for v in views:
-        lines.append("  " + account_line(v, now))
+        lines.append("  " + account_line(v, now, lang))
         if v.error is not None:
             lines.append(f"      error: {localize(v.error.title, lang)}: {localize(v.error.message, lang)}")
         if v.unknown_reason:
@@ -209,11 +209,11 @@ def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -
     return "\n".join(lines)
 
 
-def account_line(v: AccountView, now: datetime) -> str:
-    parts = [f"{v.account.label}: {v.remaining_text}"]
+def account_line(v: AccountView, now: datetime, lang: str = "en") -> str:
+    parts = [f"{v.account.label}: {v.remaining_in(lang)}"]
     if v.days_to_expiry is not None:
         parts.append(f"expires in {v.days_to_expiry} d")
-    parts.append(rules.age_text(v.checked_at, now))
+    parts.append(v.age_in(now, lang))
     if v.status.value not in ("ok",):
         parts.append(v.status.value)
     return " · ".join(parts)

@@ -258,3 +258,38 @@ def test_enforced_spend_limit_is_critical_and_drawn_as_empty() -> None:
     alerts = rules.credit_alerts(acct("a"), state, Settings(), NOW)
     assert [(a.code, a.severity) for a in alerts] == [("spend_limit", Severity.CRITICAL)]
     assert rules.level_of(Status.OK, state.last_good, alerts).name == "zero"
+
+
+# ---------------------------------------------------------------- the age of the data shown
+
+
+def test_age_is_that_of_the_data_and_a_failed_last_try_is_said_beside_it() -> None:
+    from trayapp.core.monitor import FetchResult, Monitor, view_json
+
+    three_days_ago = NOW - timedelta(days=3)
+    monitor = Monitor([acct("a"), acct("b"), acct("c")], Settings())
+    monitor.apply([FetchResult("a", snapshot=Snapshot("a", three_days_ago, "USD", Decimal(7)))], three_days_ago)
+    monitor.apply([FetchResult("b", snapshot=Snapshot("b", NOW, "USD", Decimal(7)))], NOW)
+    failed = FetchError(ErrorKind.NETWORK, "No connection", "Could not reach it.")
+    monitor.apply([FetchResult("a", error=failed), FetchResult("c", error=failed)], NOW - timedelta(minutes=1))
+    a, b, c = monitor.views(NOW)
+    assert a.age_in(NOW) == "data from 3 days ago · last try failed 1 min ago"
+    assert a.age_in(NOW, "ja") == "3日前のデータ · 1分前の取得に失敗"
+    assert b.age_in(NOW) == "updated just now"
+    assert b.age_in(NOW + timedelta(hours=2)) == "updated 2 h ago", "no try since: the data's age"
+    assert c.age_in(NOW) == "never read · last try failed 1 min ago"
+    assert c.age_in(NOW, "ja") == "未取得 · 1分前の取得に失敗"
+    assert Monitor([acct("d")], Settings()).views(NOW)[0].age_in(NOW) == "never read"
+    # checked_at stays the last attempt (scripts rely on it); data_at is the reading shown.
+    ja, jb, jc = (view_json(v) for v in (a, b, c))
+    assert (ja["checked_at"], ja["data_at"]) == ((NOW - timedelta(minutes=1)).isoformat(), three_days_ago.isoformat())
+    assert jb["checked_at"] == jb["data_at"] == NOW.isoformat()
+    assert (jc["checked_at"], jc["data_at"]) == ((NOW - timedelta(minutes=1)).isoformat(), None)
+
+
+def test_data_age_wording() -> None:
+    then = NOW - timedelta(minutes=30)
+    assert rules.data_age_text(then, then, False, NOW) == "updated 30 min ago"
+    assert rules.data_age_text(then, NOW, True, NOW) == "data from 30 min ago · last try failed just now"
+    assert rules.data_age_text(None, None, False, NOW) == "never read"
+    assert rules.data_age_text(None, NOW, True, NOW, "ja") == "未取得 · たった今の取得に失敗"

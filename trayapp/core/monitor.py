@@ -54,6 +54,19 @@ class AccountView:
         return rules.format_money(snap.remaining, snap.currency)
 
     @property
+    def data_at(self) -> datetime | None:
+        """When the reading shown was taken (None: never read); `checked_at` is the last attempt."""
+        return self.snapshot.checked_at if self.snapshot is not None else None
+
+    @property
+    def last_try_failed(self) -> bool:
+        return self.error is not None  # a good reading clears the error (rules.after_success)
+
+    def age_in(self, now: datetime, lang: str = "en") -> str:
+        """The age of the data and, when the last try failed, that too: what every client shows."""
+        return rules.data_age_text(self.data_at, self.checked_at, self.last_try_failed, now, lang)
+
+    @property
     def unknown_reason(self) -> str | None:
         if self.snapshot is not None and self.snapshot.remaining is None:
             return self.snapshot.unknown_reason or tr("the provider does not report it")
@@ -204,7 +217,8 @@ def view_json(view: AccountView) -> dict[str, Any]:
         "notes": list(snap.notes) if snap else [],
         "alerts": [{"code": a.code, "severity": a.severity.value, "message": a.message} for a in alerts],
         "error": error,
-        "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),
+        "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),  # the last attempt
+        "data_at": dt_out(view.data_at),  # the reading shown; null when never read
         **forecast_json(view.forecast),
     }
 

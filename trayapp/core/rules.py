@@ -409,6 +409,28 @@ def age_text(checked_at: datetime | None, now: datetime, lang: str = "en") -> st
     return text(lang, "updated_ago", age=_age(now - checked_at, lang))
 
 
+def data_age_text(
+    data_at: datetime | None, tried_at: datetime | None, last_try_failed: bool, now: datetime, lang: str = "en"
+) -> str:
+    """How old the data shown is, and a failed last try beside it: "data from 3 days ago · last try failed
+    1 min ago", "never read". The age of the last attempt alone would call three-day-old data "just now"."""
+    if data_at is None:
+        head = text(lang, "never_read")
+    elif last_try_failed:
+        head = text(lang, "data_from", age=_ago(data_at, now, lang))
+    else:
+        head = age_text(data_at, now, lang)  # the last try made this data: "updated … ago" is its age
+    if last_try_failed and tried_at is not None:
+        return f"{head} · {text(lang, 'last_try_failed', age=_ago(tried_at, now, lang))}"
+    return head
+
+
+def _ago(then: datetime, now: datetime, lang: str) -> str:
+    if now - then < timedelta(minutes=1):
+        return text(lang, "just_now")
+    return text(lang, "age_ago", age=_age(now - then, lang))
+
+
 def _order_by_creation(a: Account, ca: datetime | None, b: Account, cb: datetime | None) -> tuple[Account, Account]:
     ka = ca or a.created_at
     kb = cb or b.created_at
