@@ -61,6 +61,18 @@ MESSAGES: dict[str, str] = {  # key -> English template; its Japanese is in the 
     "last_try_failed": tr_noop("last try failed {age}"),
     "age_ago": tr_noop("{age} ago"),
     "just_now": tr_noop("just now"),
+    "verdict_critical": tr_noop("{n} critical ({names})"),
+    "verdict_warning": tr_noop("{n} warning ({names})"),
+    "verdict_unknown": tr_noop("{n} unknown ({names})"),
+    "verdict_detail": tr_noop("{groups}: {reason}"),
+    "verdict_unread": tr_noop("{label} could not be read: {reason}."),
+    "verdict_never": tr_noop("{label} has not been read yet."),
+    "verdict_ok": tr_noop("{n} account(s) fine"),
+    "verdict_ok_unknowable": tr_noop(
+        "{n} account(s) read; {k} cannot tell the remaining credit with the keys given ({names})"
+    ),
+    "verdict_none": tr_noop("no accounts configured"),
+    "names_sep": tr_noop(", "),
     "remaining_unknown": tr_noop("unknown"),
     "remaining_not_read": tr_noop("not read yet"),
     "remaining_error": tr_noop("error"),

@@ -88,6 +88,18 @@ JA: dict[str, str] = {
     "updated just now": "たった今更新",
     "never updated": "未更新",
     "never read": "未取得",
+    "{n} critical ({names})": "危険 {n}件（{names}）",
+    "{n} warning ({names})": "警告 {n}件（{names}）",
+    "{n} unknown ({names})": "不明 {n}件（{names}）",
+    "{groups}: {reason}": "{groups}：{reason}",
+    "{label} could not be read: {reason}.": "{label} を取得できませんでした：{reason}。",
+    "{label} has not been read yet.": "{label} はまだ取得されていません。",
+    "{n} account(s) fine": "{n}件のアカウントは正常",
+    "{n} account(s) read; {k} cannot tell the remaining credit with the keys given ({names})": (
+        "{n}件のアカウントを取得。うち{k}件は与えられたキーでは残りのクレジットがわかりません（{names}）"
+    ),
+    "no accounts configured": "アカウントが設定されていません",
+    ", ": "、",
     "data from {age}": "{age}のデータ",
     "last try failed {age}": "{age}の取得に失敗",
     "{age} ago": "{age}前",
