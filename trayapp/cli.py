@@ -1,6 +1,7 @@
 """Command line: the tray by default, and `check` / `accounts` for scripts and monitoring systems.
 
-Exit codes of `check` follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Exit codes of `check` follow the Nagios plugin convention: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; the worst
+account decides, CRITICAL > WARNING > UNKNOWN > OK (README, "Command line").
 Keys are never taken as arguments (they would show in `ps`): from stdin or a named environment variable.
 """
 
@@ -18,7 +19,7 @@ from .core import rules
 from .core.errors import ConfigError, SecretStoreError, TrayError
 from .core.i18n import localize
 from .core.models import Grant
-from .core.monitor import AccountView, report_exit_code, report_json
+from .core.monitor import AccountView, report_exit_code, report_json, verdict_summary
 from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
 from .providers import catalog
 from .providers.base import ProviderInfo
@@ -168,9 +169,7 @@ def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: 
         print(json.dumps(report_json(views, now), indent=2, ensure_ascii=False))
     else:
         print(text_report(views, now, service.monitor.lang))
-    if not views:
-        return rules.UNKNOWN
-    return report_exit_code(views)
+    return report_exit_code(views)  # UNKNOWN when there is no account
 
 
 def _leave_stuck_fetches(code: int) -> None:
@@ -187,19 +186,12 @@ def _leave_stuck_fetches(code: int) -> None:
         os._exit(code)
 
 
-_STATE_NAMES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
-
-
 def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -> str:
-    """The human report; the core's sentences (alerts, errors, why unknown) in `lang`, like the alerts."""
-    code = report_exit_code(views) if views else rules.UNKNOWN
-    alerts = sorted((a for v in views for a in v.alerts), key=lambda a: a.severity.value != "critical")
-    summary = (
-        alerts[0].message if alerts else ("no accounts configured" if not views else f"{len(views)} account(s) fine")
-    )
-    lines = [f"CREDIT {_STATE_NAMES[code]} - {summary}"]
+    """The human report: the verdict and every account that made it, then a line per account; the core's
+    sentences (alerts, errors, why unknown) in `lang`, like the alerts."""
+    lines = [f"CREDIT {rules.STATE_NAMES[report_exit_code(views)]} - {verdict_summary(views, lang)}"]
     for v in views:
-        lines.append("  " + account_line(v, now))
+        lines.append("  " + account_line(v, now, lang))
         if v.error is not None:
             lines.append(f"      error: {localize(v.error.title, lang)}: {localize(v.error.message, lang)}")
         if v.unknown_reason:
@@ -209,11 +201,11 @@ def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -
     return "\n".join(lines)
 
 
-def account_line(v: AccountView, now: datetime) -> str:
-    parts = [f"{v.account.label}: {v.remaining_text}"]
+def account_line(v: AccountView, now: datetime, lang: str = "en") -> str:
+    parts = [f"{v.account.label}: {v.remaining_in(lang)}"]
     if v.days_to_expiry is not None:
         parts.append(f"expires in {v.days_to_expiry} d")
-    parts.append(rules.age_text(v.checked_at, now))
+    parts.append(v.age_in(now, lang))
     if v.status.value not in ("ok",):
         parts.append(v.status.value)
     return " · ".join(parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 from pytest_httpserver import HTTPServer
@@ -277,3 +278,110 @@ def test_check_refusals_are_errors_without_numbers(cli: CliRunner, server: HTTPS
         assert "rejected the key (401): Invalid API key ***" in account["error"]["message"], provider
         assert alert_codes(account) == ["key_invalid"]
     assert_no_key_leaked(cli, output)
+
+
+# ---------------------------------------------------------------- the verdict: exit code and first line agree
+
+ENGLISH = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+DS_KEYS = {name: f"sk-ds-CANARY-{name}-0123456789" for name in ("A", "B", "C")}
+
+
+def serve(server: HTTPServer, answers: dict[str, tuple[int, object]]) -> None:
+    """Each DeepSeek account under its own path, answering (status, body); OpenRouter's key without a limit
+    (a normal key: the remaining credit cannot be known, README's status "unknown")."""
+    server.clear()
+    for name, (status, body) in answers.items():
+        server.expect_request(
+            f"/ds-{name}/user/balance", headers={"Authorization": f"Bearer {DS_KEYS[name]}"}
+        ).respond_with_json(body, status=status)
+    expect(server, "openrouter", "/key", {"data": {"limit": None, "usage": 1, "is_free_tier": False}})
+
+
+def balance(total: str, available: bool = True) -> tuple[int, object]:
+    info = {"currency": "CNY", "total_balance": total, "granted_balance": "0", "topped_up_balance": total}
+    return 200, {"is_available": available, "balance_infos": [info]}
+
+
+SERVER_ERROR = (500, {"error": {"message": "Internal error."}})
+
+
+def run_check(cli: CliRunner, *, as_json: bool) -> tuple[int, Any]:
+    result = cli("check", *(["--json"] if as_json else []), env=ENGLISH)
+    assert not result.err.strip() or "Traceback" not in result.err, result.err
+    return result.code, json.loads(result.out) if as_json else result.out.splitlines()
+
+
+def age_reading(cli: CliRunner, account_id: str, by: timedelta) -> str:
+    """Make an account's last good reading older in state.json, as if the app had been away."""
+    (state_file,) = list(cli.config_dir.rglob("state.json"))
+    state = json.loads(state_file.read_text())
+    good = state["accounts"][account_id]["last_good"]
+    good["checked_at"] = (datetime.fromisoformat(good["checked_at"]) - by).isoformat()
+    state_file.write_text(json.dumps(state))
+    return str(good["checked_at"])
+
+
+def test_check_verdict_names_every_account_that_made_it(cli: CliRunner, server: HTTPServer) -> None:
+    ids = {}
+    for name, key in DS_KEYS.items():
+        result = cli(
+            "accounts", "add", "--provider", "deepseek", "--label", name,
+            "--base-url", base(server, f"/ds-{name}"), "--key-stdin", stdin=key + "\n",
+        )  # fmt: skip
+        assert result.code == 0, result.err
+        ids[name] = result.out.split()[-1]
+    added = cli("accounts", "add", "--provider", "openrouter", "--label", "D", "--base-url",
+                base(server, PREFIX["openrouter"]), "--key-stdin", stdin=KEYS["openrouter"] + "\n")  # fmt: skip
+    assert added.code == 0, added.err
+
+    # All read; D cannot tell its remaining credit: OK, and said.
+    serve(server, {"A": balance("50"), "B": balance("60"), "C": balance("70")})
+    code, lines = run_check(cli, as_json=False)
+    assert (code, lines[0]) == (
+        0,
+        "CREDIT OK - 4 account(s) read; 1 cannot tell the remaining credit with the keys given (D)",
+    ), lines
+
+    # A fails now after a good reading a moment ago: UNKNOWN, not OK; the JSON says which reading is shown.
+    serve(server, {"A": SERVER_ERROR, "B": balance("60"), "C": balance("70")})
+    code, report = run_check(cli, as_json=True)
+    by_label = {a["label"]: a for a in report["accounts"]}
+    a = by_label["A"]
+    assert code == 3 and report["verdict"] == "UNKNOWN", report
+    assert (a["verdict"], a["status"], a["remaining"]) == ("unknown", "stale", 50.0)
+    assert a["data_at"] < a["checked_at"] and by_label["B"]["data_at"] == by_label["B"]["checked_at"]
+    assert [by_label[x]["verdict"] for x in "BCD"] == ["ok", "ok", "ok"]
+
+    # Every DeepSeek account in error (their last data was fine): UNKNOWN, each named, not "4 account(s) fine".
+    serve(server, {"A": SERVER_ERROR, "B": SERVER_ERROR, "C": (503, "<html><title>Bad gateway</title></html>")})
+    code, report = run_check(cli, as_json=True)
+    assert (code, report["verdict"]) == (3, "UNKNOWN")
+    code, lines = run_check(cli, as_json=False)
+    assert (code, lines[0]) == (3, "CREDIT UNKNOWN - 3 unknown (A, B, C): A could not be read: Provider error."), lines
+
+    # Its data three days old (the stale alert is that same fact: still UNKNOWN), B low: WARNING wins.
+    age_reading(cli, ids["A"], timedelta(days=3))
+    serve(server, {"A": SERVER_ERROR, "B": balance("2"), "C": balance("70")})
+    code, lines = run_check(cli, as_json=False)
+    assert code == 1, lines
+    assert lines[0] == (
+        "CREDIT WARNING - 1 warning (B), 1 unknown (A): B: credit is low: 2.00 CNY left (warning at 5.00 CNY)."
+    )
+    assert lines[1] == "  A: 50.00 CNY · data from 3 days ago · last try failed just now · stale", lines
+
+    # C at zero: CRITICAL, and every account that is not OK is named.
+    serve(server, {"A": SERVER_ERROR, "B": balance("2"), "C": balance("0", available=False)})
+    code, lines = run_check(cli, as_json=False)
+    assert code == 2, lines
+    assert lines[0] == ("CREDIT CRITICAL - 1 critical (C), 1 warning (B), 1 unknown (A): C: no credit left (0.00 CNY).")
+
+    # A rejected key is CRITICAL; B cannot be read, but its last reading (kept, shown) is low: WARNING.
+    serve(server, {"A": (401, {"error": {"message": "Authentication Fails."}}), "B": SERVER_ERROR, "C": balance("9")})
+    code, lines = run_check(cli, as_json=False)
+    assert code == 2 and lines[0].startswith("CREDIT CRITICAL - 1 critical (A), 1 warning (B): A: the key"), lines
+    assert "Authentication Fails. It may" in lines[0] and ".." not in "\n".join(lines)
+
+
+def test_check_without_accounts_is_unknown(cli: CliRunner) -> None:
+    result = cli("check", env=ENGLISH)
+    assert (result.code, result.out.splitlines()[0]) == (3, "CREDIT UNKNOWN - no accounts configured")

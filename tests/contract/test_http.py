@@ -58,6 +58,53 @@ def test_401_is_auth_with_provider_message_and_no_key(server: HTTPServer) -> Non
     assert "***" in err.message
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "sentence"),
+    [
+        # The wording issue 15 saw quoted as "Token is invalid..".
+        (401, {"error": {"message": "Token is invalid.", "type": "auth"}}, "(401): Token is invalid. It may"),
+        # OpenAI's well-known 401 text ends with a full stop after the URL.
+        (
+            401,
+            {
+                "error": {
+                    "message": "Incorrect API key provided. You can find your API key at "
+                    "https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                }
+            },
+            "/account/api-keys. It may",
+        ),
+        (403, {"message": "Access denied."}, "(403): Access denied."),
+        (429, {"error": {"message": "Too many requests. "}}, "(429): Too many requests."),
+        (
+            500,
+            {"error": {"message": "服务器繁忙，请稍后再试。"}},
+            "on GET /user/balance: 服务器繁忙，请稍后再试. The last",
+        ),
+        (404, {"detail": "Not Found."}, "(404): Not Found; check"),
+    ],
+)
+def test_a_quoted_message_ends_its_sentence_once(
+    server: HTTPServer, status: int, body: dict[str, object], sentence: str
+) -> None:
+    server.expect_request(PATH).respond_with_json(body, status=status)
+    err = refused(server)
+    assert sentence in err.message, err.message
+    assert ".." not in err.message and "。." not in err.message and ".;" not in err.message
+
+
+def test_a_business_error_quote_ends_its_sentence_once(server: HTTPServer) -> None:
+    # SiliconFlow's 200 envelope with a failing code; its messages end with a full stop.
+    server.expect_request("/sf/v1/user/info").respond_with_json(
+        {"code": 20015, "message": "Invalid token.", "status": False, "data": None}
+    )
+    req = request_for("siliconflow", base(server, "/sf/v1"), currency="CNY")
+    with pytest.raises(ProviderError) as info:
+        catalog.load("siliconflow").fetch(req)
+    assert info.value.message == "GET /sf/v1/user/info answered code 20015: Invalid token.", info.value.message
+
+
 def test_partial_key_echo_is_scrubbed(server: HTTPServer) -> None:
     server.expect_request(PATH).respond_with_json({"error": {"message": f"bad key {KEY[:20]}"}}, status=401)
     err = refused(server)

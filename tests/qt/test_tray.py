@@ -202,3 +202,40 @@ def test_the_empty_gauge_of_a_first_start_is_not_drawn_twice(qtbot, tmp_path) ->
         assert not QImage(str(cache)).isNull(), "the next start shows it from the cache"
     finally:
         tray.dispose()
+
+
+def _aged_views(now):
+    """One account read three days ago whose last try failed a minute ago, one never read."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from trayapp.core.models import Account, ErrorKind, FetchError, Settings, Snapshot
+    from trayapp.core.monitor import FetchResult, Monitor
+
+    then = now - timedelta(days=3)
+    accounts = [Account(i, "deepseek", label, then) for i, label in (("old", "Old"), ("new", "New"))]
+    monitor = Monitor(accounts, Settings())
+    monitor.apply([FetchResult("old", snapshot=Snapshot("old", then, "CNY", Decimal("12.5")))], then)
+    failed = FetchError(ErrorKind.NETWORK, "No connection", "Could not reach DeepSeek.")
+    monitor.apply([FetchResult("old", error=failed), FetchResult("new", error=failed)], now - timedelta(minutes=1))
+    return monitor.views(now)
+
+
+def test_tooltip_and_menu_show_the_age_of_the_data_not_of_the_last_try(qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from trayapp.ui.tray import TrayController
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    tray = TrayController(clock=lambda: now)
+    tray.set_views(_aged_views(now))
+    lines = tray.tooltip().splitlines()[1:]
+    assert lines == [
+        "• Old: 12.50 CNY · stale · data from 3 days ago · last try failed 1 min ago",  # the stale alert: •
+        "New: error · never read · last try failed 1 min ago",
+    ]
+    tray.rebuild_menu()
+    entries = [a.text() for a in tray.menu.actions() if a.data()]
+    assert entries[0].endswith("data from 3 days ago · last try failed 1 min ago")
+    assert "just now" not in tray.tooltip()
+    tray.dispose()

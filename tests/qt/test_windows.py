@@ -249,3 +249,21 @@ def test_probe_option_is_offered_for_openai_only_and_saved_in_the_draft(qtbot) -
     dialog.probe.setChecked(True)
     dialog.key_fields["api"].setText("sk-proj-abcdef")
     assert dialog.draft().options == {"probe": True}
+
+
+def test_details_show_the_age_of_the_data_and_the_failed_last_try(qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from trayapp.ui.details import DetailsWindow
+
+    from .test_tray import _aged_views
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    window = DetailsWindow(clock=lambda: now)
+    qtbot.addWidget(window)
+    window.set_views(_aged_views(now))
+    updated = COLUMNS.index("Updated")
+    assert window.table.item(0, updated).text() == "data from 3 days ago · last try failed 1 min ago"
+    assert window.table.item(1, updated).text() == "never read · last try failed 1 min ago"
+    window.select_account("old")
+    assert "data from 3 days ago · last try failed 1 min ago" in window.explanation_html()

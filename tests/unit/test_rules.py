@@ -248,14 +248,25 @@ def test_user_grants_give_expiry_and_total_but_never_a_remaining() -> None:
     assert snap.remaining is None
 
 
-def test_exit_code_worst_wins() -> None:
+def test_account_state_and_exit_code_follow_the_plugin_precedence() -> None:
     warn = [rules.Alert("a", "credit_low", Severity.WARNING, "")]
     crit = [rules.Alert("a", "credit_zero", Severity.CRITICAL, "")]
-    assert rules.exit_code([Status.OK], []) == rules.OK
-    assert rules.exit_code([Status.UNKNOWN], []) == rules.OK, "unknowable is not unreadable"
-    assert rules.exit_code([Status.OK], warn) == rules.WARNING
-    assert rules.exit_code([Status.ERROR, Status.OK], warn) == rules.UNKNOWN
-    assert rules.exit_code([Status.ERROR], warn + crit) == rules.CRITICAL
+    stale = [rules.Alert("a", "stale", Severity.WARNING, "")]
+    state = rules.account_state
+    assert state(True, []) == rules.OK
+    assert state(False, []) == rules.UNKNOWN, "not read now, whatever older data there is"
+    assert state(True, stale) == state(False, stale) == rules.UNKNOWN, "old data is 'could not read', not a warning"
+    assert state(False, warn + stale) == rules.WARNING
+    assert state(False, crit + warn) == state(True, crit) == rules.CRITICAL
+    # CRITICAL > WARNING > UNKNOWN > OK (Monitoring Plugins' max_state_alt)
+    for states, worst in [
+        ([rules.OK], rules.OK),
+        ([rules.OK, rules.UNKNOWN], rules.UNKNOWN),
+        ([rules.UNKNOWN, rules.WARNING], rules.WARNING),
+        ([rules.WARNING, rules.CRITICAL, rules.UNKNOWN], rules.CRITICAL),
+        ([], rules.UNKNOWN),
+    ]:
+        assert rules.exit_code(states) == worst, states
 
 
 def test_backoff_grows_with_jitter_caps_and_honours_retry_after() -> None:
@@ -303,3 +314,70 @@ def test_enforced_spend_limit_is_critical_and_drawn_as_empty() -> None:
     alerts = rules.credit_alerts(acct("a"), state, Settings(), NOW)
     assert [(a.code, a.severity) for a in alerts] == [("spend_limit", Severity.CRITICAL)]
     assert rules.level_of(Status.OK, state.last_good, alerts).name == "zero"
+
+
+# ---------------------------------------------------------------- the age of the data shown
+
+
+def test_age_is_that_of_the_data_and_a_failed_last_try_is_said_beside_it() -> None:
+    from trayapp.core.monitor import FetchResult, Monitor, view_json
+
+    three_days_ago = NOW - timedelta(days=3)
+    monitor = Monitor([acct("a"), acct("b"), acct("c")], Settings())
+    monitor.apply([FetchResult("a", snapshot=Snapshot("a", three_days_ago, "USD", Decimal(7)))], three_days_ago)
+    monitor.apply([FetchResult("b", snapshot=Snapshot("b", NOW, "USD", Decimal(7)))], NOW)
+    failed = FetchError(ErrorKind.NETWORK, "No connection", "Could not reach it.")
+    monitor.apply([FetchResult("a", error=failed), FetchResult("c", error=failed)], NOW - timedelta(minutes=1))
+    a, b, c = monitor.views(NOW)
+    assert a.age_in(NOW) == "data from 3 days ago · last try failed 1 min ago"
+    assert a.age_in(NOW, "ja") == "3日前のデータ · 1分前の取得に失敗"
+    assert b.age_in(NOW) == "updated just now"
+    assert b.age_in(NOW + timedelta(hours=2)) == "updated 2 h ago", "no try since: the data's age"
+    assert c.age_in(NOW) == "never read · last try failed 1 min ago"
+    assert c.age_in(NOW, "ja") == "未取得 · 1分前の取得に失敗"
+    assert Monitor([acct("d")], Settings()).views(NOW)[0].age_in(NOW) == "never read"
+    # checked_at stays the last attempt (scripts rely on it); data_at is the reading shown.
+    ja, jb, jc = (view_json(v) for v in (a, b, c))
+    assert (ja["checked_at"], ja["data_at"]) == ((NOW - timedelta(minutes=1)).isoformat(), three_days_ago.isoformat())
+    assert jb["checked_at"] == jb["data_at"] == NOW.isoformat()
+    assert (jc["checked_at"], jc["data_at"]) == ((NOW - timedelta(minutes=1)).isoformat(), None)
+
+
+def test_data_age_wording() -> None:
+    then = NOW - timedelta(minutes=30)
+    assert rules.data_age_text(then, then, False, NOW) == "updated 30 min ago"
+    assert rules.data_age_text(then, NOW, True, NOW) == "data from 30 min ago · last try failed just now"
+    assert rules.data_age_text(None, None, False, NOW) == "never read"
+    assert rules.data_age_text(None, NOW, True, NOW, "ja") == "未取得 · たった今の取得に失敗"
+
+
+def test_verdict_summary_names_accounts_by_state_worst_first() -> None:
+    from trayapp.core.monitor import FetchResult, Monitor, report_exit_code, verdict_summary
+
+    names = {"m": "Moonshot", "o": "OpenAI alias", "d": "DeepSeek", "f": "Fine"}
+    accounts = [Account(i, "deepseek", label, NOW) for i, label in names.items()]
+    monitor = Monitor(accounts, Settings())
+    fine = [FetchResult(i, snapshot=Snapshot(i, NOW, "USD", Decimal(50))) for i in names]
+    monitor.apply(fine, NOW)
+    assert (report_exit_code(monitor.views(NOW)), verdict_summary(monitor.views(NOW))) == (0, "4 account(s) fine")
+    assert verdict_summary(monitor.views(NOW), "ja") == "4件のアカウントは正常"
+    down = FetchError(ErrorKind.SERVER, "Provider error", "It had a server error.")
+    monitor.apply(
+        [
+            FetchResult("m", snapshot=Snapshot("m", NOW, "USD", Decimal(0))),
+            FetchResult("o", snapshot=Snapshot("o", NOW, "USD", Decimal(0))),
+            FetchResult("d", error=down),
+        ],
+        NOW,
+    )
+    views = monitor.views(NOW)
+    assert report_exit_code(views) == rules.CRITICAL
+    assert (
+        verdict_summary(views)
+        == "2 critical (Moonshot, OpenAI alias), 1 unknown (DeepSeek): Moonshot: no credit left ($0.00)."
+    )
+    monitor.lang = "ja"
+    assert verdict_summary(monitor.views(NOW), "ja").startswith(
+        "危険 2件（Moonshot、OpenAI alias）、不明 1件（DeepSeek）："
+    )
+    assert verdict_summary([]) == "no accounts configured" and report_exit_code([]) == rules.UNKNOWN

@@ -13,7 +13,7 @@ from typing import Any
 from . import rules
 from .codec import dt_out, identity_out
 from .forecast import Forecast, forecast_alerts
-from .i18n import tr
+from .i18n import localize, tr
 from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
 from .texts import text
 
@@ -52,6 +52,19 @@ class AccountView:
         if snap.remaining is None:
             return text(lang, "remaining_unknown")
         return rules.format_money(snap.remaining, snap.currency)
+
+    @property
+    def data_at(self) -> datetime | None:
+        """When the reading shown was taken (None: never read); `checked_at` is the last attempt."""
+        return self.snapshot.checked_at if self.snapshot is not None else None
+
+    @property
+    def last_try_failed(self) -> bool:
+        return self.error is not None  # a good reading clears the error (rules.after_success)
+
+    def age_in(self, now: datetime, lang: str = "en") -> str:
+        """The age of the data and, when the last try failed, that too: what every client shows."""
+        return rules.data_age_text(self.data_at, self.checked_at, self.last_try_failed, now, lang)
 
     @property
     def unknown_reason(self) -> str | None:
@@ -204,7 +217,9 @@ def view_json(view: AccountView) -> dict[str, Any]:
         "notes": list(snap.notes) if snap else [],
         "alerts": [{"code": a.code, "severity": a.severity.value, "message": a.message} for a in alerts],
         "error": error,
-        "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),
+        "verdict": rules.STATE_NAMES[account_state(view)].lower(),  # this account's part in the exit code
+        "checked_at": dt_out(view.checked_at or (snap.checked_at if snap else None)),  # the last attempt
+        "data_at": dt_out(view.data_at),  # the reading shown; null when never read
         **forecast_json(view.forecast),
     }
 
@@ -237,11 +252,56 @@ def _public_identity(snap: Snapshot) -> dict[str, Any] | None:
 
 
 def report_json(views: Sequence[AccountView], now: datetime) -> dict[str, Any]:
-    return {"checked_at": now.astimezone(UTC).isoformat(), "accounts": [view_json(v) for v in views]}
+    return {
+        "checked_at": now.astimezone(UTC).isoformat(),
+        "verdict": rules.STATE_NAMES[report_exit_code(views)],  # as the exit code and the first line say
+        "accounts": [view_json(v) for v in views],
+    }
+
+
+def account_state(view: AccountView) -> int:
+    """The account's plugin state (rules.account_state): read now means a reading and no failed last try."""
+    return rules.account_state(view.snapshot is not None and view.error is None, view.alerts)
 
 
 def report_exit_code(views: Sequence[AccountView]) -> int:
-    return rules.exit_code((v.status for v in views), (a for v in views for a in v.alerts))
+    return rules.exit_code(account_state(v) for v in views)
+
+
+_GROUPS = ((rules.CRITICAL, "verdict_critical"), (rules.WARNING, "verdict_warning"), (rules.UNKNOWN, "verdict_unknown"))
+
+
+def verdict_summary(views: Sequence[AccountView], lang: str = "en") -> str:
+    """What `check`'s first line says after its state: every account that made the verdict, grouped by its
+    state, worst first, then the first reason of the worst ("2 critical (Moonshot, OpenAI alias), 1 unknown
+    (DeepSeek): Moonshot: no credit left.")."""
+    if not views:
+        return text(lang, "verdict_none")
+    states = [account_state(v) for v in views]
+    sep = text(lang, "names_sep")
+    groups = []
+    for state, key in _GROUPS:
+        names = [v.account.label for v, s in zip(views, states, strict=True) if s == state]
+        if names:
+            groups.append(text(lang, key, n=len(names), names=sep.join(names)))
+    if not groups:
+        unknowable = [v.account.label for v in views if v.snapshot is not None and v.snapshot.remaining is None]
+        if unknowable:
+            return text(lang, "verdict_ok_unknowable", n=len(views), k=len(unknowable), names=sep.join(unknowable))
+        return text(lang, "verdict_ok", n=len(views))
+    worst = max(states, key=rules.PRECEDENCE.index)
+    view = views[states.index(worst)]
+    return text(lang, "verdict_detail", groups=sep.join(groups), reason=_reason(view, worst, lang))
+
+
+def _reason(view: AccountView, state: int, lang: str) -> str:
+    if state in (rules.CRITICAL, rules.WARNING):
+        severity = Severity.CRITICAL if state == rules.CRITICAL else Severity.WARNING
+        return next(a.message for a in view.alerts if a.severity is severity and a.code != "stale")
+    if view.error is not None:
+        return text(lang, "verdict_unread", label=view.account.label, reason=localize(view.error.title, lang))
+    stale = next((a.message for a in view.alerts if a.code == "stale"), None)
+    return stale or text(lang, "verdict_never", label=view.account.label)
 
 
 def worst_severity(alerts: Iterable[Alert]) -> Severity | None:

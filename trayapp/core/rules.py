@@ -293,18 +293,29 @@ def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert])
 # ---------------------------------------------------------------- exit codes (Nagios plugin convention)
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
+STATE_NAMES = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
+# Worst last: the Monitoring Plugins' max_state_alt (lib/states.h), "OK < UNKNOWN < WARNING < CRITICAL". A
+# problem found outranks "could not tell", so an unreadable account cannot hide another's zero or low credit.
+PRECEDENCE = (OK, UNKNOWN, WARNING, CRITICAL)
 
 
-def exit_code(statuses: Iterable[Status], alerts: Iterable[Alert]) -> int:
-    """CRITICAL beats UNKNOWN beats WARNING beats OK: an unreadable account may hide a zero."""
+def account_state(read_now: bool, alerts: Iterable[Alert]) -> int:
+    """One account's plugin state: CRITICAL with a critical alert, else WARNING with a warning, else UNKNOWN
+    when it could not be read now (whatever older data there is), else OK. The `stale` alert is not a
+    warning here: it says the data is old, which is "could not be read", UNKNOWN's case."""
     alerts = list(alerts)
     if any(a.severity is Severity.CRITICAL for a in alerts):
         return CRITICAL
-    if any(s is Status.ERROR for s in statuses):
-        return UNKNOWN
-    if alerts:
+    if any(a.severity is Severity.WARNING and a.code != AlertCode.STALE for a in alerts):
         return WARNING
+    if not read_now or any(a.code == AlertCode.STALE for a in alerts):
+        return UNKNOWN
     return OK
+
+
+def exit_code(states: Iterable[int]) -> int:
+    """The worst of the accounts' states (PRECEDENCE); UNKNOWN when there is no account to tell of."""
+    return max(states, key=PRECEDENCE.index, default=UNKNOWN)
 
 
 # ---------------------------------------------------------------- polling schedule
@@ -417,6 +428,28 @@ def age_text(checked_at: datetime | None, now: datetime, lang: str = "en") -> st
     if minutes < 1:
         return text(lang, "updated_just_now")
     return text(lang, "updated_ago", age=_age(now - checked_at, lang))
+
+
+def data_age_text(
+    data_at: datetime | None, tried_at: datetime | None, last_try_failed: bool, now: datetime, lang: str = "en"
+) -> str:
+    """How old the data shown is, and a failed last try beside it: "data from 3 days ago · last try failed
+    1 min ago", "never read". The age of the last attempt alone would call three-day-old data "just now"."""
+    if data_at is None:
+        head = text(lang, "never_read")
+    elif last_try_failed:
+        head = text(lang, "data_from", age=_ago(data_at, now, lang))
+    else:
+        head = age_text(data_at, now, lang)  # the last try made this data: "updated … ago" is its age
+    if last_try_failed and tried_at is not None:
+        return f"{head} · {text(lang, 'last_try_failed', age=_ago(tried_at, now, lang))}"
+    return head
+
+
+def _ago(then: datetime, now: datetime, lang: str) -> str:
+    if now - then < timedelta(minutes=1):
+        return text(lang, "just_now")
+    return text(lang, "age_ago", age=_age(now - then, lang))
 
 
 def _order_by_creation(a: Account, ca: datetime | None, b: Account, cb: datetime | None) -> tuple[Account, Account]:

@@ -187,6 +187,17 @@ def _error_message(body: Any) -> str | None:
     return None
 
 
+# Full stops a quote may end with (ASCII, ideographic, full-width).
+_FULL_STOPS = ".。．"
+
+
+def in_sentence(quoted: str) -> str:
+    """A quote without its own closing full stops: every template that quotes a provider ends the sentence
+    itself, and "Token is invalid." put before that stop read "Token is invalid..". An ellipsis we cut
+    with (…) and other punctuation are kept."""
+    return quoted.rstrip().rstrip(_FULL_STOPS).rstrip()
+
+
 def _error_codes(body: Any) -> tuple[str, ...]:
     """Machine codes in an error answer (e.g. insufficient_quota), lower-cased, for classifying it."""
     found: list[object] = []
@@ -447,7 +458,7 @@ class Rules:
         return HttpFailure(kind, title, message, provider=self.info.name, endpoint=endpoint, **facts)
 
     def quote(self, text: str, limit: int = MAX_QUOTE) -> str:
-        return scrub(text, self.secrets, limit)
+        return in_sentence(scrub(text, self.secrets, limit))
 
 
 def http_client(rules: Rules, **options: Any) -> httpx2.Client:
@@ -841,7 +852,7 @@ def business_error(
     info: ProviderInfo, endpoint: str, code: object, message: str | None, secrets: Sequence[str]
 ) -> ProviderError:
     """An HTTP 200 whose JSON says the call failed (SiliconFlow's code != 20000, Moonshot's status false)."""
-    said = scrub(message, secrets) if message else ""
+    said = in_sentence(scrub(message, secrets)) if message else ""
     text = f"{said} {code}".lower()
     quota = any(marker in text for marker in _QUOTA_MARKERS)
     return ProviderError(

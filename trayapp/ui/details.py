@@ -191,7 +191,7 @@ class DetailsWindow(QWidget):
                 split,
                 "—" if v.days_to_expiry is None else self.tr("{days} d").format(days=v.days_to_expiry),
                 _status(v.status),
-                rules.age_text(v.checked_at or (snap.checked_at if snap else None), now, lang),
+                v.age_in(now, lang),
                 _alert_codes(v),
             )
             for col, text in enumerate(cells):
@@ -323,7 +323,7 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
     if view.status is Status.STALE:
         status = QCoreApplication.translate("Explanation", "{status} (old data)").format(status=status)
     facts.append((QCoreApplication.translate("Explanation", "Status"), status))
-    facts.append((QCoreApplication.translate("Explanation", "Updated"), rules.age_text(view.checked_at, now, ui)))
+    facts.append((QCoreApplication.translate("Explanation", "Updated"), view.age_in(now, ui)))
     parts.append(
         "<table cellspacing=4>"
         + "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in facts)

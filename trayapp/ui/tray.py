@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from .. import APP_NAME
-from ..core import rules
 from ..core.models import Status
 from ..core.monitor import AccountView, most_urgent, worst_severity
 from . import i18n
@@ -59,8 +58,7 @@ def account_line(view: AccountView, now: datetime) -> str:
         )
     if view.status.value == "stale":
         parts.append(QCoreApplication.translate("TrayController", "stale"))
-    checked_at = view.checked_at or (view.snapshot.checked_at if view.snapshot else None)
-    parts.append(rules.age_text(checked_at, now, lang))
+    parts.append(view.age_in(now, lang))
     line = " · ".join(parts)
     if view.alerts:
         line = ("⚠ " if any(a.severity.value == "critical" for a in view.alerts) else "• ") + line
