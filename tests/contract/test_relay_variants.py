@@ -16,7 +16,8 @@ What each answer means comes from the relays' source:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -354,3 +355,45 @@ def test_token_usage_malformed_names_the_field(server: HTTPServer) -> None:
     with pytest.raises(BadResponse) as info:
         relay(server)
     assert "GET /api/usage/token: field 'data.total_available'" in info.value.message
+
+
+# ---------------------------------------------------------------- what a relay offers is remembered
+
+
+def test_later_polls_ask_one_api_two_requests_and_new_api_one(server: HTTPServer) -> None:
+    """What /api/status tells and the absence of /api/usage/token change only with an upgrade of the relay:
+    kept in the account's provider cache (a day, a week), so a steady poll costs what it did before those
+    routes were read, and the reading stays the same."""
+    no_token_usage(server)
+    serve_status(server, one_api_status("v0.6.10"))
+    serve_dashboard(server, 3.2, 500)
+    first = fetch("openai-compatible", base(server))
+    assert len(paths(server)) == 4
+    server.clear_log()
+    later = catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), cache=first.cache))
+    assert paths(server) == [SUB, USAGE]
+    assert later.snapshot.remaining == first.snapshot.remaining == D("3.2")
+
+    server.clear()
+    server.expect_request(TOKEN_USAGE, headers=AUTH).respond_with_json(token_usage(987655, 12345))
+    serve_status(server, new_api_status())
+    first = fetch("openai-compatible", base(server))
+    server.clear_log()
+    later = catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), cache=first.cache))
+    assert paths(server) == [TOKEN_USAGE]
+    assert later.snapshot.remaining == first.snapshot.remaining == D("1.97531")
+
+
+def test_what_was_remembered_is_asked_again_after_a_day_or_at_another_root(server: HTTPServer) -> None:
+    no_token_usage(server)
+    serve_status(server, one_api_status("v0.6.10"))
+    serve_dashboard(server, 3.2, 500)
+    first = fetch("openai-compatible", base(server))
+    server.clear_log()
+    request = request_for("openai-compatible", base(server), cache=first.cache)
+    catalog.load("openai-compatible").fetch(replace(request, now=request.now + timedelta(days=1, minutes=1)))
+    assert STATUS in paths(server) and TOKEN_USAGE not in paths(server)  # the route's absence is kept a week
+    server.clear_log()
+    moved = {**first.cache, "root": "http://127.0.0.1:1"}  # read at another root: forgotten
+    catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), cache=moved))
+    assert TOKEN_USAGE in paths(server) and STATUS in paths(server)

@@ -20,8 +20,8 @@ figures where the code allows it; where it does not, remaining is unknown, never
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +33,10 @@ from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import Fields, HttpFailure, base_url_of, business_error, get_json, secret_values
 
 UNLIMITED = Decimal(100000000)
+# What a relay offers changes only when it is upgraded: asked again after these, not every poll (a poll then
+# costs one request on new-api, two on one-api, as before /api/usage/token was read).
+SITE_TTL = timedelta(days=1)
+NO_TOKEN_ROUTE_TTL = timedelta(days=7)
 MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
 
 
@@ -99,6 +103,52 @@ def site_of(data: Any) -> Site:
     )
 
 
+class _Memory:
+    """The account's provider cache: the site's /api/status and whether it has /api/usage/token, for the
+    relay root they were read from (another root forgets them). Read defensively: a bad value is forgotten."""
+
+    def __init__(self, cache: Any, root: str, now: datetime) -> None:
+        data = dict(cache) if isinstance(cache, dict) and cache.get("root") == root else {}
+        self.data: dict[str, Any] = {**data, "root": root}
+        self.now = now
+
+    def within(self, key: str, ttl: timedelta) -> bool:
+        try:
+            at = datetime.fromisoformat(str(self.data[key]))
+        except (KeyError, ValueError):
+            return False
+        return at.tzinfo is not None and self.now - ttl < at <= self.now
+
+    def mark(self, key: str) -> None:
+        self.data[key] = self.now.isoformat()
+
+    def site(self) -> Site | None:
+        raw = self.data.get("site")
+        if not self.within("site_at", SITE_TTL) or not isinstance(raw, dict):
+            return None
+
+        def number(key: str) -> Decimal | None:
+            value = raw.get(key)
+            try:
+                result = Decimal(value) if isinstance(value, str) else None
+            except ArithmeticError:
+                return None
+            return result if result is not None and result.is_finite() and result > 0 else None
+
+        program, display, in_currency = raw.get("program"), raw.get("display"), raw.get("in_currency")
+        return Site(
+            program=program if program in ("new-api", "one-api-sum", "one-api-remaining") else None,
+            quota_per_unit=number("quota_per_unit"),
+            in_currency=in_currency if isinstance(in_currency, bool) else None,
+            display=display if isinstance(display, str) else None,
+            usd_rate=number("usd_rate"),
+        )
+
+    def keep_site(self, site: Site) -> None:
+        self.data["site"] = {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(site).items()}
+        self.mark("site_at")
+
+
 INFO = ProviderInfo(
     name="openai-compatible",
     display_name="OpenAI-compatible relay (one-api / new-api)",
@@ -125,26 +175,40 @@ class RelayProvider:
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
         base = base_url_of(request, self.info)
-        at_root = replace(request, account=replace(request.account, base_url=site_root(base)))
-        token_usage = self._token_usage(at_root)
-        site = self._site(at_root)
+        root = site_root(base)
+        at_root = replace(request, account=replace(request.account, base_url=root))
+        memory = _Memory(request.cache, root, request.now)
+        token_usage = None
+        if not memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL):
+            token_usage, absent = self._token_usage(at_root)
+            if absent:
+                memory.mark("no_token_route_at")
+        site = memory.site()
+        if site is None:
+            site, answered = self._site(at_root)
+            if answered:
+                memory.keep_site(site)
         if token_usage is not None and site.quota_per_unit is not None:
-            return self._from_token_usage(request, token_usage, site)
-        return self._from_dashboard(request, base, site)
+            outcome = self._from_token_usage(request, token_usage, site)
+        else:
+            outcome = self._from_dashboard(request, base, site)
+        return replace(outcome, cache=memory.data)
 
     # ------------------------------------------------------------ new-api /api/usage/token
 
-    def _token_usage(self, request: FetchRequest) -> Fields | None:
+    def _token_usage(self, request: FetchRequest) -> tuple[Fields | None, bool]:
+        """The token's usage, or None; and whether the relay has no such route (then it is not asked again
+        for a while): one-api has none (404), another program may answer something else there."""
         try:
             answer = get_json(request, self.info, "/api/usage/token")
         except HttpFailure as exc:
-            # The route is an extra: one-api has none (404), and any other HTTP answer leaves the dashboard
-            # to give its own. Only a relay that did not answer at all is not asked again.
+            # Any HTTP answer leaves the dashboard to give its own; only a relay that did not answer at all
+            # is an error. A 5xx may be passing: the route is asked again next poll.
             if exc.status is not None:
-                return None
+                return None, exc.status in (400, 401, 403, 404, 405, 410)
             raise
         except ProviderError:
-            return None  # not JSON (a web page at that path): not new-api's route
+            return None, True  # not JSON (a web page at that path): not new-api's route
         root = answer.root()
         if root.raw("success") is False:  # an unknown key: HTTP 200 {"success": false, "message": ...}
             message = root.raw("message")
@@ -152,17 +216,21 @@ class RelayProvider:
                 self.info, answer.endpoint, "success=false", str(message) if message else None, answer.secrets
             )
         if root.raw("code") is not True or not isinstance(root.raw("data"), dict):
-            return None  # some other program's answer on that path
+            return None, True  # some other program's answer on that path
         data = root.obj("data")
-        return data if data.raw("object") == "token_usage" else None
+        return (data, False) if data.raw("object") == "token_usage" else (None, True)
 
-    def _site(self, request: FetchRequest) -> Site:
+    def _site(self, request: FetchRequest) -> tuple[Site, bool]:
+        """What /api/status tells, and whether the relay answered (an answer, even "none", is kept a day)."""
         try:
             answer = get_json(request, self.info, "/api/status")
+        except HttpFailure as exc:
+            return UNKNOWN_SITE, exc.status is not None and exc.status < 500  # optional: unknown without it
         except ProviderError:
-            return UNKNOWN_SITE  # optional: without it the program and unit stay unknown
+            return UNKNOWN_SITE, True  # not JSON: the relay has no status to tell
         body = answer.body
-        return site_of(body.get("data")) if isinstance(body, dict) and body.get("success") is True else UNKNOWN_SITE
+        told = isinstance(body, dict) and body.get("success") is True
+        return (site_of(body.get("data")) if told else UNKNOWN_SITE), True
 
     def _from_token_usage(self, request: FetchRequest, data: Fields, site: Site) -> FetchOutcome:
         assert site.quota_per_unit is not None
