@@ -154,7 +154,8 @@ def test_rate_limit_is_not_out_of_credit(server: HTTPServer) -> None:
 @pytest.mark.parametrize("suffix", ["", "/"])
 def test_base_url_of_the_bare_host_gets_v1(server: HTTPServer, suffix: str) -> None:
     """Tools store the bare host and add /v1 themselves (akitaonrails/ai-usagebar BASE_CN / BASE_GLOBAL,
-    the dsh-balance moonshot-balance module: "a fixed path under the provider's origin"); it was a 404 here."""
+    the @sumomok/dsh-balance/moonshot-balance module: "a fixed path under the provider's origin"); it was a 404
+    here."""
     serve(server, balance(1.5, 0, 1.5))
     assert fetch("moonshot", base(server, suffix), currency="CNY").snapshot.remaining == D("1.5")
     assert [r.path for r, _ in server.log] == [MS]
