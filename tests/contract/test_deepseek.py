@@ -31,6 +31,7 @@ def serve(server: HTTPServer, body: object) -> None:
 
 
 def test_documented_payload(server: HTTPServer) -> None:
+    """api-docs.deepseek.com get-user-balance, as quoted in LeenHawk/gproxy#231."""
     serve(server, {"is_available": True, "balance_infos": [entry("CNY", "110.00", "10.00", "100.00")]})
     snap = fetch("deepseek", base(server)).snapshot
     assert snap.currency == "CNY"
@@ -180,6 +181,7 @@ def test_unknown_fields_are_ignored(server: HTTPServer) -> None:
 
 
 def test_refused_key(server: HTTPServer) -> None:
+    """PDFMathTranslate/PDFMathTranslate#696, nextcloud/integration_openai#182 (no such user)."""
     server.expect_request(PATH).respond_with_json(
         {"error": {"message": "Authentication Fails (no such user)", "type": "authentication_error"}},
         status=401,

@@ -37,6 +37,7 @@ def serve(server: HTTPServer, path: str, body: object) -> None:
 
 
 def test_moonshot_documented_payload_with_account_currency(server: HTTPServer) -> None:
+    """platform.moonshot.cn docs (misc, 查询余额); measured the same in Yachiyo-5i/xLyra#76."""
     serve(server, MS, moonshot(49.58894, 46.58893, 3.00001))
     snap = fetch("moonshot", base(server, "/v1"), currency="CNY").snapshot
     assert (snap.currency, snap.remaining) == ("CNY", D("49.58894"))
@@ -103,6 +104,7 @@ def test_moonshot_malformed(server: HTTPServer, body: object, field: str, proble
 
 
 def test_moonshot_429_quota(server: HTTPServer) -> None:
+    """Moonshot's quota 429, its wording shortened; the full one is in test_moonshot_variants.py."""
     server.expect_request(MS).respond_with_json(
         {
             "error": {

@@ -2,10 +2,14 @@
 
 Answer: `{"is_available": bool, "balance_infos": [{"currency", "total_balance", "granted_balance",
 "topped_up_balance"}, ...]}`, amounts as decimal strings, one entry per currency (CNY, USD).
+
+The path is at the root, not under /v1: a base URL ending in /v1 (DeepSeek documents
+https://api.deepseek.com/v1 as an OpenAI-compatible base, so many configs carry it) is read without it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from ..core.errors import ConfigError
@@ -13,7 +17,7 @@ from ..core.i18n import tr, tr_noop
 from ..core.models import CurrencyBalance, Snapshot
 from ..core.validation import parse_currency
 from .base import FetchOutcome, FetchRequest, ProviderInfo
-from .http import Fields, get_json
+from .http import Fields, base_url_of, get_json
 
 PATH = "/user/balance"
 
@@ -34,7 +38,7 @@ class DeepSeekProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-        answer = get_json(request, self.info, PATH)
+        answer = get_json(_without_v1(request, self.info), self.info, PATH)
         root = answer.root()
         available = root.opt_boolean("is_available")
         entries = root.objects("balance_infos")
@@ -110,6 +114,15 @@ class DeepSeekProvider:
             notes=tuple(notes),
         )
         return FetchOutcome(snapshot=snapshot)
+
+
+def _without_v1(request: FetchRequest, info: ProviderInfo) -> FetchRequest:
+    """The request with a trailing /v1 dropped from its base URL: /v1/user/balance is not DeepSeek's path.
+    Same host, so the key goes nowhere else."""
+    base = base_url_of(request, info)
+    if not base.endswith("/v1"):
+        return request
+    return replace(request, account=replace(request.account, base_url=base.removesuffix("/v1")))
 
 
 def _balance(entry: Fields) -> CurrencyBalance:

@@ -2,16 +2,21 @@
 
 Answer: `{"code": 0, "status": true, "scode": "0x0", "data": {"available_balance", "voucher_balance",
 "cash_balance"}}`, numbers without a currency: CNY on moonshot.cn, USD on moonshot.ai.
+
+The path is under /v1 on the host's root: a base URL of the bare host (how several tools store it) gets /v1.
+A key is valid only on the platform that made it (.cn or .ai): a 401 says so, since the key may be fine.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from ..core.i18n import tr, tr_noop
-from ..core.models import Snapshot
+from ..core.models import ErrorKind, Snapshot
 from .base import FetchOutcome, FetchRequest, ProviderInfo
-from .http import base_url_of, business_error, get_json, secret_values
+from .http import HttpFailure, base_url_of, business_error, get_json, secret_values
 
 PATH = "/users/me/balance"
 TOLERANCE = Decimal("0.01")
@@ -34,7 +39,13 @@ class MoonshotProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-        answer = get_json(request, self.info, PATH)
+        request = _with_v1(request, self.info)
+        try:
+            answer = get_json(request, self.info, PATH)
+        except HttpFailure as exc:
+            if exc.status == 401 and exc.kind is ErrorKind.AUTH:
+                raise _wrong_platform(exc, base_url_of(request, self.info)) from None
+            raise
         root = answer.root()
         code = root.raw("code")
         status = root.raw("status")
@@ -90,6 +101,38 @@ class MoonshotProvider:
         return FetchOutcome(snapshot=snapshot)
 
 
+def _with_v1(request: FetchRequest, info: ProviderInfo) -> FetchRequest:
+    """A base URL of the bare host gets /v1 (same host, so the key goes nowhere else); any other path is the
+    user's (a relay's prefix, say) and kept."""
+    base = base_url_of(request, info)
+    if urlsplit(base).path not in ("", "/"):
+        return request
+    return replace(request, account=replace(request.account, base_url=base.rstrip("/") + "/v1"))
+
+
+def _wrong_platform(exc: HttpFailure, base: str) -> HttpFailure:
+    """A 401 in Moonshot's terms: a key of platform.moonshot.cn is refused by api.moonshot.ai and the other way
+    round, so the shared "mistyped, revoked or expired" would send the user after a key that is fine."""
+    quote = tr(": {said}", said=exc.said) if exc.said else ""
+    return HttpFailure(
+        exc.kind,
+        exc.title,
+        tr(
+            "Moonshot / Kimi rejected the key (401){quote}. A key made on platform.moonshot.cn works only with "
+            "api.moonshot.cn, one made on platform.moonshot.ai only with api.moonshot.ai; this account asks {host}. "
+            "Check the base URL, else the key may be mistyped, revoked or expired.",
+            quote=quote,
+            host=urlsplit(base).hostname or base,
+        ),
+        provider=exc.provider,
+        endpoint=exc.endpoint,
+        status=exc.status,
+        codes=exc.codes,
+        said=exc.said,
+        retry_after=exc.retry_after,
+    )
+
+
 PROVIDER = MoonshotProvider()
 
 
@@ -109,6 +152,14 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
     "the account's currency.": (
         "Moonshot の応答には通貨がなく、このホストからも判定できません（moonshot.cn は CNY、moonshot.ai は USD）。アカ"
         "ウントの通貨を設定してください。"
+    ),
+    "Moonshot / Kimi rejected the key (401){quote}. A key made on platform.moonshot.cn works only with "
+    "api.moonshot.cn, one made on platform.moonshot.ai only with api.moonshot.ai; this account asks {host}. Check "
+    "the base URL, else the key may be mistyped, revoked or expired.": (
+        "Moonshot / Kimi がキーを拒否しました（401）{quote}。platform.moonshot.cn で作ったキーは api.moonshot.cn で"
+        "のみ、platform.moonshot.ai で作ったキーは api.moonshot.ai でのみ使えます。このアカウントの問い合わせ先は "
+        "{host} です。ベースURLを確認してください。そうでなければ、キーの入力間違い、失効、期限切れの可能性があり"
+        "ます。"
     ),
     "Moonshot does not say when voucher credit expires; enter it with `accounts grant`.": (
         "Moonshot はバウチャーの有効期限を示しません。`accounts grant` で入力してください。"
