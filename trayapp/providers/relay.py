@@ -68,19 +68,26 @@ UNKNOWN_SITE = Site(None, None, None, None, None)
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
 
 
+def _positive(value: Any) -> Decimal | None:
+    """A positive finite amount (a number or its text), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        return None
+    try:
+        result = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return result if result.is_finite() and result > 0 else None
+
+
+DISPLAYS = ("USD", "CNY", "TOKENS", "CUSTOM")  # new-api's quota_display_type values
+
+
 def site_of(data: Any) -> Site:
     if not isinstance(data, dict):
         return UNKNOWN_SITE
 
     def number(key: str) -> Decimal | None:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
-            return None
-        try:
-            result = Decimal(str(value))
-        except ArithmeticError:
-            return None
-        return result if result.is_finite() and result > 0 else None
+        return _positive(data.get(key))
 
     # new-api's status has carried enable_drawing since 2024-01 (Calcium-Ion/new-api bf8794d2) and
     # quota_display_type since 2025; one-api's never has either (songquanpeng/one-api controller/misc.go).
@@ -98,7 +105,7 @@ def site_of(data: Any) -> Site:
         program=program,
         quota_per_unit=number("quota_per_unit"),
         in_currency=in_currency if isinstance(in_currency, bool) else None,
-        display=display if isinstance(display, str) else None,
+        display=display if display in DISPLAYS else None,  # only known words: nothing else is kept
         usd_rate=number("usd_exchange_rate"),
     )
 
@@ -127,21 +134,13 @@ class _Memory:
         if not self.within("site_at", SITE_TTL) or not isinstance(raw, dict):
             return None
 
-        def number(key: str) -> Decimal | None:
-            value = raw.get(key)
-            try:
-                result = Decimal(value) if isinstance(value, str) else None
-            except ArithmeticError:
-                return None
-            return result if result is not None and result.is_finite() and result > 0 else None
-
         program, display, in_currency = raw.get("program"), raw.get("display"), raw.get("in_currency")
         return Site(
             program=program if program in ("new-api", "one-api-sum", "one-api-remaining") else None,
-            quota_per_unit=number("quota_per_unit"),
+            quota_per_unit=_positive(raw.get("quota_per_unit")),
             in_currency=in_currency if isinstance(in_currency, bool) else None,
-            display=display if isinstance(display, str) else None,
-            usd_rate=number("usd_rate"),
+            display=display if display in DISPLAYS else None,
+            usd_rate=_positive(raw.get("usd_rate")),
         )
 
     def keep_site(self, site: Site) -> None:
