@@ -233,10 +233,11 @@ class Service:
         secret_kinds: Sequence[str],
         options: Mapping[str, object] | None = None,
         account_id: str | None = None,
+        grants: Sequence[Grant] | None = None,
         now: datetime | None = None,
     ) -> Account:
         """The account these fields describe, not stored yet: a new one (a fresh id), or, with `account_id`,
-        that account changed (its key kinds kept, new ones added)."""
+        that account changed (its key kinds kept, new ones added). `grants` None keeps the account's grants."""
         from .core.models import Account
         from .storage.config import new_account_id
 
@@ -250,6 +251,7 @@ class Service:
                 currency=currency,
                 secret_kinds=kinds,
                 options=dict(options or {}),
+                grants=existing.grants if grants is None else tuple(grants),
             )
         return Account(
             id=new_account_id(provider, {a.id for a in self.config.accounts}),
@@ -260,6 +262,7 @@ class Service:
             currency=currency,
             secret_kinds=tuple(secret_kinds),
             options=dict(options or {}),
+            grants=tuple(grants or ()),
         )
 
     def put_account(self, account: Account) -> None:

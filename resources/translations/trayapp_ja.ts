@@ -56,8 +56,44 @@
         <translation>取得できない情報: {what}。</translation>
     </message>
     <message>
+        <source>Remove account</source>
+        <translation>アカウントの削除</translation>
+    </message>
+    <message>
+        <source>Remove {account}?</source>
+        <translation>{account} を削除しますか？</translation>
+    </message>
+    <message>
+        <source>Its keys are deleted from the OS keyring.</source>
+        <translation>そのキーは OS のキーリングから削除されます。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Choose a provider…</source>
+        <translation>プロバイダーを選択…</translation>
+    </message>
+    <message>
+        <source>Credit grants</source>
+        <translation>クレジット付与</translation>
+    </message>
+    <message>
+        <source>Each provider shows different things: choose one to see what.</source>
+        <translation>表示できる内容はプロバイダーごとに異なります。選ぶと何が分かるかが表示されます。</translation>
+    </message>
+    <message>
         <source>Keys are stored only in the OS keyring.</source>
         <translation>キーはOSのキーリングにのみ保存されます。</translation>
+    </message>
+    <message>
+        <source>Provider needed</source>
+        <translation>プロバイダーが必要です</translation>
+    </message>
+    <message>
+        <source>Choose the provider of this account.</source>
+        <translation>このアカウントのプロバイダーを選んでください。</translation>
     </message>
     <message>
         <source>Base URL needed</source>
@@ -101,14 +137,6 @@
     <message>
         <source>{title}: {message} Nothing was saved.</source>
         <translation>{title}: {message} 何も保存されていません。</translation>
-    </message>
-    <message>
-        <source>Remove account</source>
-        <translation>アカウントを削除</translation>
-    </message>
-    <message>
-        <source>Remove {account} and delete its keys from the OS keyring?</source>
-        <translation>{account} を削除し、そのキーをOSのキーリングから消去しますか？</translation>
     </message>
     <message>
         <source>{title}: {message} The account was kept.</source>
@@ -173,6 +201,10 @@
         <translation>アカウント</translation>
     </message>
     <message>
+        <source>What happened and what to do</source>
+        <translation>何が起きたか・どうすればよいか</translation>
+    </message>
+    <message>
         <source>Add account…</source>
         <translation>アカウントを追加…</translation>
     </message>
@@ -205,8 +237,8 @@
         <translation>CSVファイル (*.csv)</translation>
     </message>
     <message>
-        <source>{days} d</source>
-        <translation>{days}日</translation>
+        <source>in {days} d</source>
+        <translation>あと {days} 日</translation>
     </message>
     <message>
         <source>&lt;p&gt;No accounts yet. Choose &lt;b&gt;Add account…&lt;/b&gt; to add one.&lt;/p&gt;</source>
@@ -264,10 +296,6 @@
         <translation>備考</translation>
     </message>
     <message>
-        <source>{status} (old data)</source>
-        <translation>{status}（古いデータ）</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>状態</translation>
     </message>
@@ -286,6 +314,65 @@
     <message>
         <source>{provider} billing page</source>
         <translation>{provider} の請求ページ</translation>
+    </message>
+</context>
+<context>
+    <name>GrantsEditor</name>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>通貨</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Effective</source>
+        <translation>付与日</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>有効期限</translation>
+    </message>
+    <message>
+        <source>Credit grants</source>
+        <translation>クレジット付与</translation>
+    </message>
+    <message>
+        <source>Add grant</source>
+        <translation>付与を追加</translation>
+    </message>
+    <message>
+        <source>Remove grant</source>
+        <translation>付与を削除</translation>
+    </message>
+    <message>
+        <source>No grants entered.</source>
+        <translation>付与はまだ入力されていません。</translation>
+    </message>
+    <message>
+        <source>Granted (trial, promotion)</source>
+        <translation>付与（トライアル・プロモーション）</translation>
+    </message>
+    <message>
+        <source>Paid (prepaid)</source>
+        <translation>支払い済み（プリペイド）</translation>
+    </message>
+    <message>
+        <source>Grant {row}: {problem}</source>
+        <translation>付与 {row}: {problem}</translation>
+    </message>
+    <message>
+        <source>Invalid dates</source>
+        <translation>日付が正しくありません</translation>
+    </message>
+    <message>
+        <source>The expiry date must come after the effective date.</source>
+        <translation>有効期限は付与日より後にしてください。</translation>
     </message>
 </context>
 <context>
@@ -385,6 +472,10 @@
         <translation> 分</translation>
     </message>
     <message>
+        <source>Warn when {currency} credit is at or below</source>
+        <translation>{currency} のクレジットがこの額以下で警告</translation>
+    </message>
+    <message>
         <source> days</source>
         <translation> 日</translation>
     </message>
@@ -407,6 +498,10 @@
     <message>
         <source>Poll every</source>
         <translation>確認の間隔</translation>
+    </message>
+    <message>
+        <source>Other currencies: warn at or below</source>
+        <translation>その他の通貨: この額以下で警告</translation>
     </message>
     <message>
         <source>Warn when credit is at or below</source>
@@ -432,20 +527,28 @@
 <context>
     <name>Status</name>
     <message>
-        <source>ok</source>
+        <source>Critical</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <source>unknown</source>
+        <source>Unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <source>stale</source>
+        <source>Old data</source>
         <translation>古いデータ</translation>
     </message>
     <message>
-        <source>error</source>
-        <translation>エラー</translation>
+        <source>Read failed</source>
+        <translation>取得失敗</translation>
     </message>
 </context>
 <context>

@@ -27,9 +27,13 @@ def test_details_table_lists_accounts_with_every_column(qtbot, make_controller) 
         for r in range(table.rowCount())
     }
     assert rows["DeepSeek (demo)"][2:4] == ["82.40 CNY", "10.00 CNY / 72.40 CNY"]
-    assert rows["OpenAI trial (demo)"][4] == "5 d"
-    assert rows["OpenAI alias (demo)"][7] == "credit_zero, second_account, no_trial_credit"
-    assert rows["Moonshot (demo)"][5] == "ok"
+    # The expiry reads as a countdown, alerts by name (most serious first), the status in words that agree with
+    # the alerts: never "ok" beside $0.00.
+    assert rows["OpenAI trial (demo)"][4] == "in 5 d"
+    assert rows["OpenAI alias (demo)"][7] == "Second account detected, No credit left, No trial credit"
+    assert rows["OpenAI alias (demo)"][5] == "Critical"
+    assert rows["Moonshot (demo)"][2] == "0.00 CNY" and rows["Moonshot (demo)"][5] == "Critical"
+    assert rows["DeepSeek (demo)"][5] == "OK"
     # Demo accounts are built in: they cannot be edited or removed.
     c.details.select_account("demo-healthy")
     assert not c.details.edit_button.isEnabled() and not c.details.remove_button.isEnabled()
@@ -138,7 +142,7 @@ def test_the_account_dialog_builds_its_key_fields_from_the_declared_kinds(qtbot,
     monkeypatch.setitem(catalog.CATALOG, "example", extra)
     dialog = AccountDialog()
     qtbot.addWidget(dialog)
-    offered = {dialog.provider.itemData(i) for i in range(dialog.provider.count())}
+    offered = {dialog.provider.itemData(i) for i in range(1, dialog.provider.count())}
     assert "example" in offered and not any(catalog.info(name).sample for name in offered)
     assert "demo" not in offered
     dialog.provider.setCurrentIndex(dialog.provider.findData("example"))

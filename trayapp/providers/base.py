@@ -45,6 +45,9 @@ class ProviderInfo:
     explanations: Mapping[str, Explanation] = field(default_factory=dict)
     # Alert explanation key -> links to the provider's help, shown after the explanation.
     help_links: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
+    # With "grants" in options: where the provider lists the grants a user copies in (tr_noop); its links are
+    # help_links["grants"].
+    grants_help: str = ""
 
     def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:
         if override:

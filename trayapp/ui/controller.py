@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from ..core.errors import SecretStoreError
 from ..core.models import Account, ErrorKind
@@ -285,7 +285,9 @@ class AppController(QObject):
     def open_settings(self) -> None:
         from .dialogs import SettingsDialog
 
-        dialog = SettingsDialog(self.service.config.settings)
+        currencies = {v.snapshot.currency for v in self._views or () if v.snapshot and v.snapshot.currency}
+        currencies |= {a.currency for a in self.service.config.accounts if a.currency}
+        dialog = SettingsDialog(self.service.config.settings, currencies=sorted(currencies))
         self._dialogs.append(dialog)
         dialog.finished.connect(lambda code: self._settings_closed(dialog, code))
         dialog.open()
@@ -341,6 +343,7 @@ class AppController(QObject):
             secret_kinds=tuple(draft.secrets),
             options=draft.options,
             account_id=draft.account_id,
+            grants=draft.grants,
             now=self.clock(),
         )
 
@@ -402,12 +405,9 @@ class AppController(QObject):
         if account is None:
             return
         if confirm:
-            answer = QMessageBox.question(
-                self.details,
-                self.tr("Remove account"),
-                self.tr("Remove {account} and delete its keys from the OS keyring?").format(account=account.label),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            from .dialogs import confirm_remove
+
+            if not confirm_remove(self.details, account.label):
                 return
 
         def delete_keys() -> None:  # off the UI thread: the keyring may wait for an unlock prompt

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QShowEvent
+from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import rules
-from ..core.alerts import kind_of
+from ..core.alerts import AlertCode, kind_of
 from ..core.explain import TODO_HEADING, explain
 from ..core.i18n import localize, translate
-from ..core.models import Status
+from ..core.models import Alert, Severity, Status
 from ..core.monitor import AccountView
 from ..providers import catalog
 from ..storage.history import HistoryStore
@@ -48,26 +48,79 @@ COLUMNS = (  # translated when shown (context DetailsWindow)
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Alerts")),
     TREND_COLUMN,
 )
-# The Status column shows the status as `check --json` does; a translation names it in words.
-STATUS_NAMES = (
-    str(QT_TRANSLATE_NOOP("Status", "ok")),
-    str(QT_TRANSLATE_NOOP("Status", "unknown")),
-    str(QT_TRANSLATE_NOOP("Status", "stale")),
-    str(QT_TRANSLATE_NOOP("Status", "error")),
+# The Status column in words: the worst alert's severity where there is one ("OK" beside $0.00 would lie),
+# else the reading's status.
+STATUS_WORDS = {
+    "critical": str(QT_TRANSLATE_NOOP("Status", "Critical")),
+    "warning": str(QT_TRANSLATE_NOOP("Status", "Warning")),
+    Status.OK.value: str(QT_TRANSLATE_NOOP("Status", "OK")),
+    Status.UNKNOWN.value: str(QT_TRANSLATE_NOOP("Status", "Unknown")),
+    Status.STALE.value: str(QT_TRANSLATE_NOOP("Status", "Old data")),
+    Status.ERROR.value: str(QT_TRANSLATE_NOOP("Status", "Read failed")),
+}
+# Within one severity, the alert that explains the others first: a second account or a rejected key is why
+# the credit shows zero, so its advice comes before the generic "no credit left".
+CAUSES_FIRST = (
+    AlertCode.KEY_INVALID,
+    AlertCode.SECOND_ACCOUNT,
+    AlertCode.SPEND_LIMIT,
+    AlertCode.CREDIT_ZERO,
+    AlertCode.NO_TRIAL_CREDIT,
+    AlertCode.SAME_LOGIN,
+    AlertCode.IDENTITY_CHANGED,
+    AlertCode.EXPIRING_SOON,
+    AlertCode.WILL_EXPIRE_UNUSED,
+    AlertCode.RUNS_OUT_SOON,
+    AlertCode.CREDIT_LOW,
+    AlertCode.STALE,
 )
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a cell's sort key (UserRole: the account id; +1: the sparkline)
+NARROW = 860  # below this width the explanation and the chart stack instead of sitting side by side
 
 
 def _money(value: Decimal | None, currency: str | None) -> str:
     return "—" if value is None else rules.format_money(value, currency)
 
 
-def _status(status: Status) -> str:
-    return QCoreApplication.translate("Status", status.value)
+def alerts_in_order(alerts: tuple[Alert, ...] | list[Alert]) -> list[Alert]:
+    """Most serious first; within a severity, causes before their effects (CAUSES_FIRST)."""
+
+    def key(alert: Alert) -> tuple[int, int]:
+        try:
+            cause = CAUSES_FIRST.index(AlertCode(alert.code))
+        except ValueError:
+            cause = len(CAUSES_FIRST)
+        return (0 if alert.severity is Severity.CRITICAL else 1, cause)
+
+    return sorted(alerts, key=key)
 
 
-def _alert_codes(view: AccountView) -> str:
-    """The codes as `check --json` shows them; a translation gives each a short name (core/alerts.py)."""
-    return ", ".join(i18n.shown(kind.short) if (kind := kind_of(a.code)) else a.code for a in view.alerts) or "—"
+def status_word(view: AccountView) -> str:
+    if any(a.severity is Severity.CRITICAL for a in view.alerts):
+        key = "critical"
+    elif view.alerts:
+        key = "warning"
+    else:
+        key = view.status.value
+    return QCoreApplication.translate("Status", STATUS_WORDS[key])
+
+
+def _alert_names(view: AccountView) -> str:
+    """Each alert by its name in words (core/alerts.py), in the UI's language; most serious first."""
+    return (
+        ", ".join(i18n.shown(kind.label) if (kind := kind_of(a.code)) else a.code for a in alerts_in_order(view.alerts))
+        or "—"
+    )
+
+
+class _Cell(QTableWidgetItem):
+    """A table cell sorted by its SORT_ROLE key (numbers as numbers, unknown values last), not by its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is None or theirs is None:
+            return super().__lt__(other)
+        return bool(mine < theirs)
 
 
 class DetailsWindow(QWidget):
@@ -84,6 +137,7 @@ class DetailsWindow(QWidget):
         self.lang = "en"  # of the alert explanations
         self.setWindowTitle(self.tr("Accounts"))  # Qt appends the application's display name: "Accounts — Credit Tray"
         self.resize(1040, 640)
+        self.setMinimumSize(560, 400)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -96,12 +150,23 @@ class DetailsWindow(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move between rows
+        self.table.setAccessibleName(self.tr("Accounts"))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the label takes the spare width
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(len(COLUMNS) - 1, 120)  # the sparkline's width, never cut
+        header.setStretchLastSection(False)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows in the given order (most urgent first)
+        self.table.setSortingEnabled(True)
         self.table.itemSelectionChanged.connect(self._show_selected)
 
         self.explanation = QTextBrowser()
         self.explanation.setOpenExternalLinks(True)
+        self.explanation.setMinimumWidth(260)
+        self.explanation.setAccessibleName(self.tr("What happened and what to do"))
         self.history = HistoryPanel(self.table, len(COLUMNS) - 1, self._clock)
         self.chart = self.history.chart
         self.history.range_changed.connect(lambda: self.history.show_account(self.selected_view()))
@@ -127,20 +192,41 @@ class DetailsWindow(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.refresh_button)
 
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self.explanation)
-        lower.addWidget(self.history)
-        lower.setSizes([440, 540])
+        self.panes = QSplitter(Qt.Orientation.Horizontal)
+        self.panes.addWidget(self.explanation)
+        self.panes.addWidget(self.history)
+        self.panes.setSizes([560, 440])
+        self.panes.setChildrenCollapsible(False)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(lower)
-        splitter.setSizes([260, 300])
+        splitter.addWidget(self.panes)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        self.history.collapsed.connect(self._history_collapsed)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         self._update_buttons()
+
+        for keys, slot in (
+            (
+                # Ctrl+W everywhere, and the platform's own Close binding (Cmd+W on macOS, Ctrl+F4 on Windows)
+                (
+                    QKeySequence(Qt.Key.Key_Escape),
+                    QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_W),
+                    *QKeySequence.keyBindings(QKeySequence.StandardKey.Close),
+                ),
+                self.hide,
+            ),
+            (
+                (QKeySequence(Qt.Key.Key_F5), QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_R)),
+                self.refresh_requested.emit,
+            ),
+        ):
+            for key in dict.fromkeys(keys):  # a platform binding may repeat Ctrl+W: one shortcut per sequence
+                QShortcut(key, self).activated.connect(slot)
 
     # ------------------------------------------------------------ state
 
@@ -175,6 +261,7 @@ class DetailsWindow(QWidget):
         self._views = list(views)
         now = self._clock()
         lang = i18n.language()
+        self.table.setSortingEnabled(False)  # rows are filled in the given order, then sorted as the user chose
         self.table.setRowCount(len(views))
         for row, v in enumerate(views):
             snap = v.snapshot
@@ -182,28 +269,40 @@ class DetailsWindow(QWidget):
             split = "—"
             if snap and (snap.remaining_granted is not None or snap.remaining_paid is not None):
                 split = f"{_money(snap.remaining_granted, cur)} / {_money(snap.remaining_paid, cur)}"
-            cells = (
-                v.account.label,
-                catalog.info(v.account.provider).display_name
-                if v.account.provider in catalog.CATALOG
-                else v.account.provider,
-                v.remaining_in(lang),
-                split,
-                "—" if v.days_to_expiry is None else self.tr("{days} d").format(days=v.days_to_expiry),
-                _status(v.status),
-                v.age_in(now, lang),
-                _alert_codes(v),
+            remaining = snap.remaining if snap else None
+            age = (now - v.checked_at).total_seconds() if v.checked_at else None
+            cells: tuple[tuple[str, object], ...] = (
+                (v.account.label, v.account.label.casefold()),
+                (
+                    catalog.info(v.account.provider).display_name
+                    if v.account.provider in catalog.CATALOG
+                    else v.account.provider,
+                    None,
+                ),
+                (v.remaining_in(lang), _known_first(None if remaining is None else float(remaining))),
+                (split, None),
+                (
+                    "—" if v.days_to_expiry is None else self.tr("in {days} d").format(days=v.days_to_expiry),
+                    _known_first(v.days_to_expiry),
+                ),
+                (status_word(v), -v.level.rank),
+                (v.age_in(now, lang), _known_first(age)),
+                (_alert_names(v), -sum(2 if a.severity is Severity.CRITICAL else 1 for a in v.alerts)),
             )
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+            for col, (text, key) in enumerate(cells):
+                item = _Cell(text)
                 item.setData(Qt.ItemDataRole.UserRole, v.account.id)
+                if key is not None:
+                    item.setData(SORT_ROLE, key)
                 if col == 2:
                     item.setForeground(COLOURS.get(v.level.name, QColor("black")))
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 7 and v.alerts:
-                    item.setToolTip("\n".join(a.message for a in v.alerts))
+                    item.setToolTip("\n".join(a.message for a in alerts_in_order(v.alerts)))
                 self.table.setItem(row, col, item)
         self.history.add_trend_items(views)
+        self.table.setSortingEnabled(True)
+        self._fit_table()
         if not (selected and self.select_account(selected)):
             if views and not self.table.selectedItems():
                 self.table.selectRow(0)
@@ -212,12 +311,32 @@ class DetailsWindow(QWidget):
             self.history.refresh(views, self.selected_view())
 
     def select_account(self, account_id: str) -> bool:
-        for row, v in enumerate(self._views):
-            if v.account.id == account_id:
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == account_id:
                 self.table.selectRow(row)
                 self._show_selected()
                 return True
         return False
+
+    def _fit_table(self) -> None:
+        """The table as tall as its rows (no band of white under six rows); the rest goes to the explanation."""
+        table = self.table
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount())) or table.verticalHeader().defaultSectionSize()
+        scroll = table.horizontalScrollBar().sizeHint().height()
+        table.setMaximumHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth() + scroll)
+        table.setMinimumHeight(min(table.maximumHeight(), table.horizontalHeader().height() + 3 * 30))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW
+        self.panes.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+
+    def _history_collapsed(self, collapsed: bool) -> None:
+        """Nothing to draw (or a flat line): the chart gives its width to the explanation."""
+        if self.panes.orientation() is Qt.Orientation.Horizontal:
+            total = max(self.panes.width(), 2)
+            self.panes.setSizes([total - 300, 300] if collapsed else [total * 56 // 100, total * 44 // 100])
 
     def selected_account_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -274,13 +393,43 @@ class DetailsWindow(QWidget):
         self.hide()
 
 
+def _known_first(value: float | int | None) -> tuple[int, float]:
+    """A sort key putting unknown values after every known one, whichever way the column is sorted first."""
+    return (1, 0.0) if value is None else (0, float(value))
+
+
 def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> str:
+    """What happened and what to do first (the read error, then each alert, most serious first, with the
+    provider's own advice and links), then the facts."""
     e = html.escape
     ui = i18n.language()  # the labels and the core's facts follow the UI; alert texts and explanations, `lang`
     a = view.account
     snap = view.snapshot
     info = catalog.CATALOG.get(a.provider)
-    parts = [f"<h3>{e(a.label)}</h3>"]
+    parts = [f"<h3>{e(a.label)} · {e(view.remaining_in(ui))}</h3>"]
+    if view.error is not None:
+        title, message = localize(view.error.title, ui), localize(view.error.message, ui)
+        parts.append(f"<p style='color:#b3261e'><b>{e(title)}</b>: {e(message)}</p>")
+    for alert in alerts_in_order(view.alerts):
+        colour = "#b3261e" if alert.severity is Severity.CRITICAL else "#8a5a00"
+        severity = (
+            QCoreApplication.translate("Explanation", "CRITICAL")
+            if alert.severity is Severity.CRITICAL
+            else QCoreApplication.translate("Explanation", "WARNING")
+        )
+        parts.append(f"<h4 style='color:{colour}'>{e(severity)}: {e(alert.message)}</h4>")
+        ex = (
+            explain(alert.code, lang, own=info.explanations, links=info.help_links)
+            if info
+            else explain(alert.code, lang)
+        )
+        if ex is not None:
+            parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
+            parts.append(f"<p><b>{e(translate(TODO_HEADING, lang))}:</b> {e(ex.todo)}</p>")
+            if ex.links:
+                parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
+    if view.alerts or view.error is not None:
+        parts.append(f"<h4>{e(QCoreApplication.translate('Explanation', 'Details'))}</h4>")
     facts: list[tuple[str, str]] = [
         (QCoreApplication.translate("Explanation", "Provider"), info.display_name if info else a.provider)
     ]
@@ -319,37 +468,13 @@ def render_explanation(view: AccountView, now: datetime, lang: str = "en") -> st
             facts.append((QCoreApplication.translate("Explanation", "Key belongs to"), who or "—"))
         for note in snap.notes:
             facts.append((QCoreApplication.translate("Explanation", "Note"), localize(note, ui)))
-    status = _status(view.status)
-    if view.status is Status.STALE:
-        status = QCoreApplication.translate("Explanation", "{status} (old data)").format(status=status)
-    facts.append((QCoreApplication.translate("Explanation", "Status"), status))
+    facts.append((QCoreApplication.translate("Explanation", "Status"), status_word(view)))
     facts.append((QCoreApplication.translate("Explanation", "Updated"), view.age_in(now, ui)))
     parts.append(
         "<table cellspacing=4>"
         + "".join(f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in facts)
         + "</table>"
     )
-    if view.error is not None:
-        title, message = localize(view.error.title, ui), localize(view.error.message, ui)
-        parts.append(f"<p style='color:#b3261e'><b>{e(title)}</b>: {e(message)}</p>")
-    for alert in view.alerts:
-        colour = "#b3261e" if alert.severity.value == "critical" else "#8a5a00"
-        severity = (
-            QCoreApplication.translate("Explanation", "CRITICAL")
-            if alert.severity.value == "critical"
-            else QCoreApplication.translate("Explanation", "WARNING")
-        )
-        parts.append(f"<h4 style='color:{colour}'>{e(severity)}: {e(alert.message)}</h4>")
-        ex = (
-            explain(alert.code, lang, own=info.explanations, links=info.help_links)
-            if info
-            else explain(alert.code, lang)
-        )
-        if ex is not None:
-            parts.append(f"<p><b>{e(ex.title)}.</b> {e(ex.meaning)}</p>")
-            parts.append(f"<p><b>{e(translate(TODO_HEADING, lang))}:</b> {e(ex.todo)}</p>")
-            if ex.links:
-                parts.append("<p>" + " · ".join(f"<a href='{e(url)}'>{e(text)}</a>" for text, url in ex.links) + "</p>")
     if info and info.billing_url:
         page = QCoreApplication.translate("Explanation", "{provider} billing page").format(provider=info.display_name)
         parts.append(f"<p><a href='{e(info.billing_url)}'>{e(page)}</a></p>")

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -23,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from ..core.alerts import ALERTS
 from ..core.errors import ConfigError
-from ..core.models import MIN_POLL_MINUTES, Account, Settings
+from ..core.models import MIN_POLL_MINUTES, Account, Grant, Settings
 from ..core.monitor import FetchResult
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
+from ..providers.base import ProviderInfo
 from ..secrets.secret import Secret
+from .grants import GrantsEditor
 from .i18n import local, shown
 
 
@@ -42,6 +47,50 @@ class AccountDraft:
     secrets: dict[str, Secret] = field(default_factory=dict)
     account_id: str | None = None  # set when editing
     options: dict[str, object] = field(default_factory=dict)
+    grants: tuple[Grant, ...] | None = None  # None: the provider takes no grants (the account's are kept)
+
+
+def _capabilities(info: ProviderInfo) -> str:
+    """What the provider can and cannot show with the keys it takes, said before a key is pasted."""
+    notes = (
+        [QCoreApplication.translate("AccountDialog", "Reads: {what}.").format(what=shown(info.reads))]
+        if info.reads
+        else []
+    )
+    if info.not_knowable:
+        notes.append(
+            QCoreApplication.translate("AccountDialog", "Cannot be known: {what}.").format(
+                what=shown(info.not_knowable)
+            )
+        )
+    return " ".join(notes)
+
+
+def _grants_help(info: ProviderInfo) -> str:
+    """Where the provider lists the grants the user copies in (rich text: its links)."""
+    parts = [html.escape(shown(info.grants_help))] if info.grants_help else []
+    parts += [
+        f"<a href='{html.escape(url)}'>{html.escape(shown(text))}</a>"
+        for text, url in info.help_links.get("grants", ())
+    ]
+    return " ".join(parts)
+
+
+def confirm_remove(parent: QWidget | None, label: str) -> bool:
+    """Ask before an account and its keys are removed: "Remove" / "Cancel", Cancel the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("AccountDialog", "Remove account"))
+    box.setText(QCoreApplication.translate("AccountDialog", "Remove {account}?").format(account=label))
+    box.setInformativeText(QCoreApplication.translate("AccountDialog", "Its keys are deleted from the OS keyring."))
+    remove = box.addButton(
+        QCoreApplication.translate("AccountDialog", "Remove"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is remove
 
 
 class AccountDialog(QDialog):
@@ -55,9 +104,16 @@ class AccountDialog(QDialog):
         self.setMinimumWidth(480)
 
         self.provider = QComboBox()
+        # No provider is chosen for the user: each can show different things, said before a key is pasted.
+        self.provider.addItem(self.tr("Choose a provider…"), None)
         for name, info in catalog.CATALOG.items():
             if not info.sample:
                 self.provider.addItem(info.display_name, name)
+                self.provider.setItemData(self.provider.count() - 1, _capabilities(info), Qt.ItemDataRole.ToolTipRole)
+        self.provider.setAccessibleName(self.tr("Provider"))
+        self.capability = QLabel()
+        self.capability.setWordWrap(True)
+        self.capability.setTextFormat(Qt.TextFormat.PlainText)
         self.label = QLineEdit()
         self.base_url = QLineEdit()
         self.currency = QLineEdit()
@@ -82,6 +138,7 @@ class AccountDialog(QDialog):
 
         self.form = QFormLayout()
         self.form.addRow(self.tr("Provider"), self.provider)
+        self.form.addRow("", self.capability)
         self.form.addRow(self.tr("Label"), self.label)
         self.form.addRow(self.tr("Base URL (optional)"), self.base_url)
         self.form.addRow(self.tr("Currency (optional)"), self.currency)
@@ -95,6 +152,10 @@ class AccountDialog(QDialog):
             self.key_fields[kind] = edit
             self.key_labels[kind] = label
             self.form.addRow(label, edit)
+
+        self.grants = GrantsEditor(account.grants if account else ())
+        self.grants_label = QLabel(self.tr("Credit grants"))
+        self.form.addRow(self.grants_label, self.grants)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
@@ -119,11 +180,28 @@ class AccountDialog(QDialog):
             self.probe.setChecked(account.options.get("probe") is True)
         self._provider_changed()
 
-    def provider_name(self) -> str:
-        return str(self.provider.currentData())
+    def provider_name(self) -> str | None:
+        data = self.provider.currentData()
+        return None if data is None else str(data)
 
     def _provider_changed(self) -> None:
-        info = catalog.info(self.provider_name())
+        name = self.provider_name()
+        chosen = name is not None
+        for widget in (self.label, self.base_url, self.currency):
+            widget.setEnabled(chosen)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(chosen)
+        if name is None:
+            self.capability.setText(self.tr("Each provider shows different things: choose one to see what."))
+            for kind, edit in self.key_fields.items():
+                edit.setVisible(False)
+                self.key_labels[kind].setVisible(False)
+            self.probe.setVisible(False)
+            self.grants.setVisible(False)
+            self.grants_label.setVisible(False)
+            self.hint.setText(self.tr("Keys are stored only in the OS keyring."))
+            return
+        info = catalog.info(name)
+        self.capability.setText(_capabilities(info))
         self.base_url.setPlaceholderText(
             info.default_base_url or self.tr("required: the relay's API root, e.g. https://relay.example.com/v1")
         )
@@ -140,15 +218,18 @@ class AccountDialog(QDialog):
                     self.tr("stored in the OS keyring; type to replace") if stored else shown(spec.hint)
                 )
         self.probe.setVisible("probe" in info.options)
-        notes = [self.tr("Reads: {what}.").format(what=shown(info.reads))] if info.reads else []
-        if info.not_knowable:
-            notes.append(self.tr("Cannot be known: {what}.").format(what=shown(info.not_knowable)))
-        notes.append(self.tr("Keys are stored only in the OS keyring."))
-        self.hint.setText(" ".join(notes))
+        takes_grants = "grants" in info.options
+        self.grants.setVisible(takes_grants)
+        self.grants_label.setVisible(takes_grants)
+        self.grants.set_default_currency(info.currency_for(self.base_url.text().strip() or None))
+        self.grants.set_help(_grants_help(info) if takes_grants else "")
+        self.hint.setText(self.tr("Keys are stored only in the OS keyring."))
 
     def draft(self) -> AccountDraft:
         """The input, checked; raises ConfigError with a message for the user."""
         provider = self.provider_name()
+        if provider is None:
+            raise ConfigError(self.tr("Provider needed"), self.tr("Choose the provider of this account."))
         info = catalog.info(provider)
         base_url = validate_base_url(self.base_url.text()) if self.base_url.text().strip() else None
         if base_url is None and info.default_base_url is None:
@@ -192,6 +273,7 @@ class AccountDialog(QDialog):
             secrets,
             self.account.id if self.account else None,
             options,
+            self.grants.grants() if "grants" in info.options else None,
         )
 
     def _submit(self) -> None:
@@ -219,7 +301,10 @@ class AccountDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    """`currencies`: those of the user's accounts; each gets its own low-credit threshold (5 USD and 5 CNY are
+    not the same warning)."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None, currencies: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.interval = QSpinBox()
@@ -230,6 +315,15 @@ class SettingsDialog(QDialog):
         self.threshold.setRange(0, 1_000_000)
         self.threshold.setDecimals(2)
         self.threshold.setValue(float(settings.low_credit_threshold))
+        self.thresholds: dict[str, QDoubleSpinBox] = {}
+        for currency in sorted({*currencies, *settings.low_credit_thresholds}):
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 1_000_000)
+            spin.setDecimals(2)
+            spin.setSuffix(f" {currency}")
+            spin.setValue(float(settings.threshold_for(currency)))
+            spin.setAccessibleName(self.tr("Warn when {currency} credit is at or below").format(currency=currency))
+            self.thresholds[currency] = spin
         self.expiry_days = QSpinBox()
         self.expiry_days.setRange(0, 365)
         self.expiry_days.setSuffix(self.tr(" days"))
@@ -260,7 +354,12 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("Poll every"), self.interval)
-        form.addRow(self.tr("Warn when credit is at or below"), self.threshold)
+        if self.thresholds:
+            for currency, spin in self.thresholds.items():
+                form.addRow(self.tr("Warn when {currency} credit is at or below").format(currency=currency), spin)
+            form.addRow(self.tr("Other currencies: warn at or below"), self.threshold)
+        else:
+            form.addRow(self.tr("Warn when credit is at or below"), self.threshold)
         form.addRow(self.tr("Warn this long before credit expires"), self.expiry_days)
         form.addRow("", self.notifications)
         form.addRow("", self.start_at_login)
@@ -283,10 +382,14 @@ class SettingsDialog(QDialog):
     def result_settings(self) -> Settings:
         from dataclasses import replace
 
+        default = Decimal(str(round(self.threshold.value(), 2)))
+        own = {code: Decimal(str(round(box.value(), 2))) for code, box in self.thresholds.items()}
         return replace(
             self._settings,
             poll_interval_minutes=max(MIN_POLL_MINUTES, self.interval.value()),
-            low_credit_threshold=Decimal(str(round(self.threshold.value(), 2))),
+            low_credit_threshold=default,
+            # Only the currencies whose value differs from the default are kept: the rest follow it.
+            low_credit_thresholds={code: value for code, value in own.items() if value != default},
             expiry_warning_days=self.expiry_days.value(),
             notifications=self.notifications.isChecked(),
             start_at_login=self.start_at_login.isChecked(),

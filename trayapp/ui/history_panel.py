@@ -45,6 +45,7 @@ CHART_POINTS = 360
 
 class HistoryPanel(QWidget):
     range_changed = Signal()
+    collapsed = Signal(bool)  # True: nothing to draw, or a flat line: the panel needs little room
 
     def __init__(self, table: QTableWidget, trend_column: int, clock: Callable[[], datetime]) -> None:
         super().__init__()
@@ -75,6 +76,10 @@ class HistoryPanel(QWidget):
         group.buttonClicked.connect(lambda _b: self.range_changed.emit())
 
         self.chart = ChartWidget()
+        self.nothing = QLabel()  # in place of the chart when there is nothing to draw
+        self.nothing.setWordWrap(True)
+        self.nothing.setVisible(False)
+        self._compact: bool | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,7 +87,9 @@ class HistoryPanel(QWidget):
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.nothing)
         layout.addWidget(self.summary)
+        layout.addStretch(0)
 
     # ------------------------------------------------------------ data
 
@@ -123,10 +130,11 @@ class HistoryPanel(QWidget):
                 for v in stale:
                     values = [p.remaining for p in points.get(v.account.id, []) if p.remaining is not None]
                     self._sparks[v.account.id] = (_stamp(v), values)
-                for row, v in enumerate(views):
+                for row in range(self._table.rowCount()):  # rows may be sorted: found by their account id
                     item = self._table.item(row, self._column)
-                    if item is not None and v.account.id in self._sparks:
-                        item.setData(SPARK_ROLE, self._sparks[v.account.id][1])
+                    account_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+                    if item is not None and account_id in self._sparks:
+                        item.setData(SPARK_ROLE, self._sparks[account_id][1])
         self.show_account(selected)
 
     def show_account(self, view: AccountView | None) -> None:
@@ -134,6 +142,7 @@ class HistoryPanel(QWidget):
             self.chart.set_data(None)
             self.title.setText(self.tr("Remaining credit"))
             self.summary.setText("")
+            self._set_compact(True, "")
             return
         now = self._clock()
         span = self.span
@@ -144,7 +153,11 @@ class HistoryPanel(QWidget):
                 (p.at, p.remaining)
                 for p in self._source.points(view.account.id, since, now + timedelta(seconds=1), CHART_POINTS)
             ]
-        self.chart.set_data(chart_data(view.account, view.snapshot, view.forecast, points, span, now))
+        data = chart_data(view.account, view.snapshot, view.forecast, points, span, now)
+        self.chart.set_data(data)
+        values = {v for _, v in data.points}
+        flat = len(values) <= 1 and data.forecast is None and not data.topups
+        self._set_compact(flat, data.message if not data.points else "")
         if span is None:
             title = self.tr("Remaining credit — {account} (everything recorded)")
         elif span == timedelta(days=7):
@@ -153,6 +166,21 @@ class HistoryPanel(QWidget):
             title = self.tr("Remaining credit — {account} (last 30 days)")
         self.title.setText(title.format(account=view.account.label))
         self.summary.setText(forecast_text(view))
+
+    def _set_compact(self, compact: bool, nothing: str) -> None:
+        """Nothing to draw: a sentence instead of the chart. A flat line: a short chart. Either way the panel
+        says so (`collapsed`), so the window gives the width to the explanation."""
+        self.nothing.setText(nothing)
+        self.nothing.setVisible(bool(nothing))
+        self.chart.setVisible(not nothing)
+        self.chart.setMaximumHeight(140 if compact else 16777215)
+        if compact != self._compact:
+            self._compact = compact
+            self.collapsed.emit(compact)
+
+    @property
+    def is_compact(self) -> bool:
+        return bool(self._compact)
 
     def export_csv(self, path: Path, account_id: str | None) -> int:
         if self._source is None:

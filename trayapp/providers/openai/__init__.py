@@ -172,9 +172,15 @@ INFO = ProviderInfo(
     ),
     reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
     not_knowable=tr_noop("remaining credit with a normal key: OpenAI has no balance endpoint for API keys"),
-    options=("probe",),
+    options=("probe", "grants"),
     explanations=EXPLANATIONS,
+    grants_help=tr_noop(
+        "OpenAI shows the credit granted to an organization (amount, date granted, expiry) only in the browser, "
+        "on the billing settings' Credit grants page. Copy each grant here: its expiry then counts down, and with "
+        "an admin key what was spent since its date is subtracted."
+    ),
     help_links={
+        "grants": (_GRANTS,),
         "credit_zero": (_QUOTA, _BILLING, _PREPAID),
         "spend_limit": (_BILLING,),
         "credit_low": (_BILLING,),
@@ -710,6 +716,11 @@ PROVIDER = OpenAIProvider()
 JA: dict[str, str] = {  # the Japanese of this provider's own texts (openai*.py), merged into the core catalog
     "sk-…, sk-proj-…, or a session key sess-…": "sk-…、sk-proj-…、またはセッションキー sess-…",
     "Admin key (optional)": "管理者キー（任意）",
+    "OpenAI shows the credit granted to an organization (amount, date granted, expiry) only in the browser, "
+    "on the billing settings' Credit grants page. Copy each grant here: its expiry then counts down, and with "
+    "an admin key what was spent since its date is subtracted.": "OpenAI は組織に付与されたクレジット（金額・付与日・"
+    "有効期限）をブラウザーの請求設定の「Credit grants」ページでしか表示しません。各付与をここに写してください。"
+    "有効期限までの日数が数えられ、管理者キーがあれば付与日以降の利用額が差し引かれます。",
     "sk-admin-…: reads the org's costs": "sk-admin-…: 組織のコストを取得します",
     "who the key belongs to (/v1/me); costs with an admin key; grants with a session key": (
         "キーの所有者（/v1/me）、管理者キーがあればコスト、セッションキーがあれば付与額"
