@@ -56,6 +56,10 @@
         <translation>取得できない情報: {what}。</translation>
     </message>
     <message>
+        <source>Credit with an expiry the provider does not report: enter it here and its expiry counts down in the tray.</source>
+        <translation>プロバイダーが有効期限を報告しないクレジットをここに入力すると、その期限までの日数がトレイに表示されます。</translation>
+    </message>
+    <message>
         <source>Remove account</source>
         <translation>アカウントの削除</translation>
     </message>

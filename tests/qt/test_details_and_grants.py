@@ -172,7 +172,9 @@ def test_the_add_dialog_chooses_no_provider_and_says_what_each_can_show_before_a
     index = dialog.provider.findData("openai")
     assert "Cannot be known" in dialog.provider.itemData(index, Qt.ItemDataRole.ToolTipRole)
     dialog.provider.setCurrentIndex(dialog.provider.findData("deepseek"))
-    assert "Reads:" in dialog.capability.text() and dialog.grants.isHidden()
+    assert "Reads:" in dialog.capability.text()
+    # Grants the user enters count for every provider (core.rules.apply_user_grants); OpenAI says where to look.
+    assert not dialog.grants.isHidden() and "expiry counts down" in dialog.grants.help.text()
     dialog.provider.setCurrentIndex(0)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()

@@ -45,8 +45,8 @@ class ProviderInfo:
     explanations: Mapping[str, Explanation] = field(default_factory=dict)
     # Alert explanation key -> links to the provider's help, shown after the explanation.
     help_links: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
-    # With "grants" in options: where the provider lists the grants a user copies in (tr_noop); its links are
-    # help_links["grants"].
+    # Where the provider lists the credit grants a user copies into Edit account (tr_noop); its links are
+    # help_links["grants"]. Empty: the dialog's general words.
     grants_help: str = ""
 
     def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:

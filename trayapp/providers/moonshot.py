@@ -88,7 +88,12 @@ class MoonshotProvider:
                 )
             )
         if voucher:
-            notes.append(tr("Moonshot does not say when voucher credit expires; enter it with `accounts grant`."))
+            notes.append(
+                tr(
+                    "Moonshot does not say when voucher credit expires"
+                    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`)."
+                )
+            )
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,
@@ -161,7 +166,9 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "{host} です。ベースURLを確認してください。そうでなければ、キーの入力間違い、失効、期限切れの可能性があり"
         "ます。"
     ),
-    "Moonshot does not say when voucher credit expires; enter it with `accounts grant`.": (
-        "Moonshot はバウチャーの有効期限を示しません。`accounts grant` で入力してください。"
+    "Moonshot does not say when voucher credit expires"
+    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`).": (
+        "Moonshot はバウチャーの有効期限を示しません。"
+        "「アカウントの編集」の「クレジット付与」（または `trayapp accounts grant`）で入力してください。"
     ),
 }

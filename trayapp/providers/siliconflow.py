@@ -89,7 +89,12 @@ class SiliconFlowProvider:
                 )
             )
         if gift:
-            notes.append(tr("SiliconFlow does not say when gift credit expires; enter it with `accounts grant`."))
+            notes.append(
+                tr(
+                    "SiliconFlow does not say when gift credit expires"
+                    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`)."
+                )
+            )
         email = data.opt_text("email", limit=320)
         user_id = data.opt_text("id", limit=100)
         identity = None
@@ -167,7 +172,9 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "SiliconFlow の応答には通貨がなく、このホストからも判定できません（siliconflow.cn は CNY、siliconflow.com は US"
         "D）。アカウントの通貨を設定してください。"
     ),
-    "SiliconFlow does not say when gift credit expires; enter it with `accounts grant`.": (
-        "SiliconFlow はギフトクレジットの有効期限を示しません。`accounts grant` で入力してください。"
+    "SiliconFlow does not say when gift credit expires"
+    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`).": (
+        "SiliconFlow はギフトクレジットの有効期限を示しません。"
+        "「アカウントの編集」の「クレジット付与」（または `trayapp accounts grant`）で入力してください。"
     ),
 }

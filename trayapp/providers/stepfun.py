@@ -51,7 +51,12 @@ class StepFunProvider:
                 )
             )
         if voucher_total:
-            notes.append(tr("StepFun does not say when given credit expires; enter it with `accounts grant`."))
+            notes.append(
+                tr(
+                    "StepFun does not say when given credit expires"
+                    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`)."
+                )
+            )
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,
@@ -80,7 +85,9 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "StepFun の応答には通貨がなく、このホストからも判定できません（stepfun.com は CNY、stepfun.ai は USD）。"
         "アカウントの通貨を設定してください。"
     ),
-    "StepFun does not say when given credit expires; enter it with `accounts grant`.": (
-        "StepFun は付与クレジットの有効期限を示しません。`accounts grant` で入力してください。"
+    "StepFun does not say when given credit expires"
+    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`).": (
+        "StepFun は付与クレジットの有効期限を示しません。"
+        "「アカウントの編集」の「クレジット付与」（または `trayapp accounts grant`）で入力してください。"
     ),
 }

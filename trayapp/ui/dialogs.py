@@ -47,7 +47,7 @@ class AccountDraft:
     secrets: dict[str, Secret] = field(default_factory=dict)
     account_id: str | None = None  # set when editing
     options: dict[str, object] = field(default_factory=dict)
-    grants: tuple[Grant, ...] | None = None  # None: the provider takes no grants (the account's are kept)
+    grants: tuple[Grant, ...] | None = None  # None: the account's grants are kept
 
 
 def _capabilities(info: ProviderInfo) -> str:
@@ -68,7 +68,11 @@ def _capabilities(info: ProviderInfo) -> str:
 
 def _grants_help(info: ProviderInfo) -> str:
     """Where the provider lists the grants the user copies in (rich text: its links)."""
-    parts = [html.escape(shown(info.grants_help))] if info.grants_help else []
+    general = QCoreApplication.translate(
+        "AccountDialog",
+        "Credit with an expiry the provider does not report: enter it here and its expiry counts down in the tray.",
+    )
+    parts = [html.escape(shown(info.grants_help) if info.grants_help else general)]
     parts += [
         f"<a href='{html.escape(url)}'>{html.escape(shown(text))}</a>"
         for text, url in info.help_links.get("grants", ())
@@ -218,11 +222,10 @@ class AccountDialog(QDialog):
                     self.tr("stored in the OS keyring; type to replace") if stored else shown(spec.hint)
                 )
         self.probe.setVisible("probe" in info.options)
-        takes_grants = "grants" in info.options
-        self.grants.setVisible(takes_grants)
-        self.grants_label.setVisible(takes_grants)
+        self.grants.setVisible(True)
+        self.grants_label.setVisible(True)
         self.grants.set_default_currency(info.currency_for(self.base_url.text().strip() or None))
-        self.grants.set_help(_grants_help(info) if takes_grants else "")
+        self.grants.set_help(_grants_help(info))
         self.hint.setText(self.tr("Keys are stored only in the OS keyring."))
 
     def draft(self) -> AccountDraft:
@@ -273,7 +276,7 @@ class AccountDialog(QDialog):
             secrets,
             self.account.id if self.account else None,
             options,
-            self.grants.grants() if "grants" in info.options else None,
+            self.grants.grants(),
         )
 
     def _submit(self) -> None:

@@ -172,7 +172,7 @@ INFO = ProviderInfo(
     ),
     reads=tr_noop("who the key belongs to (/v1/me); costs with an admin key; grants with a session key"),
     not_knowable=tr_noop("remaining credit with a normal key: OpenAI has no balance endpoint for API keys"),
-    options=("probe", "grants"),
+    options=("probe",),
     explanations=EXPLANATIONS,
     grants_help=tr_noop(
         "OpenAI shows the credit granted to an organization (amount, date granted, expiry) only in the browser, "
