@@ -60,6 +60,25 @@ def test_a_key_with_its_own_budget(server: HTTPServer) -> None:
     assert [req.path for req, _ in server.log] == ["/key/info"]  # nothing more to ask
 
 
+def test_a_key_under_a_budget_tier_is_held_to_the_tiers_budget(server: HTTPServer) -> None:
+    # /key/info includes the key's budget tier (`include={"litellm_budget_table": True}` in info_key_fn); the
+    # tier's limits apply where the key has none (BerriAI/litellm proxy test
+    # test_litellm_verification_token_view_response_with_budget_table, search index id 118682608).
+    key_info(
+        server,
+        {
+            "spend": 0.011441999999999997,
+            "max_budget": None,
+            "budget_id": "my-test-tier",
+            "team_id": "test",
+            "litellm_budget_table": {"budget_id": "my-test-tier", "max_budget": 2.0, "budget_duration": "1d"},
+        },
+    )
+    snap = fetch("litellm", base(server)).snapshot
+    assert snap.remaining == D("2.0") - D("0.011441999999999997")
+    assert [req.path for req, _ in server.log] == ["/key/info"]  # a key with a budget: the team is not asked
+
+
 def test_codexbar_key_info_behind_v1_with_reset_and_expiry(server: HTTPServer) -> None:
     key_info(
         server,

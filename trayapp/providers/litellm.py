@@ -3,8 +3,9 @@
 1. `GET {base}/key/info` (no `?key=`: the key in the header is read): `{"key": "<the key, echoed>", "info":
    {"spend": 212.35, "max_budget": null, "budget_duration": "30d", "budget_reset_at": "2026-07-01T00:00:00Z",
    "expires": "2026-09-11T00:12:55.950000+00:00", "user_id": "…", "team_id": "…", "blocked": null, ...}}`,
-   USD floats. Proxies before late 2024 require `?key=` and answer 422 without it: then it is asked again
-   with the key as that parameter, to the same address.
+   USD floats; a key under a budget tier (`budget_id`) without a `max_budget` of its own is held to the tier's,
+   `info.litellm_budget_table.max_budget`. Older proxies require `?key=` and answer 422 without it: then it is
+   asked again with the key as that parameter, to the same address.
 2. A key with no `max_budget` of its own spends its team's budget (LiteLLM's rule: a team key is held to the
    team's budget, not its user's): `GET {base}/team/info?team_id=` → `{"team_info": {"max_budget", "spend",
    "budget_reset_at", "budget_duration", ...}}`; a key without a team, its user's: `GET {base}/user/info?user_id=`
@@ -58,7 +59,12 @@ class LiteLLMProvider:
         flags: set[str] = set()
         owner, level = key, tr("the key")
         unknown: str | None = None
-        if not key.has("max_budget"):  # the key spends its team's budget, or its user's when it has no team
+        # A key put under a budget tier (budget_id) with no max_budget of its own is held to the tier's.
+        tier = key.obj("litellm_budget_table") if isinstance(key.raw("litellm_budget_table"), dict) else None
+        own_budget = key.opt_decimal("max_budget")
+        if own_budget is None and tier is not None:
+            own_budget = tier.opt_decimal("max_budget")
+        if own_budget is None:  # the key spends its team's budget, or its user's when it has no team
             team_id, user_id = key.opt_text("team_id"), key.opt_text("user_id")
             found: Fields | HttpFailure | None = None
             if team_id:
@@ -74,7 +80,8 @@ class LiteLLMProvider:
                 )
             elif found is not None:
                 owner = found
-        budget, spend = owner.opt_decimal("max_budget"), owner.opt_decimal("spend")
+        budget = own_budget if owner is key else owner.opt_decimal("max_budget")
+        spend = owner.opt_decimal("spend")
         remaining: Decimal | None = None
         if unknown is None and budget is None:
             flags.add("unlimited")
@@ -104,7 +111,9 @@ class LiteLLMProvider:
             )
             reset = _when(owner, "budget_reset_at")
             if reset is not None:
-                duration = owner.opt_text("budget_duration", limit=20)
+                duration = owner.opt_text("budget_duration", limit=20) or (
+                    tier.opt_text("budget_duration", limit=20) if tier is not None and owner is key else None
+                )
                 notes.append(
                     tr(
                         "The budget refills on {date} (every {duration}); what is left of it then does not carry over.",
