@@ -250,6 +250,24 @@ def test_refused_keys_never_show_the_key(server: HTTPServer, message: str) -> No
     assert message.split(",")[0].split(" - ")[0] in info.value.message and KEY not in info.value.message
 
 
+def test_a_key_the_proxy_no_longer_knows_is_rejected_not_a_wrong_address(server: HTTPServer) -> None:
+    # info_key_fn: ProxyException(message="Key not found in database", type=not_found_error, code=404)
+    server.expect_request("/key/info").respond_with_json(
+        {"error": {"message": "Key not found in database", "param": "key", "code": "404"}},
+        status=404,
+    )
+    with pytest.raises(ProviderError) as info:
+        fetch("litellm", base(server))
+    assert info.value.kind is ErrorKind.AUTH and "Key not found in database" in info.value.message
+
+
+def test_a_proxy_without_key_info_is_a_wrong_address(server: HTTPServer) -> None:
+    server.expect_request("/key/info").respond_with_json({"detail": "Not Found"}, status=404)
+    with pytest.raises(ProviderError) as info:
+        fetch("litellm", base(server))
+    assert info.value.kind is ErrorKind.CONFIG and "check the account's base URL" in info.value.message
+
+
 def test_codexbars_unauthorized_detail(server: HTTPServer) -> None:
     server.expect_request("/key/info").respond_with_json({"detail": "Unauthorized"}, status=401)
     with pytest.raises(ProviderError) as info:

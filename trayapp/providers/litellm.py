@@ -187,12 +187,15 @@ def _without_v1(request: FetchRequest) -> FetchRequest:
 
 
 def _refined(exc: HttpFailure) -> ProviderError:
-    """LiteLLM's refusal of a key whose budget is spent (400 or 429, type budget_exceeded) is no credit left."""
+    """LiteLLM's refusal of a key whose budget is spent (400 or 429, type budget_exceeded) is no credit left;
+    its 404 "Key not found in database" is a key the proxy no longer knows (deleted), not a wrong address."""
     said = exc.said.lower()
     if "budget_exceeded" in exc.codes or "budget has been exceeded" in said or "exceededbudget" in said:
         return ProviderError(
             ErrorKind.QUOTA, tr("Out of credit"), exc.message, provider=INFO.name, retry_after=exc.retry_after
         )
+    if exc.status == 404 and "key not found" in said:
+        return ProviderError(ErrorKind.AUTH, tr("Key rejected"), exc.message, provider=INFO.name)
     return exc
 
 
