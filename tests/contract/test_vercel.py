@@ -4,10 +4,11 @@ loopback server.
 Sources of the shapes:
 - vercel.com/docs/ai-gateway (usage / observability-and-spend): `GET https://ai-gateway.vercel.sh/v1/credits`,
   Bearer AI Gateway key or OIDC token, `{"balance": "95.50", "total_used": "4.50"}`, USD decimal strings.
-- Public callers typing the answer as `{ balance: string, total_used: string }` and one noting
-  `// API returns: { balance: "16.81", total_used: "3.19" }` (search index ids 59578433167 and others, collected
-  in shared/reference/providers-2026.md section 8); zero and negative balances kept as they are (steipete/CodexBar
-  `docs/vercel.md` as summarised there).
+- Public callers of the endpoint found by code search: one typing the answer as `{ balance: string, total_used:
+  string }` (search index id 59578433167), one noting `// API returns: { balance: "16.81", total_used: "3.19" }`;
+  the project's reference (shared/reference/providers-2026.md section 8) adds that some callers accept numbers.
+  Zero and negative balances: guards (the reference reports them kept by CodexBar; its current tree has no
+  Vercel provider to check).
 - Refusals: `{"error": {"message": …, "type": "authentication_error", "param": …, "code": …}}`, the schema the
   gateway client parses (vercel/ai `packages/gateway/src/errors/create-gateway-error.ts`); the 401 message
   users see, "AI Gateway authentication failed: Invalid API key." (nuxt/ui#6376).
