@@ -387,12 +387,16 @@ def next_wakeup(accounts: Sequence[Account], states: Mapping[str, AccountState],
 # ---------------------------------------------------------------- formatting
 
 _SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# Units that are not money (Poe's points): shown as a plain count with the unit, never with cents or a sign.
+UNITS = frozenset({"points"})
 
 
 def format_money(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return "unknown"
     q = value.quantize(Decimal("0.01"))
+    if currency in UNITS:
+        return f"{q.normalize():f} {currency}"  # 1500 points, 12.5 points a day
     symbol = _SYMBOLS.get(currency or "")
     if currency == "USD" and symbol:
         return f"-${-q}" if q < 0 else f"${q}"

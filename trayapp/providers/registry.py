@@ -24,6 +24,10 @@ MODULES: tuple[str, ...] = (
     "openrouter",
     "stepfun",
     "novita",
+    "xai",
+    "vercel",
+    "poe",
+    "litellm",
     "demo",
 )
 
