@@ -11,6 +11,8 @@ steipete/CodexBar docs/vercel.md).
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,7 +25,7 @@ from werkzeug import Request, Response
 from trayapp.core.errors import BadResponse, ProviderError
 from trayapp.core.models import Account, ErrorKind
 from trayapp.fetch import Job, child_env, prepare_jobs, run_in_child
-from trayapp.providers import catalog
+from trayapp.providers import catalog, declared
 from trayapp.secrets.secret import Secret
 from trayapp.secrets.store import MemorySecretStore
 
@@ -311,3 +313,59 @@ def test_the_fetch_child_reads_a_declared_provider_without_reading_its_file(
     (result,) = run_in_child([Job(account, {"api": Secret(KEY)})], NOW, "salt", timeout=5, env=child_env())
     assert result.error is None and result.snapshot is not None
     assert result.snapshot.remaining == D("1.5")
+
+
+# ---------------------------------------------------------------- the examples in docs/providers.md
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "providers.md"
+
+
+def documented_examples() -> dict[str, str]:
+    """The TOML examples of the docs' last section, by the file name each is given there."""
+    section = DOCS.read_text(encoding="utf-8").partition("## Providers you declare")[2]
+    # a file's name in backquotes, on the line before its ```toml block
+    blocks = re.findall(r"`(?:[^`\n]*/)?([a-z0-9_-]+)\.toml`[^\n]*\n+```toml\n(.*?)```", section, re.S)
+    return dict(blocks)
+
+
+def test_the_documented_examples_are_valid_declarations() -> None:
+    examples = documented_examples()
+    assert set(examples) == {"aihubmix", "aigateway", "example"}
+    for name, text in examples.items():
+        declaration = declared.parse(name, f"{name}.toml", tomllib.loads(text), text)
+        assert declaration.url.startswith("https://")
+    assert declared.parse("aihubmix", "aihubmix.toml", tomllib.loads(examples["aihubmix"])).auth_header() == (
+        "Authorization",
+        "",
+    )
+
+
+def test_the_documented_illustration_reads_what_the_docs_say(server: HTTPServer, config_dir: Path) -> None:
+    text = documented_examples()["example"].replace("https://api.example.com", base(server))
+    declare(config_dir, "example", text)
+    server.expect_request("/v1/wallet", query_string="detail=1", headers={"X-Api-Key": KEY}).respond_with_json(
+        {
+            "code": 0,
+            "msg": "ok",
+            "result": {
+                "currency": "EUR",
+                "wallet": {"cash/bonus": {"cash": 1250, "bonus": 300}},
+                "left": 1550,
+                "valid_until": "2027-03-31T23:59:59Z",
+            },
+        }
+    )
+    snap = fetch("example", None).snapshot
+    assert (snap.currency, snap.remaining, snap.remaining_paid, snap.remaining_granted) == (
+        "EUR",
+        D("15.5"),
+        D("12.5"),
+        D("3"),
+    )
+    assert snap.expires_at == datetime(2027, 3, 31, 23, 59, 59, tzinfo=UTC)
+    server.clear()
+    server.expect_request("/v1/wallet").respond_with_json({"code": 1003, "msg": "key disabled"})
+    with pytest.raises(ProviderError) as info:
+        fetch("example", None)
+    assert "key disabled" in info.value.message
