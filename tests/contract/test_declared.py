@@ -268,6 +268,12 @@ BROKEN = {
     "badauth": ('url = "https://relay.example.com/api"\nremaining = "/q"\nauth = "basic"\n', "'auth'"),
     "openai": ('url = "https://relay.example.com/api"\nremaining = "/q"\n', "built-in provider"),
     "Bad Name": ('url = "https://relay.example.com/api"\nremaining = "/q"\n', "lower-case"),
+    "hostauth": ('url = "https://relay.example.com/api"\nremaining = "/q"\nauth = "header:Host"\n', "line 3"),
+    "both": (
+        'url = "https://r.example.com/a"\nremaining = "/q"\ncurrency = "USD"\ncurrency_pointer = "/c"\n',
+        "not both",
+    ),
+    "huge": ('url = "https://relay.example.com/api"\nremaining = "/q"\n' + "#" * 70000 + "\n", "KiB"),
 }
 
 

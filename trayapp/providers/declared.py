@@ -21,7 +21,6 @@ points at that is absent, null or not a number is an error naming the file and t
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -280,8 +279,11 @@ def read_file(path: Path, reserved: Collection[str] = ()) -> Declaration:
     name = path.stem
     if name in reserved:
         raise Broken(tr("'{name}' is a built-in provider: rename the file", name=name))
+    import tomllib  # here: importing this module (the catalog does, in the tray too) stays cheap
+
     try:
-        raw = path.read_bytes()[: MAX_FILE + 1]
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE + 1)
     except OSError as exc:
         raise Broken(tr("it cannot be read ({reason})", reason=exc.strerror or type(exc).__name__)) from None
     if len(raw) > MAX_FILE:
