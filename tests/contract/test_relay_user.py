@@ -158,11 +158,14 @@ def test_no_user_id_sends_no_header(server: HTTPServer) -> None:
 
 
 def test_a_token_refused_with_http_200_is_key_rejected(server: HTTPServer) -> None:
-    server.expect_request(SELF).respond_with_json({"success": False, "message": "无权进行此操作，access token 无效"})
+    # (a relay that echoes what it was sent: every key of the account is scrubbed from the quote)
+    server.expect_request(SELF).respond_with_json(
+        {"success": False, "message": f"无权进行此操作，access token 无效 ({TOKEN}, {KEY}, user {USER_ID})"}
+    )
     with pytest.raises(ProviderError) as info:
         user_balance(server)
-    assert info.value.kind is ErrorKind.AUTH
-    assert "access token 无效" in info.value.message and TOKEN not in info.value.message
+    assert info.value.kind is ErrorKind.AUTH and "access token 无效" in info.value.message
+    assert TOKEN not in info.value.message and KEY not in info.value.message and USER_ID in info.value.message
 
 
 def test_a_banned_user_is_refused_not_zero(server: HTTPServer) -> None:

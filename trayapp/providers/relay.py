@@ -250,7 +250,6 @@ class RelayProvider:
     # ------------------------------------------------------------ new-api /api/user/self (access token)
 
     def _user_balance(self, request: FetchRequest, memory: _Memory) -> FetchOutcome:
-        token = request.secrets["access"]
         user = request.secrets.get("user")
         user_id = user.reveal().strip() if user is not None else ""
         if user_id and not user_id.isdigit():
@@ -260,8 +259,8 @@ class RelayProvider:
                 tr("The relay user ID is a number (shown in the relay's personal settings); edit the account."),
                 provider=self.info.name,
             )
-        # Only the token is scrubbed from quotes: the id is a short number that may appear in any text.
-        with_token = replace(request, secrets={"access": token})
+        # Every key is scrubbed from quotes, not the id: a short number that may appear in any text.
+        with_token = replace(request, secrets={k: v for k, v in request.secrets.items() if k != "user"})
         try:
             answer = get_json(
                 with_token,
