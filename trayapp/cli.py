@@ -67,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls = asub.add_parser("list", parents=[common], help="list accounts")
     ls.add_argument("--json", action="store_true")
     add = asub.add_parser("add", parents=[common], help="add an account; prints its id last")
-    add.add_argument("--provider", required=True, choices=[i.name for i in catalog.CATALOG.values() if not i.sample])
+    offered = [i.name for i in catalog.CATALOG.values() if not i.sample]  # declared ones too (main reads them)
+    add.add_argument(
+        "--provider", required=True, type=_provider_name, metavar="NAME", help=f"one of: {', '.join(offered)}"
+    )
     add.add_argument("--label", required=True)
     add.add_argument("--base-url", metavar="URL")
     add.add_argument("--currency", metavar="CODE", help="for hosts that do not say (relays, local servers)")
@@ -105,6 +108,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _provider_name(name: str) -> str:
+    """A provider that can be added: built in, or declared in a file of <config dir>/providers that is not broken."""
+    offered = [i.name for i in catalog.CATALOG.values() if not i.sample]
+    if name in offered:
+        return name
+    why = catalog.broken(name)
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {name!r}: {why}" if why else f"invalid choice: {name!r} (choose from {', '.join(offered)})"
+    )
+
+
+def _read_declared(argv: Sequence[str]) -> None:
+    """The providers declared in the config dir's providers/*.toml, known before `--provider` is parsed."""
+    from .storage.paths import resolve_paths
+
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--config-dir")
+    early.add_argument("--demo", action="store_true")
+    known, _ = early.parse_known_args(argv)
+    if not known.demo:
+        catalog.use_declared(resolve_paths(known.config_dir).config_dir)  # problems: told by open_service
+
+
 TrayStarter = Callable[[str | None, bool], int]
 
 
@@ -115,6 +141,7 @@ def main(argv: Sequence[str] | None = None, *, start_tray: TrayStarter | None = 
         from .fetch.child import child_main, exit_child
 
         exit_child(child_main())  # as `python -m trayapp.fetch`
+    _read_declared(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     config_dir = getattr(args, "config_dir", None)

@@ -363,6 +363,7 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
     tray opens it (`Service.open_history`) once its icon is up, since opening it checks the database."""
     from .core.monitor import Monitor
     from .core.texts import resolve_language
+    from .providers import catalog
     from .secrets.secret import Secret
     from .secrets.store import KeyringStore, MemorySecretStore
     from .storage.atomic import remove_stale_temps
@@ -388,6 +389,7 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
         report = LoadReport()
         config = config_store.load(report)
         problems.extend(report.problems)
+        problems.extend(catalog.use_declared(paths.config_dir))  # <config dir>/providers/*.toml
         secrets = KeyringStore()
     setup_logging(paths)
     for problem in problems:

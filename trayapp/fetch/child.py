@@ -18,6 +18,7 @@ from ..core import codec
 from ..core.i18n import tr
 from ..core.models import ErrorKind, FetchError
 from ..core.monitor import FetchResult
+from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.secret import Secret
 from .jobs import Job
@@ -39,6 +40,8 @@ def encode_request(jobs: Sequence[Job], now: datetime, salt: str, timeout: float
                 "account": codec.account_out(j.account),
                 "secrets": {k: s.reveal() for k, s in j.secrets.items()},
                 "cache": dict(j.cache),
+                # A provider declared in a TOML file travels as the tray read it: the child reads no file.
+                **({"declared": d} if (d := catalog.declaration_of(j.account.provider)) else {}),
             }
             for j in jobs
         ],
@@ -52,6 +55,9 @@ def decode_request(data: bytes) -> tuple[list[FetchRequest], float]:
     now = codec.dt_in(payload["now"])
     assert now is not None
     salt, timeout = str(payload["salt"]), float(payload["timeout"])
+    for j in payload["jobs"]:
+        if j.get("declared"):
+            catalog.declare(j["declared"])
     requests = [
         FetchRequest(
             account=codec.account_in(j["account"]),

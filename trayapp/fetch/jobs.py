@@ -36,12 +36,13 @@ def prepare_jobs(
         try:
             info = catalog.info(account.provider)
         except catalog.UnknownProvider:
+            why = catalog.broken(account.provider)  # a declared provider whose file is broken: that file's problem
             failed.append(
                 _fail(
                     account.id,
                     ErrorKind.CONFIG,
                     tr("Unknown provider"),
-                    tr("'{provider}' is not a provider this version knows.", provider=account.provider),
+                    why or tr("'{provider}' is not a provider this version knows.", provider=account.provider),
                 )
             )
             continue

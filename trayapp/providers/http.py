@@ -449,6 +449,10 @@ class Rules:
     max_body: int = MAX_BODY
     only_under: str | None = None
     refine: Callable[[Refusal], Refinement | None] | None = field(default=None, repr=False)
+    # Where the key goes: the header and what precedes the key in it (a declared provider's "header:X-Api-Key",
+    # a relay's access token sent bare).
+    auth_header: str = "Authorization"
+    auth_prefix: str = "Bearer "
 
     @property
     def host(self) -> str:
@@ -553,7 +557,7 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
                 )
             # The account's key, whatever the caller or the environment put there, and only now that the
             # address is known to be the account's.
-            request.headers["Authorization"] = f"Bearer {rules.key}"
+            request.headers[rules.auth_header] = rules.auth_prefix + rules.key
             end = time.monotonic() + rules.timeout
             try:
                 response = super().handle_request(request)
@@ -943,9 +947,12 @@ def get_json(
     secret_label: str = KEY_LABEL,
     params: Mapping[str, str] | None = None,
     max_body: int = MAX_BODY,
+    headers: Mapping[str, str] | None = None,
+    auth: tuple[str, str] = ("Authorization", "Bearer "),
 ) -> JsonAnswer:
-    """GET base_url + path with `Authorization: Bearer <secret>`; the parsed JSON, or a ProviderError.
-    `secret_label` names the key in messages: a tr() noun such as tr("management key")."""
+    """GET base_url + path with `Authorization: Bearer <secret>` (or `auth`: another header, another prefix);
+    the parsed JSON, or a ProviderError. `secret_label` names the key in messages: a tr() noun such as
+    tr("management key"). `headers`: more request headers (never the key: the transport sets it)."""
     import httpx2
 
     base = base_url_of(request, info)
@@ -953,11 +960,13 @@ def get_json(
     endpoint = f"GET {urlsplit(url).path}"
     key = usable_key(info, request.secrets.get(secret_kind), secret_label)
     secrets = tuple(secret_values(request))
-    rules = Rules(info, base, key, secrets, request.timeout, secret_label, max_body)
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    rules = Rules(
+        info, base, key, secrets, request.timeout, secret_label, max_body, auth_header=auth[0], auth_prefix=auth[1]
+    )
+    sent = {**(headers or {}), "Accept": "application/json", "User-Agent": USER_AGENT}
     try:
         with http_client(rules) as client:
-            response = client.get(url, headers=headers, params=params)
+            response = client.get(url, headers=sent, params=params)
     except httpx2.HTTPError as exc:  # raised outside the transport (a URL httpx2 cannot build, say)
         raise failure_of(rules, endpoint, exc) from None
     answer_headers = {k.lower(): v for k, v in response.headers.items()}

@@ -32,6 +32,11 @@ MODULES: tuple[str, ...] = (
 )
 
 
+# Not a provider but the reader of the providers a user declares in TOML files (catalog.use_declared): its texts
+# are registered with the providers'.
+DECLARED = "declared"
+
+
 def modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__package__}.{name}") for name in MODULES]
 
@@ -40,7 +45,7 @@ def modules() -> list[ModuleType]:
 def provider_texts(lang: str) -> Mapping[str, str]:
     """English template -> translation, of every provider's own texts (merged into core.i18n's catalog)."""
     table: dict[str, str] = {}
-    for module in modules():
+    for module in [*modules(), importlib.import_module(f"{__package__}.{DECLARED}")]:
         table.update(getattr(module, lang.upper(), {}))
     return table
 

@@ -15,6 +15,14 @@ its DisplayTokenStatEnabled setting (controller/billing.go GetSubscription):
   GetUserUsedQuota): the account's *remaining* alone, next to its lifetime usage: subtracting is wrong.
 The answer does not say the setting, so the program is read from `/api/status` and the case is told from the
 figures where the code allows it; where it does not, remaining is unknown, never a guess.
+
+With the relay user's system access token (optional; AIHubMix calls it the Manage Key), the user's own balance
+instead: `GET {root}/api/user/self` with `Authorization: <access token>` and, when the user id is given,
+`New-Api-User: <id>` (new-api before its personal-access-token rework refuses the call without it) →
+`{"success": true, "data": {"quota": <remaining>, "used_quota": <spent>, ...}}` in raw quota units; refusals
+arrive as HTTP 200 `{"success": false, "message"}` or 401 (QuantumNous/new-api controller/user.go GetSelf,
+middleware/auth.go authHelper, model/user.go ValidateAccessToken). The rest of the answer (name, email,
+affiliate code, group) is personal and never kept.
 """
 
 from __future__ import annotations
@@ -28,9 +36,9 @@ from urllib.parse import urlsplit
 
 from ..core.errors import ProviderError
 from ..core.i18n import tr, tr_noop
-from ..core.models import Snapshot
-from .base import FetchOutcome, FetchRequest, ProviderInfo
-from .http import Fields, HttpFailure, base_url_of, business_error, get_json, secret_values
+from ..core.models import ErrorKind, Snapshot
+from .base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
+from .http import Fields, HttpFailure, base_url_of, business_error, get_json, in_sentence, scrub, secret_values
 
 UNLIMITED = Decimal(100000000)
 # What a relay offers changes only when it is upgraded: asked again after these, not every poll (a poll then
@@ -38,6 +46,9 @@ UNLIMITED = Decimal(100000000)
 SITE_TTL = timedelta(days=1)
 NO_TOKEN_ROUTE_TTL = timedelta(days=7)
 MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
+DEFAULT_QUOTA_PER_UNIT = Decimal(500000)  # new-api's and one-api's common.QuotaPerUnit, when a site does not say
+# Words of new-api's auth middleware when it refuses an access token with HTTP 200 (success: false), old and new.
+_TOKEN_REFUSED = ("access token", "未登录", "无权进行此操作", "new-api-user", "封禁", "banned", "not logged in")
 
 
 def billing_path(base_url: str, leaf: str) -> str:
@@ -154,9 +165,24 @@ INFO = ProviderInfo(
     module=__name__,
     default_base_url=None,
     default_currency="USD",
+    secrets=(
+        SecretSpec("api", tr_noop("API key")),
+        SecretSpec(
+            "access",
+            tr_noop("Access token (optional)"),
+            required=False,
+            hint=tr_noop("the relay's system access token (AIHubMix: Manage Key): reads your whole balance"),
+        ),
+        SecretSpec(
+            "user",
+            tr_noop("Relay user ID (optional)"),
+            required=False,
+            hint=tr_noop("your numeric user ID on the relay, which older new-api versions ask for with the token"),
+        ),
+    ),
     reads=tr_noop(
         "the key's quota and usage (/api/usage/token where the relay has it, else "
-        "/v1/dashboard/billing/subscription and /usage)"
+        "/v1/dashboard/billing/subscription and /usage); with an access token, your balance (/api/user/self)"
     ),
     not_knowable=tr_noop("the unit may be CNY on some relays: set the currency on the account"),
 )
@@ -177,6 +203,8 @@ class RelayProvider:
         root = site_root(base)
         at_root = replace(request, account=replace(request.account, base_url=root))
         memory = _Memory(request.cache, root, request.now)
+        if request.secrets.get("access") is not None:
+            return replace(self._user_balance(at_root, memory), cache=memory.data)
         token_usage = None
         if not memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL):
             token_usage, absent = self._token_usage(at_root)
@@ -218,6 +246,89 @@ class RelayProvider:
             return None, True  # some other program's answer on that path
         data = root.obj("data")
         return (data, False) if data.raw("object") == "token_usage" else (None, True)
+
+    # ------------------------------------------------------------ new-api /api/user/self (access token)
+
+    def _user_balance(self, request: FetchRequest, memory: _Memory) -> FetchOutcome:
+        user = request.secrets.get("user")
+        user_id = user.reveal().strip() if user is not None else ""
+        if user_id and not user_id.isdigit():
+            raise ProviderError(
+                ErrorKind.CONFIG,
+                tr("Invalid relay user ID"),
+                tr("The relay user ID is a number (shown in the relay's personal settings); edit the account."),
+                provider=self.info.name,
+            )
+        # Every key is scrubbed from quotes, not the id: a short number that may appear in any text.
+        with_token = replace(request, secrets={k: v for k, v in request.secrets.items() if k != "user"})
+        try:
+            answer = get_json(
+                with_token,
+                self.info,
+                "/api/user/self",
+                secret_kind="access",
+                secret_label=tr("access token"),
+                headers={"New-Api-User": user_id} if user_id else None,
+                auth=("Authorization", ""),  # the token bare, as new-api documents it (a Bearer prefix is stripped)
+            )
+        except HttpFailure as exc:
+            if exc.status == 401 and "new-api-user" in exc.said.lower():
+                raise ProviderError(
+                    ErrorKind.CONFIG,
+                    tr("Relay user ID needed"),
+                    tr(
+                        "{provider} wants the relay user ID with the access token ({said}): add it to the account "
+                        "(the number in the relay's personal settings).",
+                        provider=self.info.display_name,
+                        said=exc.said,
+                    ),
+                    provider=self.info.name,
+                ) from None
+            raise
+        root = answer.root()
+        if root.raw("success") is not True:
+            message = root.raw("message")
+            said = str(message) if isinstance(message, str) and message.strip() else None
+            if said is not None and any(word in said.lower() for word in _TOKEN_REFUSED):
+                raise ProviderError(
+                    ErrorKind.AUTH,
+                    tr("Key rejected"),
+                    tr(
+                        "{provider} refused the access token on {endpoint}: {said}. It may be mistyped or "
+                        "regenerated, or belong to another user ID.",
+                        provider=self.info.display_name,
+                        endpoint=answer.endpoint,
+                        said=in_sentence(scrub(said, answer.secrets)),
+                    ),
+                    provider=self.info.name,
+                )
+            raise business_error(self.info, answer.endpoint, "success=false", said, answer.secrets)
+        data = root.obj("data")
+        site = memory.site()
+        if site is None:
+            site, answered = self._site(request)
+            if answered:
+                memory.keep_site(site)
+        notes: list[str] = []
+        per_unit = site.quota_per_unit
+        if per_unit is None:
+            per_unit = DEFAULT_QUOTA_PER_UNIT
+            notes.append(
+                tr(
+                    "The relay does not say its quota unit (/api/status): 500,000 units = 1 USD, the default of "
+                    "new-api and one-api, is assumed."
+                )
+            )
+        factor, currency = Decimal(1) / per_unit, "USD"
+        if site.display == "CNY" and site.usd_rate is not None and request.account.currency in (None, "CNY"):
+            factor, currency = factor * site.usd_rate, "CNY"
+        # quota is what is left (spending decrements it; new-api's own clients show it as the balance), and may
+        # dip below zero on the last call: the relay's figure, shown.
+        remaining = data.decimal("quota", negative=True) * factor
+        used = data.decimal("used_quota") * factor if data.has("used_quota") else None
+        notes.append(tr("These figures are the relay account's, shared by all its keys, not this key's own."))
+        told = site.display in ("USD", "CNY")
+        return self._snapshot(request, remaining, used, 0, None, set(), notes, currency, told)
 
     def _site(self, request: FetchRequest) -> tuple[Site, bool]:
         """What /api/status tells, and whether the relay answered (an answer, even "none", is kept a day)."""
@@ -384,9 +495,38 @@ PROVIDER = RelayProvider()
 
 JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the core catalog
     "the key's quota and usage (/api/usage/token where the relay has it, else "
-    "/v1/dashboard/billing/subscription and /usage)": (
+    "/v1/dashboard/billing/subscription and /usage); with an access token, your balance (/api/user/self)": (
         "キーのクォータと使用量（リレーにあれば /api/usage/token、なければ /v1/dashboard/billing/subscription と "
-        "/usage）"
+        "/usage）。アクセストークンがあれば、あなたの残高（/api/user/self）"
+    ),
+    "Access token (optional)": "アクセストークン（任意）",
+    "the relay's system access token (AIHubMix: Manage Key): reads your whole balance": (
+        "リレーのシステムアクセストークン（AIHubMix では Manage Key）：あなたの残高全体を読み取ります"
+    ),
+    "Relay user ID (optional)": "リレーのユーザーID（任意）",
+    "your numeric user ID on the relay, which older new-api versions ask for with the token": (
+        "リレーでの数字のユーザーID。古い new-api はトークンと一緒にこれを求めます"
+    ),
+    "Invalid relay user ID": "リレーのユーザーIDが正しくありません",
+    "The relay user ID is a number (shown in the relay's personal settings); edit the account.": (
+        "リレーのユーザーIDは数字です（リレーの個人設定に表示されます）。アカウントを編集してください。"
+    ),
+    "access token": "アクセストークン",
+    "Relay user ID needed": "リレーのユーザーIDが必要です",
+    "{provider} wants the relay user ID with the access token ({said}): add it to the account "
+    "(the number in the relay's personal settings).": (
+        "{provider} はアクセストークンと一緒にリレーのユーザーIDを求めています（{said}）。アカウントに追加してください"
+        "（リレーの個人設定にある数字です）。"
+    ),
+    "{provider} refused the access token on {endpoint}: {said}. It may be mistyped or "
+    "regenerated, or belong to another user ID.": (
+        "{provider} は {endpoint} でアクセストークンを拒否しました：{said}。入力の誤り、再生成済み、"
+        "または別のユーザーIDのトークンかもしれません。"
+    ),
+    "The relay does not say its quota unit (/api/status): 500,000 units = 1 USD, the default of "
+    "new-api and one-api, is assumed.": (
+        "リレーがクォータの単位を示していません（/api/status）。new-api と one-api の既定値である 500,000 単位 = 1 USD "
+        "とみなしています。"
     ),
     "the unit may be CNY on some relays: set the currency on the account": (
         "リレーによっては単位がCNYの場合があります（アカウントで通貨を設定してください）"
