@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "openrouter",
     "stepfun",
     "novita",
+    "zhipu",
     "demo",
 )
 
