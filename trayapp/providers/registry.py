@@ -25,6 +25,7 @@ MODULES: tuple[str, ...] = (
     "stepfun",
     "novita",
     "zhipu",
+    "minimax",
     "demo",
 )
 
