@@ -15,14 +15,22 @@ sometimes a string and the message sometimes echoing the key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from ..core.errors import ProviderError
 from ..core.i18n import tr, tr_noop
 from ..core.models import ErrorKind, Snapshot
 from ..core.rules import format_money
 from .base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
-from .http import Fields, HttpFailure, JsonAnswer, base_url_of, business_error, get_json, secret_values
+from .http import (
+    Fields,
+    HttpFailure,
+    JsonAnswer,
+    base_url_of,
+    base_url_without,
+    business_error,
+    get_json,
+    secret_values,
+)
 
 PATH = "/account/query_balance"
 PLAN_PREFIX = "sk-cp-"
@@ -66,7 +74,7 @@ class MiniMaxProvider:
     info = INFO
 
     def fetch(self, request: FetchRequest) -> FetchOutcome:
-        request = _at_site_root(request)
+        request = base_url_without(request, self.info, API_SUFFIXES)
         try:
             answer = get_json(request, self.info, PATH)
         except HttpFailure as exc:
@@ -112,15 +120,6 @@ class MiniMaxProvider:
             notes=tuple(notes),
         )
         return FetchOutcome(snapshot=snapshot)
-
-
-def _at_site_root(request: FetchRequest) -> FetchRequest:
-    """A base URL of the model API (https://api.minimax.io/v1, …/anthropic) is read at its site's root."""
-    base = base_url_of(request, INFO).rstrip("/")
-    suffix = next((s for s in API_SUFFIXES if base.endswith(s)), None)
-    if suffix is None:
-        return request
-    return replace(request, account=replace(request.account, base_url=base.removesuffix(suffix)))
 
 
 def _check_status(answer: JsonAnswer, root: Fields, request: FetchRequest) -> None:
