@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "novita",
     "zhipu",
     "minimax",
+    "deepinfra",
     "demo",
 )
 
