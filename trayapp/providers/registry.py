@@ -27,6 +27,7 @@ MODULES: tuple[str, ...] = (
     "zhipu",
     "minimax",
     "deepinfra",
+    "venice",
     "demo",
 )
 
