@@ -221,7 +221,7 @@ def test_per_use_packs_rows_without_status_and_other_time_fields(server: HTTPSer
     assert snap.expires_at == datetime(2027, 1, 31, 15, 59, 59, tzinfo=UTC)
     notes = [n for n in snap.notes if "pack" in n.lower()]
     assert "Resource pack search pack: 100 uses left, expires 2027-01-31 23:59 (China time)." in notes
-    assert "Resource pack a resource pack: unknown tokens left, expires no date (China time)." in notes
+    assert "Resource pack general: unknown tokens left, no expiry given." in notes
 
 
 def test_more_packs_than_the_notes_show(server: HTTPServer) -> None:

@@ -217,29 +217,34 @@ def _offset(zone: str) -> timezone:
 
 
 def _pack_note(row: Fields, left: Decimal | None, expires: datetime | None) -> LocalText:
-    name = (row.opt_text("resourcePackageName", limit=80) or "").strip() or tr("a resource pack")
+    name = (row.opt_text("resourcePackageName", limit=80) or row.opt_text("tokenNo", limit=80) or "").strip()
     uses = (row.opt_text("consumeType", limit=20) or "").upper() == "TIMES"
     size = _amount(row, "tokensMagnitude")
     count = tr("unknown") if left is None else _count(left)
     unit = tr("uses") if uses else tr("tokens")
     of = tr(" of {size}", size=_count(size)) if size is not None else ""
-    when = expires.astimezone(CONSOLE_TIME).strftime("%Y-%m-%d %H:%M") if expires is not None else tr("no date")
+    expiry = (
+        tr("expires {when} (China time)", when=expires.astimezone(CONSOLE_TIME).strftime("%Y-%m-%d %H:%M"))
+        if expires is not None
+        else tr("no expiry given")
+    )
+    label = name or tr("(unnamed)")
     if (row.opt_text("type", limit=20) or "").lower() == "give":
         return tr(
-            "Gifted resource pack {name}: {count}{of} {unit} left, expires {when} (China time).",
-            name=name,
+            "Gifted resource pack {name}: {count}{of} {unit} left, {expiry}.",
+            name=label,
             count=count,
             of=of,
             unit=unit,
-            when=when,
+            expiry=expiry,
         )
     return tr(
-        "Resource pack {name}: {count}{of} {unit} left, expires {when} (China time).",
-        name=name,
+        "Resource pack {name}: {count}{of} {unit} left, {expiry}.",
+        name=label,
         count=count,
         of=of,
         unit=unit,
-        when=when,
+        expiry=expiry,
     )
 
 
@@ -277,16 +282,17 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
     "Zhipu's resource packs could not be read: {reason}": "Zhipu のリソースパックを読めませんでした: {reason}",
     "…and {n} more resource packs.": "…ほかに {n} 個のリソースパックがあります。",
     "is '{value}', not a date and time": "が '{value}' で、日時ではありません",
-    "a resource pack": "リソースパック",
+    "(unnamed)": "（名前なし）",
     "uses": "回",
     "tokens": "トークン",
     " of {size}": "（全 {size}）",
-    "no date": "期限なし",
-    "Gifted resource pack {name}: {count}{of} {unit} left, expires {when} (China time).": (
-        "付与リソースパック {name}: 残り {count}{of} {unit}、有効期限 {when}（中国時間）。"
+    "expires {when} (China time)": "有効期限 {when}（中国時間）",
+    "no expiry given": "有効期限の記載なし",
+    "Gifted resource pack {name}: {count}{of} {unit} left, {expiry}.": (
+        "付与リソースパック {name}: 残り {count}{of} {unit}、{expiry}。"
     ),
-    "Resource pack {name}: {count}{of} {unit} left, expires {when} (China time).": (
-        "リソースパック {name}: 残り {count}{of} {unit}、有効期限 {when}（中国時間）。"
+    "Resource pack {name}: {count}{of} {unit} left, {expiry}.": (
+        "リソースパック {name}: 残り {count}{of} {unit}、{expiry}。"
     ),
     "an amount not given": "示されていない額",
 }
