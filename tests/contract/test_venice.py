@@ -9,7 +9,10 @@ Sources (collected in shared/reference/providers-2026.md, section 11):
   `consumptionCurrency: "BUNDLED_CREDITS"`, USD shown when `consumptionCurrency` is USD and both exist,
   `canConsume: false` with `usd: 100.0` ("Balance unavailable for API calls"), zero balances and
   null balances ("No Venice API balance available"), DIEM above its allocation (150 of 100), a JSON list
-  instead of an object (an error).
+  instead of an object (an error);
+- refusals: agent0ai/agent-zero#1027 (`{"error": "Authentication failed"}`; a 402 `{"error": "Insufficient USD
+  or Diem balance to complete request"}`), clawnchdev/clawmes#44 (Venice's 402 "Authentication required" for a
+  missing or invalid key).
 """
 
 from __future__ import annotations
@@ -137,12 +140,29 @@ def test_the_bare_host_gets_api_v1(server: HTTPServer) -> None:
 
 
 def test_an_inference_key_is_refused_and_the_admin_key_is_asked_for(server: HTTPServer) -> None:
+    """The 401 body Venice gives a key it does not accept (agent0ai/agent-zero#1027, on chat/completions)."""
     serve(server, {"error": f"Authentication failed {KEY}"}, status=401)
     with pytest.raises(ProviderError) as info:
         fetch("venice", base(server, "/api/v1"))
     assert info.value.kind is ErrorKind.AUTH and info.value.title == "Key rejected"
     assert "only to an admin API key" in info.value.message and KEY not in info.value.message
     assert "管理者APIキー" in localize(info.value.message, "ja")
+
+
+def test_a_402_authentication_required_is_a_rejected_key_not_out_of_credit(server: HTTPServer) -> None:
+    """Venice answers 402 both to a missing or invalid key ("Authentication required") and to an empty account
+    ("Insufficient USD or Diem balance…"): clawnchdev/clawmes#44; agent0ai/agent-zero#1027 quotes the second."""
+    serve(server, {"error": "Authentication required"}, status=402)
+    with pytest.raises(ProviderError) as info:
+        fetch("venice", base(server, "/api/v1"))
+    assert info.value.kind is ErrorKind.AUTH and "admin API key" in info.value.message
+    assert info.value.message.startswith("Venice refused the key (402): Authentication required.")
+
+    server.clear()
+    serve(server, {"error": "Insufficient USD or Diem balance to complete request"}, status=402)
+    with pytest.raises(ProviderError) as info:
+        fetch("venice", base(server, "/api/v1"))
+    assert info.value.kind is ErrorKind.QUOTA and info.value.title == "Out of credit"
 
 
 def test_a_429_is_rate_limited(server: HTTPServer) -> None:

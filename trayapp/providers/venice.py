@@ -47,17 +47,7 @@ class VeniceProvider:
         try:
             answer = get_json(request, self.info, _path(request))
         except HttpFailure as exc:
-            if exc.kind is not ErrorKind.AUTH:
-                raise
-            raise ProviderError(
-                ErrorKind.AUTH,
-                exc.title,
-                tr(
-                    "{refusal} Venice answers the balance only to an admin API key; an inference key is refused.",
-                    refusal=exc.message,
-                ),
-                provider=INFO.name,
-            ) from None
+            raise _refusal(exc) from None
         root = answer.root()
         can_consume = root.opt_boolean("canConsume")
         balances = root.obj("balances")
@@ -110,6 +100,25 @@ class VeniceProvider:
         return FetchOutcome(snapshot=snapshot)
 
 
+def _refusal(exc: HttpFailure) -> ProviderError:
+    """A refused key says which key Venice wants. Venice also answers 402 "Authentication required" to a
+    missing or invalid key (402 is otherwise "no credit"): that is a rejected key, not an empty account."""
+    refusal: str = exc.message
+    if exc.status == 402 and "authenticat" in exc.said.lower():
+        refusal = tr("Venice refused the key (402): {said}.", said=exc.said)
+    elif exc.kind is not ErrorKind.AUTH:
+        return exc
+    return ProviderError(
+        ErrorKind.AUTH,
+        tr("Key rejected"),
+        tr(
+            "{refusal} Venice answers the balance only to an admin API key; an inference key is refused.",
+            refusal=refusal,
+        ),
+        provider=INFO.name,
+    )
+
+
 def _path(request: FetchRequest) -> str:
     """A base URL of the bare host (https://api.venice.ai) gets /api/v1; any other path is kept."""
     path = base_url_of(request, INFO).split("://", 1)[-1].partition("/")[2].strip("/")
@@ -149,6 +158,7 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
     "{refusal} Venice answers the balance only to an admin API key; an inference key is refused.": (
         "{refusal} Venice は管理者APIキーにしか残高を返しません。推論用キーは拒否されます。"
     ),
+    "Venice refused the key (402): {said}.": "Venice はキーを拒否しました（402）: {said}。",
     "Venice says nothing is left to pay for API calls (canConsume: false).": (
         "Venice によると、API 呼び出しを支払える残高がありません（canConsume: false）。"
     ),
