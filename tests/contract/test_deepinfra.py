@@ -124,11 +124,21 @@ def test_malformed_answers_are_clear_errors(server: HTTPServer, body: object, fi
     assert f"GET {PATH}: field '{field}'" in info.value.message and problem in info.value.message
 
 
-def test_a_refused_key_never_shows_the_key(server: HTTPServer) -> None:
-    serve(server, {"detail": f"Invalid token {KEY}"}, status=401)
+@pytest.mark.parametrize(
+    "body",
+    [
+        # xtekky/gpt4free#3446 (DeepInfra's answer to a request without a valid key, 2026-05)
+        {"error": {"message": "Not authenticated", "type": "invalid_request_error", "param": None, "code": None}},
+        {"error": "Unauthorised"},  # xtekky/gpt4free#1948
+        {"detail": f"Invalid token {KEY}"},  # guard: a body echoing the key
+    ],
+)
+def test_a_refused_key_never_shows_the_key(server: HTTPServer, body: object) -> None:
+    serve(server, body, status=401)
     with pytest.raises(ProviderError) as info:
         fetch("deepinfra", base(server))
     assert info.value.kind is ErrorKind.AUTH and info.value.title == "Key rejected"
+    assert info.value.message.startswith("DeepInfra rejected the key (401)")
     assert KEY not in info.value.message
 
 
