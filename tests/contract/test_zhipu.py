@@ -2,7 +2,9 @@
 loopback server.
 
 Sources of the shapes (collected in shared/reference/providers-2026.md, section 1):
-- the wallet: FuyuMikanLab/ai-credit-bar `Sources/AICreditBar/Adapters/ZhipuAdapter.swift` (the fields, Bearer);
+- the wallet: zh667/TokenLedger#53 (a real answer captured on open.bigmodel.cn with a normal API key, 2026-08;
+  `/api/paas/v4/balance` answered 404 there) and #54 (the same route on Z.ai); FuyuMikanLab/ai-credit-bar
+  `Sources/AICreditBar/Adapters/ZhipuAdapter.swift` (the fields, Bearer);
   a public test of a Z.ai client (its repository is not named by the search index; index id 69199759628):
   `api.z.ai/api/biz/account/query-customer-account-report` answering `{"code": 200, "msg": "Operation
   successful", "data": {"balance": 9.923912205, "availableBalance": 9.923912205, "rechargeAmount": 10.0,
@@ -92,6 +94,22 @@ def test_the_wallet_without_packs_in_cny(server: HTTPServer) -> None:
     totals = next(n for n in snap.notes if "recharged" in n)
     assert "100.00 CNY" in totals and "10.00 CNY" in totals
     assert "チャージ額は 100.00 CNY" in localize(totals, "ja")
+
+
+def test_a_measured_answer_with_nulls_and_an_exponent_zero(server: HTTPServer) -> None:
+    """The real answer a user captured with a normal API key on open.bigmodel.cn (zh667/TokenLedger#53,
+    2026-08), verbatim: `0E-9` frozen, null credit fields, `creditStatus: NOT_OPEN`."""
+    measured = """{"code": 200, "msg": "操作成功", "data": {"balance": 42.569039095, "rechargeAmount": 50.000000,
+        "giveAmount": 0.000000, "totalSpendAmount": 7.430960905, "todaySpendAmount": null,
+        "availableBalance": 42.569039095, "frozenBalance": 0E-9, "creditBalance": null,
+        "availableCreditBalance": null, "creditStatus": "NOT_OPEN", "modelSpendAmountList": null, "isKA": false},
+        "success": true}"""
+    server.expect_request(WALLET).respond_with_data(measured, content_type="application/json")
+    server.expect_request(PACKS).respond_with_json(packs())
+    snap = fetch("zhipu", base(server), currency="CNY").snapshot
+    assert (snap.remaining, snap.granted_total, snap.used) == (D("42.569039095"), D("0"), D("7.430960905"))
+    assert not any("frozen" in n for n in snap.notes)  # 0E-9 is zero
+    assert any("50.00 CNY was recharged and 0.00 CNY gifted" in n for n in snap.notes)
 
 
 def test_the_z_ai_wallet_in_usd_with_a_refused_pack_list(server: HTTPServer) -> None:
