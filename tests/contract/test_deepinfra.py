@@ -10,6 +10,9 @@ Sources (collected in shared/reference/providers-2026.md, section 10):
 - a Go balance checker (not named; index id 56754801690): `stripe_balance` missing is an error, `recent`
   optional (`-*StripeBalance - Recent`);
 - a Go reader (not named; index id 71615315385): `limit` only when positive, `suspended` as "limit reached";
+- steipete/CodexBar#2238 (the maintainer verified the contract: Stripe balance, recent unbilled amount, spending
+  limit, suspension) and nesszer/Win-CodexBar#219 (its port: negative = prepaid, less `recent`; positive net =
+  owed; the limit only when > 0; suspended accounts with their reason);
 - the answer carries the billing address and payment method (both Go clients warn): never read or kept.
 """
 
