@@ -49,18 +49,36 @@ def serve(server: HTTPServer, body: object, status: int = 200) -> None:
     server.expect_request(PATH, headers={"Authorization": f"Bearer {KEY}"}).respond_with_json(body, status=status)
 
 
-def test_the_documented_answer_while_diem_pays(server: HTTPServer) -> None:
+def test_the_documented_answer_shows_the_usd_that_lasts_and_todays_diem(server: HTTPServer) -> None:
     serve(server, answer())
-    snap = fetch("venice", base(server, "/api/v1")).snapshot
-    assert (snap.currency, snap.remaining) == ("DIEM", D("90.5"))
+    request = request_for("venice", base(server, "/api/v1"))
+    snap = catalog.load("venice").fetch(request).snapshot
+    assert (snap.currency, snap.remaining, snap.remaining_paid) == ("USD", D("25"), D("25"))
     assert [(b.currency, b.remaining) for b in snap.balances] == [("USD", D("25")), ("DIEM", D("90.5"))]
     diem = next(n for n in snap.notes if n.startswith("DIEM left today"))
     assert "90.50 DIEM of 100.00 DIEM" in diem and "00:00 UTC" in diem
     assert "今日の DIEM 残り" in localize(diem, "ja")
     assert "Venice pays the next requests from DIEM." in snap.notes
+    assert credit_alerts(request.account, AccountState(last_good=snap), Settings(), NOW) == []
 
 
-def test_usd_is_the_headline_when_usd_pays(server: HTTPServer) -> None:
+def test_diem_draining_during_the_day_raises_no_alert_while_usd_lasts(server: HTTPServer) -> None:
+    serve(server, answer(diem=0.4, usd=25, allocation=10))
+    request = request_for("venice", base(server, "/api/v1"))
+    snap = catalog.load("venice").fetch(request).snapshot
+    assert (snap.currency, snap.remaining) == ("USD", D("25"))
+    assert credit_alerts(request.account, AccountState(last_good=snap), Settings(), NOW) == []
+
+
+def test_a_staker_with_no_usd_sees_diem_not_zero(server: HTTPServer) -> None:
+    serve(server, answer(diem=90.5, usd=0))
+    request = request_for("venice", base(server, "/api/v1"))
+    snap = catalog.load("venice").fetch(request).snapshot
+    assert (snap.currency, snap.remaining, snap.remaining_paid) == ("DIEM", D("90.5"), None)
+    assert credit_alerts(request.account, AccountState(last_good=snap), Settings(), NOW) == []
+
+
+def test_usd_pays_with_both_present(server: HTTPServer) -> None:
     serve(server, answer(diem=50.0, usd=12.34, paying="USD"))
     snap = fetch("venice", base(server, "/api/v1")).snapshot
     assert (snap.currency, snap.remaining, snap.remaining_paid) == ("USD", D("12.34"), D("12.34"))
@@ -90,7 +108,7 @@ def test_bundled_credits_pay_and_usd_is_shown(server: HTTPServer) -> None:
 def test_string_numbers(server: HTTPServer) -> None:
     serve(server, answer(diem="90.50", usd="25.75", allocation="100.0"))
     snap = fetch("venice", base(server, "/api/v1")).snapshot
-    assert snap.remaining == D("90.50")
+    assert snap.remaining == D("25.75")
     assert any("90.50 DIEM of 100.00 DIEM" in n for n in snap.notes)
 
 
@@ -135,8 +153,8 @@ def test_diem_above_its_allocation_is_shown_as_it_is(server: HTTPServer) -> None
 
 def test_the_bare_host_gets_api_v1(server: HTTPServer) -> None:
     serve(server, answer())
-    assert fetch("venice", base(server)).snapshot.remaining == D("90.5")
-    assert fetch("venice", base(server, "/")).snapshot.remaining == D("90.5")
+    assert fetch("venice", base(server)).snapshot.remaining == D("25")
+    assert fetch("venice", base(server, "/")).snapshot.remaining == D("25")
 
 
 def test_an_inference_key_is_refused_and_the_admin_key_is_asked_for(server: HTTPServer) -> None:

@@ -7,8 +7,10 @@ day, refreshed at 00:00 UTC, unused DIEM does not roll over; `diemEpochAllocatio
 `consumptionCurrency` says what the next request is paid from (DIEM, then bundled credits, then USD; legacy
 VCU); `canConsume: false` means nothing is left to pay with.
 
-The headline is the balance Venice spends from now (CodexBar does the same): DIEM while DIEM pays, USD
-otherwise; both are kept in `balances`.
+The headline is the USD balance, the money that lasts: DIEM drains and refills every day, so a headline (and a
+low-credit alert) in DIEM would sound each day. DIEM is the headline only when there is no USD left to show
+(none reported, or zero while DIEM still pays), so that a staker is not told the credit is gone. Both are kept
+in `balances`, and today's DIEM is in the notes.
 """
 
 from __future__ import annotations
@@ -75,10 +77,10 @@ class VeniceProvider:
             notes.append(tr("Venice pays the next requests from {what}.", what=what))
 
         reason: str | None = None
-        if diem is not None and (paying == DIEM or usd is None):
-            currency, remaining = DIEM, diem
-        elif usd is not None:
+        if usd is not None and (usd > 0 or not diem):
             currency, remaining = "USD", usd
+        elif diem is not None:
+            currency, remaining = DIEM, diem
         else:
             currency, remaining = "USD", None
             reason = tr("Venice reported neither a USD nor a DIEM balance.")
