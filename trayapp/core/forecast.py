@@ -96,7 +96,8 @@ def forecast(
     if snapshot is not None and snapshot.remaining is not None and (not points or snapshot.checked_at > points[-1][0]):
         points.append((snapshot.checked_at, snapshot.remaining))
     rate = burn_rate(points)
-    expires_at = snapshot.expires_at if snapshot else None
+    # An expiry of credit that `remaining` does not count (Zhipu's token packs) says nothing of the money's.
+    expires_at = snapshot.expires_at if snapshot and "expiry_outside_balance" not in snapshot.flags else None
 
     def result(runs_out_at: datetime | None, unused: Decimal | None, reason: str | None) -> Forecast:
         return Forecast(rate.per_day, runs_out_at, unused, expires_at, rate.basis, rate.readings, rate.topups, reason)

@@ -104,7 +104,9 @@ class Snapshot:
     unknown_reason: str | None = None  # why `remaining` is None
     grants: tuple[Grant, ...] = ()
     balances: tuple[CurrencyBalance, ...] = ()  # every currency the provider reported
-    flags: frozenset[str] = frozenset()  # e.g. "blocked", "unlimited", "insufficient_quota"
+    # e.g. "blocked", "unlimited", "insufficient_quota"; "expiry_outside_balance": `expires_at` is of credit that
+    # `remaining` does not count (Zhipu's token packs), so no money is forecast to expire with it
+    flags: frozenset[str] = frozenset()
     notes: tuple[str, ...] = ()
 
 

@@ -26,7 +26,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
@@ -61,6 +61,7 @@ __all__ = [
     "Rules",
     "bad_response",
     "base_url_of",
+    "base_url_without",
     "business_error",
     "get_json",
     "http_client",
@@ -409,6 +410,16 @@ def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
         return validate_base_url(raw)
     except ConfigError as exc:
         raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message, provider=info.name) from None
+
+
+def base_url_without(request: FetchRequest, info: ProviderInfo, suffixes: Sequence[str]) -> FetchRequest:
+    """The request with the first of `suffixes` its base URL ends in dropped (a model API's /v1, when the
+    endpoint is at the site's root). Same host, so the key goes nowhere else."""
+    base = base_url_of(request, info).rstrip("/")
+    suffix = next((s for s in suffixes if base.endswith(s)), None)
+    if suffix is None:
+        return request
+    return replace(request, account=replace(request.account, base_url=base.removesuffix(suffix)))
 
 
 def usable_key(info: ProviderInfo, secret: Secret | None, label: str = KEY_LABEL) -> str:
