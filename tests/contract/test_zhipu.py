@@ -189,6 +189,8 @@ def test_the_soonest_live_pack_is_the_expiry_and_each_pack_is_told(server: HTTPS
     state = AccountState(last_good=snap)
     alerts = credit_alerts(request.account, state, Settings(), NOW)
     assert [a.code for a in alerts] == ["expiring_soon"]
+    # The alert says that a pack expires, not the wallet beside it.
+    assert "a resource pack expires in" in alerts[0].message and "the balance shown does not" in alerts[0].message
     # The wallet does not expire: no money is forecast to expire unused with the pack, even with no spending.
     history = [(datetime(2026, 11, d, 12, tzinfo=UTC), D("42.5"), "CNY") for d in range(24, 31)]
     fc = forecast(history, snap, NOW)

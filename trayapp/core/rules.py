@@ -146,7 +146,7 @@ def credit_alerts(
                 AlertCode.EXPIRING_SOON,
                 text(
                     lang,
-                    "expiring_soon",
+                    "expiring_soon_apart" if "expiry_outside_balance" in snap.flags else "expiring_soon",
                     label=account.label,
                     days=_days(days, lang),
                     date=snap.expires_at.astimezone(UTC).date().isoformat(),

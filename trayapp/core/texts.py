@@ -22,6 +22,10 @@ MESSAGES: dict[str, str] = {  # key -> English template; its Japanese is in the 
         "period ends."
     ),
     "expiring_soon": tr_noop("{label}: credit expires in {days} (on {date})."),
+    # The expiry of credit counted apart from the balance shown (a token pack beside a wallet: Zhipu).
+    "expiring_soon_apart": tr_noop(
+        "{label}: a resource pack expires in {days} (on {date}); the balance shown does not."
+    ),
     "stale": tr_noop("{label}: no fresh data for {age}; showing older data."),
     "same_login": tr_noop("{a} and {b} are keys of one login; the credit is on that one account{holder}."),
     "same_login_holder": tr_noop(" (shown under {label})"),

@@ -48,6 +48,9 @@ JA: dict[str, str] = {
         "{label}: 組織が利用上限に達しました。上限を引き上げるか期間が終わるまでリクエストは拒否されます。"
     ),
     "{label}: credit expires in {days} (on {date}).": "{label}: クレジットの有効期限まであと{days}です（{date}）。",
+    "{label}: a resource pack expires in {days} (on {date}); the balance shown does not.": (
+        "{label}: リソースパックの有効期限まであと{days}です（{date}）。表示中の残高には期限はありません。"
+    ),
     "{label}: no fresh data for {age}; showing older data.": (
         "{label}: {age}の間、新しいデータがありません。古いデータを表示しています。"
     ),
