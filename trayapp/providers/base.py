@@ -45,9 +45,10 @@ class ProviderInfo:
     explanations: Mapping[str, Explanation] = field(default_factory=dict)
     # Alert explanation key -> links to the provider's help, shown after the explanation.
     help_links: Mapping[str, tuple[Link, ...]] = field(default_factory=dict)
-    # Where the provider lists the credit grants a user copies into Edit account (tr_noop); its links are
-    # help_links["grants"]. Empty: the dialog's general words.
+    # Where the provider lists the credit grants a user copies into Edit account (tr_noop), and links to that
+    # page. Empty: the dialog's general words.
     grants_help: str = ""
+    grants_links: tuple[Link, ...] = ()
 
     def currency_for(self, base_url: str | None, override: str | None = None) -> str | None:
         if override:

@@ -75,7 +75,7 @@ def _grants_help(info: ProviderInfo) -> str:
     parts = [html.escape(shown(info.grants_help) if info.grants_help else general)]
     parts += [
         f"<a href='{html.escape(url)}'>{html.escape(shown(text))}</a>"
-        for text, url in info.help_links.get("grants", ())
+        for text, url in info.grants_links
     ]
     return " ".join(parts)
 

@@ -179,8 +179,8 @@ INFO = ProviderInfo(
         "on the billing settings' Credit grants page. Copy each grant here: its expiry then counts down, and with "
         "an admin key what was spent since its date is subtracted."
     ),
+    grants_links=(_GRANTS,),
     help_links={
-        "grants": (_GRANTS,),
         "credit_zero": (_QUOTA, _BILLING, _PREPAID),
         "spend_limit": (_BILLING,),
         "credit_low": (_BILLING,),
