@@ -264,6 +264,9 @@ class GlanceWindow(QFrame):
             anchor = icon_geometry
         else:
             anchor = QRect(QCursor.pos(), QCursor.pos())
+        # The desktop's light or dark palette as it is now (a theme switched while the glance was hidden
+        # is not always propagated to a hidden popup): an empty palette inherits the application's.
+        self.setPalette(QPalette())
         self._fit(anchor.center(), anchor=anchor)
         self.show()
         self.raise_()
