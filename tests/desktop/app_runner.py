@@ -9,6 +9,7 @@ menu (com.canonical.dbusmenu), its X windows (_NET_WM_PID), and its log file.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -176,8 +177,12 @@ class TrayApp:
         argv = ["xdotool", "search", "--onlyvisible", "--pid", str(self.pid)]
         argv += ["--name", name] if name else ["."]
         found = run(argv, check=False).split()
-        # xdotool --pid also matches windows that have no _NET_WM_PID at all (dunst's bubbles, for one)
-        return [w for w in found if run(["xdotool", "getwindowpid", w], check=False).strip() == str(self.pid)]
+        # xdotool --pid also matches windows that have no _NET_WM_PID at all (dunst's bubbles, for one), and
+        # with --pid it matches every window of the process whatever the name: both are checked here.
+        mine = [w for w in found if run(["xdotool", "getwindowpid", w], check=False).strip() == str(self.pid)]
+        if name:
+            mine = [w for w in mine if re.search(name, run(["xdotool", "getwindowname", w], check=False).strip())]
+        return mine
 
     def wait_details_window(self, timeout: float = 10) -> str:
         return poll(lambda: self.windows(DETAILS_TITLE), timeout, f"the window {DETAILS_TITLE!r}")[0]

@@ -389,12 +389,16 @@ class AppController(QObject):
     def open_glance(self) -> None:
         """The left click on the icon: the glance by the icon (a second click closes it)."""
         if self._glance is not None and (self._glance.isVisible() or self._glance.just_closed()):
-            self._glance.close()
+            self._glance.dismiss()
             return
+        glance = self._open_glance_now()
+        log.info("glance opened (%s accounts)", len(glance.cards))
+
+    def _open_glance_now(self) -> GlanceWindow:
         glance = self.glance
         glance.set_views(self.service.views(self.clock()), self.clock(), self.tray.busy)
         glance.show_by(self.tray.tray.geometry())
-        log.info("glance opened (%s accounts)", len(glance.cards))
+        return glance
 
     def open_notification(self, account_id: str) -> None:
         """A click on a bubble: the account it is about, or the glance for a bubble about several."""
@@ -403,8 +407,7 @@ class AppController(QObject):
         elif self.stand_in is not None and self.stand_in.isVisible():
             self.stand_in.raise_()
         else:
-            self.glance.set_views(self.service.views(self.clock()), self.clock(), self.tray.busy)
-            self.glance.show_by(self.tray.tray.geometry())
+            self._open_glance_now()
             log.info("glance opened from a notification")
 
     def open_details(self, account_id: str = "") -> None:

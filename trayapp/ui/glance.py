@@ -47,6 +47,7 @@ from .tray import account_summary, age_line, expiry_text, known_fraction, reason
 
 ACCENTS = {Severity.CRITICAL: COLOURS["zero"], Severity.WARNING: COLOURS["low"]}  # the only colours of its own
 WIDTH = 340
+PANEL_REACH = 22  # px from the pointer to the panel's edge that the popup keeps clear of, where unknown
 REOPEN_GUARD = 0.3  # s: the click on the icon that closed the popup must not reopen it at once
 
 
@@ -263,7 +264,10 @@ class GlanceWindow(QFrame):
         if icon_geometry is not None and icon_geometry.isValid() and not icon_geometry.isEmpty():
             anchor = icon_geometry
         else:
-            anchor = QRect(QCursor.pos(), QCursor.pos())
+            # The pointer is on the icon, somewhere in the panel: clear the panel's likely height around it
+            # (without a window manager no work area tells where the panel ends).
+            pos = QCursor.pos()
+            anchor = QRect(pos.x() - PANEL_REACH, pos.y() - PANEL_REACH, 2 * PANEL_REACH, 2 * PANEL_REACH)
         # The desktop's light or dark palette as it is now (a theme switched while the glance was hidden
         # is not always propagated to a hidden popup): an empty palette inherits the application's.
         self.setPalette(QPalette())
@@ -292,22 +296,27 @@ class GlanceWindow(QFrame):
         y = max(area.top(), min(y, area.bottom() - height + 1))
         self.move(x, y)
 
-    def _on_card(self, account_id: str) -> None:
+    def dismiss(self) -> None:
+        """Close on purpose (Escape, a card, a second click on the icon): the next click may open it at once."""
         self.close()
+        self._closed_at = 0.0
+
+    def _on_card(self, account_id: str) -> None:
+        self.dismiss()
         self.account_activated.emit(account_id)
 
     def _on_add(self) -> None:
-        self.close()
+        self.dismiss()
         self.add_requested.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.close()
+            self.dismiss()
             return
         super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self._closed_at = time.monotonic()
+        self._closed_at = time.monotonic()  # a click outside (on the icon, maybe) closed it
         super().hideEvent(event)
 
 
