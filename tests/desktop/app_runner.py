@@ -30,13 +30,13 @@ DETAILS_TITLE = "Accounts — Credit Tray"
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 SNI_ITEM = "org.kde.StatusNotifierItem"
 DBUSMENU = "com.canonical.dbusmenu"
-DEMO_LABELS = [
-    "DeepSeek (demo): 82.40 CNY",
-    "OpenRouter (demo): $1.85",
+DEMO_LABELS = [  # most urgent first (core.rules.urgency_key); the marks and reasons follow each
     "Moonshot (demo): 0.00 CNY",
-    "OpenAI trial (demo): $3.20 · 5 d left",
-    "OpenAI main (demo): $14.50 · 70 d left",
     "OpenAI alias (demo): $0.00",
+    "OpenAI trial (demo): $3.20 · expires in 5 d",
+    "OpenRouter (demo): $1.85",
+    "OpenAI main (demo): $14.50 · expires in 70 d",
+    "DeepSeek (demo): 82.40 CNY",
 ]
 MENU_COMMANDS = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 

@@ -268,7 +268,7 @@ class TrayController(QObject):
         self._icon_cache: Path | None = None
         self._cached_spec: IconSpec | None = None  # what the icon cache file shows
         self._menu_shape: tuple[object, ...] | None = None  # which entries the menu has (see rebuild_menu)
-        self._account_actions: dict[str, QAction] = {}
+        self._account_actions: list[QAction] = []  # the account entries, in the order shown
         self._age_action: QAction | None = None
         self._resume_action: QAction | None = None
         self._refresh_action: QAction | None = None
@@ -399,14 +399,14 @@ class TrayController(QObject):
     def rebuild_menu(self) -> None:
         now = self._clock()
         snoozed = self.snoozed_until is not None and self.snoozed_until > now
-        shape = (self.status_line, tuple(v.account.id for v in self._views), snoozed)
+        # The shape is the number of account entries, not which account is where: a new order (urgency
+        # changes with every poll) only changes the entries' texts. Each entry rebuilt is re-exported to the
+        # panel over D-Bus, which costs UI-thread time per account (docs/PERFORMANCE.md), and a panel that
+        # opens the menu during such a rebuild sizes it for a stale layout.
+        shape = (self.status_line, len(self._views), snoozed)
         if shape == self._menu_shape and self._refresh_action is not None:
-            # The same entries: only their texts change. Each entry rebuilt is re-exported to the panel over
-            # D-Bus, so a full rebuild costs UI-thread time per account (docs/PERFORMANCE.md).
-            for view in self._views:
-                action = self._account_actions[view.account.id]
-                action.setText(account_line(view, now))
-                action.setToolTip(self._account_tip(view))
+            for action, view in zip(self._account_actions, self._views, strict=True):
+                self._fill(action, view, now)
             if self._age_action is not None:
                 self._age_action.setText(age_line(self._views, now))
             self._refresh_action.setText(self._refresh_text())
@@ -415,7 +415,7 @@ class TrayController(QObject):
                 self._resume_action.setText(self._resume_text())
             return
         self._menu_shape = shape
-        self._account_actions = {}
+        self._account_actions = []
         self._resume_action = None
         self._age_action = None
         menu = self.menu
@@ -432,11 +432,10 @@ class TrayController(QObject):
             self._age_action = menu.addAction(age_line(self._views, now))
             self._age_action.setEnabled(False)
         for view in self._views:
-            action = menu.addAction(account_line(view, now))
-            action.setData(view.account.id)
-            action.setToolTip(self._account_tip(view))
-            action.triggered.connect(partial(self.details_requested.emit, view.account.id))
-            self._account_actions[view.account.id] = action
+            action = menu.addAction("")
+            self._fill(action, view, now)
+            action.triggered.connect(partial(self._open_entry, action))
+            self._account_actions.append(action)
         menu.addSeparator()
         self._refresh_action = self._add(menu, self._refresh_text(), self.refresh_requested.emit, enabled=not self.busy)
         self._add(menu, self.tr("Details…"), partial(self.details_requested.emit, ""))
@@ -448,6 +447,14 @@ class TrayController(QObject):
             menu.addMenu(self.snooze_menu)
         menu.addSeparator()
         self._add(menu, self.tr("Quit"), self.quit_requested.emit)
+
+    def _fill(self, action: QAction, view: AccountView, now: datetime) -> None:
+        action.setText(account_line(view, now))
+        action.setData(view.account.id)
+        action.setToolTip(self._account_tip(view))
+
+    def _open_entry(self, action: QAction) -> None:
+        self.details_requested.emit(str(action.data()))
 
     @staticmethod
     def _account_tip(view: AccountView) -> str:
