@@ -172,7 +172,10 @@ class FreedesktopNotifier(QObject):
             "image-data": ("(iiibiiay)", self._image()),
         }
         # One action, the default (a click on the bubble): the account it is about, or the glance.
-        action = QCoreApplication.translate("Notifier", "Show accounts" if message.group else "Open details")
+        if message.group:
+            action = QCoreApplication.translate("Notifier", "Show accounts")
+        else:
+            action = QCoreApplication.translate("Notifier", "Open details")
         msg = new_method_call(
             self._address,
             "Notify",

@@ -132,10 +132,6 @@ def marker(view: AccountView) -> str:
     return ""
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("Reason", text)
-
-
 # Which problem is said first: what explains the rest (a second account explains its zero credit).
 _REASON_ORDER = (
     "key_invalid",
@@ -155,27 +151,27 @@ def reason_text(view: AccountView) -> str:
     """Why an account is flagged, in a few words: "second account, no trial credit", "runs out around Dec 6",
     "key rejected". Empty when nothing is wrong (an expiry is said by "expires in", old data by its age)."""
     phrases = {
-        "key_invalid": _translate("key rejected"),
-        "second_account": _translate("second account"),
-        "same_login": _translate("same login as another key"),
-        "no_trial_credit": _translate("no trial credit"),
-        "credit_zero": _translate("no credit left"),
-        "spend_limit": _translate("spend limit reached"),
-        "credit_low": _translate("low credit"),
-        "runs_out_soon": _translate("runs out soon"),
-        "will_expire_unused": _translate("will expire unused"),
-        "identity_changed": _translate("key owner changed"),
+        "key_invalid": QCoreApplication.translate("Reason", "key rejected"),
+        "second_account": QCoreApplication.translate("Reason", "second account"),
+        "same_login": QCoreApplication.translate("Reason", "same login as another key"),
+        "no_trial_credit": QCoreApplication.translate("Reason", "no trial credit"),
+        "credit_zero": QCoreApplication.translate("Reason", "no credit left"),
+        "spend_limit": QCoreApplication.translate("Reason", "spend limit reached"),
+        "credit_low": QCoreApplication.translate("Reason", "low credit"),
+        "runs_out_soon": QCoreApplication.translate("Reason", "runs out soon"),
+        "will_expire_unused": QCoreApplication.translate("Reason", "will expire unused"),
+        "identity_changed": QCoreApplication.translate("Reason", "key owner changed"),
     }
     if view.forecast is not None and view.forecast.runs_out_at is not None:
         when = view.forecast.runs_out_at.astimezone()
         locale = QLocale(QLocale.Language.Japanese if i18n.language() == "ja" else QLocale.Language.English)
-        day = locale.toString(QDate(when.year, when.month, when.day), _translate("MMM d"))
-        phrases["runs_out_soon"] = _translate("runs out around {date}").format(date=day)
+        day = locale.toString(QDate(when.year, when.month, when.day), QCoreApplication.translate("Reason", "MMM d"))
+        phrases["runs_out_soon"] = QCoreApplication.translate("Reason", "runs out around {date}").format(date=day)
     codes = {a.code for a in view.alerts}
     parts = [phrases[code] for code in _REASON_ORDER if code in codes]
     if not parts and view.error is not None and view.error.kind is not ErrorKind.AUTH:
         parts.append(local(view.error.title))
-    return _translate(", ").join(parts)
+    return QCoreApplication.translate("Reason", ", ").join(parts)
 
 
 def expiry_text(view: AccountView) -> str:
