@@ -4,9 +4,10 @@ scripts/screenshots.py docs/screenshots).
 Runs `python -m trayapp --demo` in the desktop session (xfce4-panel, dunst) and writes, cropped:
   tray.png          the panel with the icon, and its tooltip (every account's line)
   tray-menu.png     the menu the panel opens on a right click on the icon
+  glance.png        the glance a left click on the icon opens (one card per account, most urgent first)
   notification.png  the alert bubble dunst shows at start
   details.png       the details window, on a trial credit that runs low and expires soon
-and, with a Japanese locale (LANG=ja_JP.UTF-8), tray-menu-ja.png and details-ja.png.
+and, with a Japanese locale (LANG=ja_JP.UTF-8), tray-menu-ja.png, glance-ja.png and details-ja.png.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ def main(argv: list[str]) -> int:
 
 
 def take_all(out: Path, pid: int, suffix: str = "") -> None:
-    """Every screenshot in English (suffix ""); only the menu and the details window in another language."""
+    """Every screenshot in English (suffix ""); only the menu, the glance and the details window in another
+    language."""
     service = wait(lambda: app_service(pid), "the app's icon on the panel", timeout=20)
     panel = max(
         (geometry(w) for w in run("xdotool", "search", "--onlyvisible", "--class", "xfce4-panel").split()),
@@ -216,6 +218,15 @@ def take_all(out: Path, pid: int, suffix: str = "") -> None:
     shoot(out / f"tray-menu{suffix}.png", union(panel, menu, margin=12))
     run("xdotool", "key", "Escape")
     wait(lambda: new_popup(before) is None, "the menu to close")
+
+    # The glance: a left click on the icon; the popup by the icon, closed again with Escape.
+    before = top_level()
+    run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", "1")
+    glance = wait(lambda: new_popup(before), "the glance")
+    time.sleep(0.3)
+    shoot(out / f"glance{suffix}.png", union(panel, glance, margin=12))
+    run("xdotool", "key", "Escape")
+    wait(lambda: new_popup(before) is None, "the glance to close")
 
     # The details window on the trial credit that expires soon (what a click on its menu line opens).
     click_menu(service, lambda label: DETAILS_ACCOUNT in label)

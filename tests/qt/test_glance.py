@@ -255,3 +255,18 @@ def test_locked_keyring_one_notification_short_line_and_polls_again_by_itself(
     qtbot.waitUntil(lambda: "DS: 42.00 CNY" in c.tray.tooltip(), timeout=30000)
     assert "Keyring locked" not in c.tray.tooltip()
     assert not c._keyring_timer.isActive(), "no retry left running once the keyring answers"
+
+
+def test_the_glance_and_the_menu_in_japanese(qtbot, make_controller, japanese) -> None:
+    import re
+
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    cards = {card.account_id: card for card in open_glance(qtbot, c).cards}
+    assert cards["demo-zero"].reason == "残高なし"
+    assert cards["demo-alias"].reason == "2つ目のアカウント、無料クレジットなし、残高なし"
+    assert cards["demo-expiring"].expiry == "失効まで5日"
+    assert re.fullmatch(r"残高が少ない、\d{1,2}月\d{1,2}日ごろに尽きる", cards["demo-low"].reason), cards["demo-low"].reason
+    assert c.glance.panel.age.text() == "たった今更新"
+    assert c.glance.panel.refresh.text() == "更新"
+    assert cards["demo-zero"].accessibleName().startswith("重大: ")

@@ -355,7 +355,9 @@ class AppController(QObject):
         fresh = self.service.notify_due(now, views)
         message = compose(fresh, views)
         note, self._keyring_note = self._keyring_note, None
-        if note is not None and self.service.config.settings.notifications:
+        settings = self.service.config.settings
+        quiet = not settings.notifications or (settings.snoozed_until is not None and now < settings.snoozed_until)
+        if note is not None and not quiet:
             # One bubble a poll: the keyring's state goes first in the alerts' bubble, or alone.
             message = note if message is None else compose(fresh, views, first_line=f"{note.summary}: {note.body}")
         if message is not None:
