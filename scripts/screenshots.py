@@ -210,23 +210,20 @@ def take_all(out: Path, pid: int, suffix: str = "") -> None:
     run("xdotool", "mousemove", "900", "600")
     wait(lambda: new_popup(before) is None, "the tooltip to go")
 
-    # The menu: a right click on the icon, rendered by the panel from the app's exported menu.
-    before = top_level()
-    run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", "3")
-    menu = wait(lambda: new_popup(before), "the menu")
-    time.sleep(0.3)
-    shoot(out / f"tray-menu{suffix}.png", union(panel, menu, margin=12))
-    run("xdotool", "key", "Escape")
-    wait(lambda: new_popup(before) is None, "the menu to close")
+    def popup(button: str, name: str, what: str) -> None:
+        """Click the icon, shoot the panel with the popup that opens, close it with Escape."""
+        before = top_level()
+        run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", button)
+        box = wait(lambda: new_popup(before), what)
+        time.sleep(0.3)
+        shoot(out / f"{name}{suffix}.png", union(panel, box, margin=12))
+        run("xdotool", "key", "Escape")
+        wait(lambda: new_popup(before) is None, f"{what} to close")
 
-    # The glance: a left click on the icon; the popup by the icon, closed again with Escape.
-    before = top_level()
-    run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", "1")
-    glance = wait(lambda: new_popup(before), "the glance")
-    time.sleep(0.3)
-    shoot(out / f"glance{suffix}.png", union(panel, glance, margin=12))
-    run("xdotool", "key", "Escape")
-    wait(lambda: new_popup(before) is None, "the glance to close")
+    # The menu: a right click on the icon, rendered by the panel from the app's exported menu.
+    popup("3", "tray-menu", "the menu")
+    # The glance: a left click on the icon; the popup by the icon.
+    popup("1", "glance", "the glance")
 
     # The details window on the trial credit that expires soon (what a click on its menu line opens).
     click_menu(service, lambda label: DETAILS_ACCOUNT in label)

@@ -266,7 +266,9 @@ def test_the_glance_and_the_menu_in_japanese(qtbot, make_controller, japanese) -
     assert cards["demo-zero"].reason == "残高なし"
     assert cards["demo-alias"].reason == "2つ目のアカウント、無料クレジットなし、残高なし"
     assert cards["demo-expiring"].expiry == "失効まで5日"
-    assert re.fullmatch(r"残高が少ない、\d{1,2}月\d{1,2}日ごろに尽きる", cards["demo-low"].reason), cards["demo-low"].reason
+    assert re.fullmatch(r"残高が少ない、\d{1,2}月\d{1,2}日ごろに尽きる", cards["demo-low"].reason), cards[
+        "demo-low"
+    ].reason
     assert c.glance.panel.age.text() == "たった今更新"
     assert c.glance.panel.refresh.text() == "更新"
     assert cards["demo-zero"].accessibleName().startswith("重大: ")
