@@ -80,7 +80,14 @@ def accent_rows(image: QImage, colour: QColor) -> int:
 
 
 def wait_polled(app: TrayApp) -> list[str]:
-    return poll(lambda: (m := app.menu_labels())[-6:] == MENU_COMMANDS and len(m) > 7 and m, 15, "the first poll")
+    """The menu once the first poll is over and its forecasts (computed after it, off the UI thread) are in."""
+
+    def settled() -> list[str] | None:
+        labels = app.menu_labels()
+        done = labels[-6:] == MENU_COMMANDS and any("runs out around" in label for label in labels)
+        return labels if done and any("will expire unused" in label for label in labels) else None
+
+    return poll(settled, 20, "the first poll and its forecasts")
 
 
 def test_left_click_on_the_panel_icon_opens_the_glance_by_it(sni_items, launch, screenshot, wait_until):
