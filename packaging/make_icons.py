@@ -31,10 +31,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt  # noqa: T
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen  # noqa: TID251 (a build script, not the core)
 
 from trayapp.platform.autostart import APP_RDNN
-from trayapp.ui.icon import COLOURS, IconSpec, render_image
+from trayapp.ui.icon import APP_ICON, COLOURS, IconSpec, render_image
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SPEC = IconSpec("healthy", 0.75)
+APP_SPEC = APP_ICON
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 256)
 ICNS_TYPES = {  # OSType -> pixel size (PNG payloads; the @2x types are the Retina variants)

@@ -4,9 +4,10 @@ scripts/screenshots.py docs/screenshots).
 Runs `python -m trayapp --demo` in the desktop session (xfce4-panel, dunst) and writes, cropped:
   tray.png          the panel with the icon, and its tooltip (every account's line)
   tray-menu.png     the menu the panel opens on a right click on the icon
+  glance.png        the glance a left click on the icon opens (one card per account, most urgent first)
   notification.png  the alert bubble dunst shows at start
   details.png       the details window, on a trial credit that runs low and expires soon
-and, with a Japanese locale (LANG=ja_JP.UTF-8), tray-menu-ja.png and details-ja.png.
+and, with a Japanese locale (LANG=ja_JP.UTF-8), tray-menu-ja.png, glance-ja.png and details-ja.png.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ def main(argv: list[str]) -> int:
 
 
 def take_all(out: Path, pid: int, suffix: str = "") -> None:
-    """Every screenshot in English (suffix ""); only the menu and the details window in another language."""
+    """Every screenshot in English (suffix ""); only the menu, the glance and the details window in another
+    language."""
     service = wait(lambda: app_service(pid), "the app's icon on the panel", timeout=20)
     panel = max(
         (geometry(w) for w in run("xdotool", "search", "--onlyvisible", "--class", "xfce4-panel").split()),
@@ -208,14 +210,20 @@ def take_all(out: Path, pid: int, suffix: str = "") -> None:
     run("xdotool", "mousemove", "900", "600")
     wait(lambda: new_popup(before) is None, "the tooltip to go")
 
+    def popup(button: str, name: str, what: str) -> None:
+        """Click the icon, shoot the panel with the popup that opens, close it with Escape."""
+        before = top_level()
+        run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", button)
+        box = wait(lambda: new_popup(before), what)
+        time.sleep(0.3)
+        shoot(out / f"{name}{suffix}.png", union(panel, box, margin=12))
+        run("xdotool", "key", "Escape")
+        wait(lambda: new_popup(before) is None, f"{what} to close")
+
     # The menu: a right click on the icon, rendered by the panel from the app's exported menu.
-    before = top_level()
-    run("xdotool", "mousemove", str(icon_x), str(icon_y), "click", "3")
-    menu = wait(lambda: new_popup(before), "the menu")
-    time.sleep(0.3)
-    shoot(out / f"tray-menu{suffix}.png", union(panel, menu, margin=12))
-    run("xdotool", "key", "Escape")
-    wait(lambda: new_popup(before) is None, "the menu to close")
+    popup("3", "tray-menu", "the menu")
+    # The glance: a left click on the icon; the popup by the icon.
+    popup("1", "glance", "the glance")
 
     # The details window on the trial credit that expires soon (what a click on its menu line opens).
     click_menu(service, lambda label: DETAILS_ACCOUNT in label)

@@ -29,7 +29,8 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName(APP_ID)
+    # The name is what Qt gives the panel as the StatusNotifierItem's Title (and its own bubbles' app name).
+    app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)
@@ -46,7 +47,17 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     icon_cache = paths_for_lock.data_dir / "tray-icon.png"
     early = None
     early_spec = None  # what the early icon shows, when known
-    if QSystemTrayIcon.isSystemTrayAvailable():
+    tray_up = QSystemTrayIcon.isSystemTrayAvailable()
+    if not tray_up:
+        # Said at once: without a tray host (stock GNOME has none without the AppIndicator extension) the
+        # app would otherwise seem to do nothing. A window stands in for the tray within seconds.
+        print(
+            "Credit Tray: no system tray found (no StatusNotifierWatcher or XEmbed tray on this desktop); "
+            "a window will stand in for it. On GNOME, the AppIndicator extension provides a tray.",
+            file=sys.stderr,
+            flush=True,
+        )
+    if tray_up:
         from PySide6.QtGui import QIcon
 
         from .ui.icon import EMPTY, render_icon

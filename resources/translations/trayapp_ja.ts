@@ -131,10 +131,6 @@
 <context>
     <name>AppController</name>
     <message>
-        <source>No system tray was found: this window stands in for it.</source>
-        <translation>システムトレイが見つかりません。代わりにこのウィンドウを表示しています。</translation>
-    </message>
-    <message>
         <source>Start at login could not be changed: {error}</source>
         <translation>ログイン時の起動を変更できませんでした: {error}</translation>
     </message>
@@ -145,6 +141,25 @@
     <message>
         <source>{title}: {message} The account was kept.</source>
         <translation>{title}: {message} アカウントは削除されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <source>{percent} % left</source>
+        <translation>残り{percent}%</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Press Enter to open its details</source>
+        <translation>Enterで詳細を開きます</translation>
     </message>
 </context>
 <context>
@@ -321,6 +336,28 @@
     </message>
 </context>
 <context>
+    <name>GlancePanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>No accounts yet: add one…</source>
+        <translation>アカウントがまだありません: 追加する…</translation>
+    </message>
+    <message>
+        <source>Refreshing…</source>
+        <translation>更新中…</translation>
+    </message>
+</context>
+<context>
+    <name>GlanceWindow</name>
+    <message>
+        <source>Credit Tray: accounts</source>
+        <translation>Credit Tray: アカウント</translation>
+    </message>
+</context>
+<context>
     <name>GrantsEditor</name>
     <message>
         <source>Amount</source>
@@ -453,16 +490,67 @@
         <translation>{n}件のアカウントに確認が必要です</translation>
     </message>
     <message>
-        <source>…and {n} more</source>
-        <translation>…ほか{n}件</translation>
+        <source>Show accounts</source>
+        <translation>アカウントを表示</translation>
     </message>
     <message>
         <source>Open details</source>
         <translation>詳細を開く</translation>
     </message>
+</context>
+<context>
+    <name>Reason</name>
     <message>
-        <source>Details</source>
-        <translation>詳細</translation>
+        <source>key rejected</source>
+        <translation>キーが拒否された</translation>
+    </message>
+    <message>
+        <source>second account</source>
+        <translation>2つ目のアカウント</translation>
+    </message>
+    <message>
+        <source>same login as another key</source>
+        <translation>別のキーと同じログイン</translation>
+    </message>
+    <message>
+        <source>no trial credit</source>
+        <translation>無料クレジットなし</translation>
+    </message>
+    <message>
+        <source>no credit left</source>
+        <translation>残高なし</translation>
+    </message>
+    <message>
+        <source>spend limit reached</source>
+        <translation>利用上限に到達</translation>
+    </message>
+    <message>
+        <source>low credit</source>
+        <translation>残高が少ない</translation>
+    </message>
+    <message>
+        <source>runs out soon</source>
+        <translation>まもなく尽きる</translation>
+    </message>
+    <message>
+        <source>will expire unused</source>
+        <translation>使い切れずに失効</translation>
+    </message>
+    <message>
+        <source>key owner changed</source>
+        <translation>キーの所有者が変わった</translation>
+    </message>
+    <message>
+        <source>MMM d</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>runs out around {date}</source>
+        <translation>{date}ごろに尽きる</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -529,6 +617,25 @@
     </message>
 </context>
 <context>
+    <name>StandInWindow</name>
+    <message>
+        <source>No system tray was found: this window stands in for it. Closing it quits.</source>
+        <translation>システムトレイが見つかりません。代わりにこのウィンドウを表示しています。閉じるとアプリが終了します。</translation>
+    </message>
+    <message>
+        <source>Add account…</source>
+        <translation>アカウントを追加…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>設定…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>Critical</source>
@@ -560,14 +667,6 @@
     <message>
         <source>expires today</source>
         <translation>本日失効</translation>
-    </message>
-    <message>
-        <source>{days} d left</source>
-        <translation>残り{days}日</translation>
-    </message>
-    <message>
-        <source>stale</source>
-        <translation>古いデータ</translation>
     </message>
     <message>
         <source>Snooze notifications</source>
@@ -604,6 +703,30 @@
     <message>
         <source>Details…</source>
         <translation>詳細…</translation>
+    </message>
+    <message>
+        <source>expires in {days} d</source>
+        <translation>失効まで{days}日</translation>
+    </message>
+    <message>
+        <source>Not updated yet</source>
+        <translation>まだ更新されていません</translation>
+    </message>
+    <message>
+        <source>Updated just now</source>
+        <translation>たった今更新</translation>
+    </message>
+    <message>
+        <source>Updated {n} min ago</source>
+        <translation>{n}分前に更新</translation>
+    </message>
+    <message>
+        <source>Updated {n} h ago</source>
+        <translation>{n}時間前に更新</translation>
+    </message>
+    <message>
+        <source>Updated {n} days ago</source>
+        <translation>{n}日前に更新</translation>
     </message>
     <message>
         <source>Add account…</source>

@@ -9,6 +9,7 @@ menu (com.canonical.dbusmenu), its X windows (_NET_WM_PID), and its log file.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,13 +30,13 @@ DETAILS_TITLE = "Accounts — Credit Tray"
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 SNI_ITEM = "org.kde.StatusNotifierItem"
 DBUSMENU = "com.canonical.dbusmenu"
-DEMO_LABELS = [
-    "DeepSeek (demo): 82.40 CNY",
-    "OpenRouter (demo): $1.85",
+DEMO_LABELS = [  # most urgent first (core.rules.urgency_key); the marks and reasons follow each
     "Moonshot (demo): 0.00 CNY",
-    "OpenAI trial (demo): $3.20 · 5 d left",
-    "OpenAI main (demo): $14.50 · 70 d left",
     "OpenAI alias (demo): $0.00",
+    "OpenAI trial (demo): $3.20 · expires in 5 d",
+    "OpenRouter (demo): $1.85",
+    "OpenAI main (demo): $14.50 · expires in 70 d",
+    "DeepSeek (demo): 82.40 CNY",
 ]
 MENU_COMMANDS = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 
@@ -176,8 +177,12 @@ class TrayApp:
         argv = ["xdotool", "search", "--onlyvisible", "--pid", str(self.pid)]
         argv += ["--name", name] if name else ["."]
         found = run(argv, check=False).split()
-        # xdotool --pid also matches windows that have no _NET_WM_PID at all (dunst's bubbles, for one)
-        return [w for w in found if run(["xdotool", "getwindowpid", w], check=False).strip() == str(self.pid)]
+        # xdotool --pid also matches windows that have no _NET_WM_PID at all (dunst's bubbles, for one), and
+        # with --pid it matches every window of the process whatever the name: both are checked here.
+        mine = [w for w in found if run(["xdotool", "getwindowpid", w], check=False).strip() == str(self.pid)]
+        if name:
+            mine = [w for w in mine if re.search(name, run(["xdotool", "getwindowname", w], check=False).strip())]
+        return mine
 
     def wait_details_window(self, timeout: float = 10) -> str:
         return poll(lambda: self.windows(DETAILS_TITLE), timeout, f"the window {DETAILS_TITLE!r}")[0]

@@ -154,14 +154,14 @@ def test_tray_shows_keyring_locked_then_recovers_on_refresh(
     )
     assert tooltip[1].startswith("Keyring locked: The OS keyring is locked. Unlock it"), tooltip
     assert tooltip[2].startswith("My DeepSeek: "), tooltip
-    first = wait_until(lambda: app.menu_entries()[0], what="the menu")
-    assert first["label"].startswith("Keyring locked: ") and first["enabled"] is False
+    first = wait_until(lambda: (e := app.menu_entries()[0])["label"] == "Keyring locked" and e, what="the menu")
+    assert first["enabled"] is False  # a short line; what to do is in the tooltip
     assert deepseek.log == []
 
     secret_service.unlock()  # what the status line asks: unlock, then choose Refresh now
     app.click_menu("Refresh now")
     wait_until(
-        lambda: app.tooltip().splitlines()[1:] == ["My DeepSeek: 12.50 CNY · updated just now"],
+        lambda: app.tooltip().splitlines()[1:] == ["My DeepSeek: 12.50 CNY", "Updated just now"],
         what="the account's balance in the tooltip, and no status line",
     )
     assert not app.menu_entries()[0]["label"].startswith("Keyring locked")
@@ -182,7 +182,7 @@ def test_tray_uses_a_secret_service_that_starts_after_it(
     secret_service.unlock()  # gnome-keyring starts (with the items stored before)
     app.click_menu("Refresh now")
     wait_until(
-        lambda: app.tooltip().splitlines()[1:] == ["My DeepSeek: 12.50 CNY · updated just now"],
+        lambda: app.tooltip().splitlines()[1:] == ["My DeepSeek: 12.50 CNY", "Updated just now"],
         timeout=FAST,
         what="the account's balance in the tooltip, and no status line",
     )

@@ -18,7 +18,7 @@ from .app_runner import DETAILS_TITLE, TrayApp, deepseek_balance
 launch = app_runner.launch  # fixtures
 add_account = app_runner.add_account
 
-ACTIONS = ["default", "Open details", "details", "Details"]
+ACTIONS = ["default", "Open details"]  # one action: a click on the bubble
 KEY = "sk-desktop-notify-0123456789abcdef"
 
 
@@ -36,24 +36,23 @@ def app_notifications(notify_calls, count: int = 1):
     return [c for c in calls if c.app_name == "Credit Tray"]
 
 
-def test_demo_alerts_arrive_grouped_and_critical_and_a_click_opens_details(dunst, notify_calls, launch):
+def test_demo_alerts_arrive_grouped_and_critical_and_a_click_opens_the_glance(dunst, notify_calls, launch):
     app: TrayApp = launch("--demo")
     (call,) = app_notifications(notify_calls)
     assert call.summary == "4 accounts need attention"
-    body = call.body.splitlines()
-    assert body[0] == "Moonshot (demo): no credit left (0.00 CNY)."
-    assert any("OpenAI alias (demo) is a second account" in line for line in body)
-    assert re.fullmatch(r"…and \d+ more", body[-1]), body  # six alerts at most, then a count
+    body = call.body.splitlines()  # one line per account, most urgent first, none hidden
+    assert body[0] == "Moonshot (demo): 0.00 CNY — no credit left"
+    assert body[1] == "OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left"
+    assert len(body) == 4 and not any(re.fullmatch(r"…and \d+ more", line) for line in body), body
     assert call.hints["urgency"] == 2  # critical: zero credit and a second account
-    assert call.actions == ACTIONS
+    assert call.actions == ["default", "Show accounts"]
     assert call.replaces_id == 0
     assert call.sender  # sent by the app's own connection, which gets ActionInvoked back
 
     assert dunst.count("displayed") == 1
+    dunst.action(0)  # a left click on the bubble: about several accounts, it opens the glance
+    app.wait_log("glance opened from a notification")
     assert app.windows(DETAILS_TITLE) == []
-    dunst.action(0)  # a left click on the bubble
-    app.wait_details_window()
-    app.wait_log("details opened for demo-zero")  # the account the bubble is about, selected
 
     (shown,) = dunst.collect()
     assert (shown["appname"], shown["summary"]) == ("Credit Tray", "4 accounts need attention")

@@ -75,7 +75,8 @@ def account_entries(labels: list[str]) -> list[str]:
 
 
 def strip_marker(line: str) -> str:
-    return line.removeprefix("⚠ ").removeprefix("• ")
+    """The line without its severity mark and the reason after " — "."""
+    return line.removeprefix("‼ ").removeprefix("⚠ ").split(" — ")[0]
 
 
 def test_icon_registers_with_the_panel_and_shows_every_account(sni_items, launch, screenshot):
@@ -89,19 +90,19 @@ def test_icon_registers_with_the_panel_and_shows_every_account(sni_items, launch
     assert item.endswith("/StatusNotifierItem")
     assert app.sni_property("Status") == "Active"
 
+    assert app.sni_property("Title") == "Credit Tray"  # not the app id
+
     tooltip = app.tooltip().splitlines()
     assert tooltip[0] == "Credit Tray"
-    assert [strip_marker(line) for line in tooltip[1:]] == [f"{label} · updated just now" for label in DEMO_LABELS], (
-        tooltip
-    )
-    assert tooltip[3].startswith("⚠ Moonshot (demo)")  # zero credit is marked critical
+    assert [strip_marker(line) for line in tooltip[1:-1]] == DEMO_LABELS, tooltip
+    assert tooltip[-1] == "Updated just now"  # one age line
+    assert tooltip[1].startswith("‼ Moonshot (demo)")  # zero credit is marked critical
 
     # The menu as exported, without AboutToShow (what a host that caches the layout shows), once the
     # first poll is over ("Refreshing…" until then).
-    labels = poll(lambda: (m := app.menu_labels())[6:] == MENU_COMMANDS and m, what="the menu after the poll")
-    assert [strip_marker(line) for line in account_entries(labels)] == [
-        f"{label} · updated just now" for label in DEMO_LABELS
-    ]
+    labels = poll(lambda: (m := app.menu_labels())[7:] == MENU_COMMANDS and m, what="the menu after the poll")
+    assert labels[0] == "Updated just now"
+    assert [strip_marker(line) for line in account_entries(labels[1:])] == DEMO_LABELS
 
     # The panel draws the icon: the red zero-credit gauge and badge are now on the panel.
     shot = poll(lambda: (p := screenshot("panel")) and red_pixels(p, box) >= 20 and p, what="the icon on the panel")
@@ -113,7 +114,7 @@ def test_panel_click_opens_full_menu_and_left_click_opens_details(sni_items, lau
     app.wait_sni_item()
     x, y, _w, h = panel_box()
     entries = [e for e in app.menu_entries() if e["type"] != "separator"]
-    assert len(entries) == len(DEMO_LABELS) + len(MENU_COMMANDS)
+    assert len(entries) == 1 + len(DEMO_LABELS) + len(MENU_COMMANDS)  # the age line, accounts, commands
 
     # Right click on the icon: xfce4-panel renders the exported menu as a GTK popup.
     before = top_level_windows()
@@ -125,19 +126,17 @@ def test_panel_click_opens_full_menu_and_left_click_opens_details(sni_items, lau
     run(["xdotool", "key", "Escape"])
     wait_until(lambda: menu_popup(before) is None, what="the menu to close")
 
-    # Left click on the icon opens the details window.
-    assert app.windows(DETAILS_TITLE) == []
+    # Left click on the icon opens the glance (tests/desktop/test_app_glance.py), not the details window.
     run(["xdotool", "mousemove", str(x + h // 2), str(y + h // 2), "click", "1"])
-    window = app.wait_details_window()
-    assert run(["xdotool", "getwindowname", window]).startswith(DETAILS_TITLE)
-    app.wait_log("details opened for demo-healthy")
+    app.wait_log("glance opened (6 accounts)")
+    assert app.windows(DETAILS_TITLE) == []
 
 
 def test_menu_entries_open_the_details_window(sni_items, launch):
     app: TrayApp = launch("--demo")
     app.click_menu("Details…")
     app.wait_details_window()
-    app.wait_log("details opened for demo-healthy")  # the first account is selected
+    app.wait_log("details opened for demo-healthy")  # the first account (in the config) is selected
 
     alias = next(label for label in app.menu_labels() if "OpenAI alias (demo)" in label)
     app.click_menu(alias)
@@ -172,11 +171,12 @@ def test_xembed_icon_is_embedded_in_trayer_and_its_menu_opens(tray_host, launch,
     assert (w, h) >= (16, 16) and x >= 0 and y >= 0
     wait_until(lambda: red_pixels(screenshot("trayer"), (x, y, w, h)) >= 20, what="the icon drawn in trayer")
 
-    # Right click: Qt's own QMenu opens; keyboard to "Details…" (6 accounts, then Refresh now, Details…).
+    # Right click: Qt's own QMenu opens; keyboard to "Details…" (the age line and 6 accounts are disabled
+    # or entries, then Refresh now, Details…).
     before = top_level_windows()
     run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "3"])
     popup = wait_until(lambda: menu_popup(before), what="the QMenu")
-    assert popup[3] >= 20 * (len(DEMO_LABELS) + len(MENU_COMMANDS)), popup
+    assert popup[3] >= 20 * (1 + len(DEMO_LABELS) + len(MENU_COMMANDS)), popup
     run(["xdotool", "key", *(["Down"] * 8), "Return"])
     app.wait_details_window()
     app.wait_log("details opened for demo-healthy")

@@ -72,7 +72,7 @@ class FakeNotifications:
                 return
             member = msg.header.fields.get(HeaderFields.member)
             if member == "Notify":
-                app, replaces, _icon, summary, body, actions, hints, _timeout = msg.body
+                app, replaces, icon, summary, body, actions, hints, _timeout = msg.body
                 nid = replaces or self.next_id
                 self.next_id += 1
                 self.senders[nid] = msg.header.fields[HeaderFields.sender]
@@ -84,6 +84,8 @@ class FakeNotifications:
                         "body": body,
                         "actions": list(actions),
                         "urgency": hints["urgency"][1],
+                        "icon": icon,
+                        "image": hints.get("image-data", (None, None))[1],
                         "id": nid,
                     }
                 )
@@ -120,8 +122,14 @@ def test_notify_is_typed_replaces_and_a_click_opens_the_account(qtbot, private_b
         first = fake.calls[-1]
         assert first["app"] == "Credit Tray" and first["replaces"] == 0
         assert first["summary"] == "Moonshot: no credit left"
-        assert first["actions"] == ["default", "Open details", "details", "Details"]
+        assert first["actions"] == ["default", "Open details"], "one action: the default, a click on the bubble"
         assert first["urgency"] == 2
+        # The app's icon: by name (an installed theme has it) and as pixels (the image-data hint, for a run
+        # from a checkout): width, height, rowstride, alpha, 8 bits, 4 channels, the RGBA bytes.
+        assert first["icon"] == "credit-tray"
+        width, height, stride, alpha, bits, channels, data = first["image"]
+        assert (width, height, alpha, bits, channels) == (48, 48, True, 8, 4)
+        assert len(data) == stride * height and any(data[3::4]), "a picture, not a transparent square"
 
         with qtbot.waitSignal(notifier.delivered, timeout=5000):
             notifier.show(Message("Moonshot: credit is low", "…", False, "moonshot-1", False))
@@ -130,8 +138,16 @@ def test_notify_is_typed_replaces_and_a_click_opens_the_account(qtbot, private_b
         assert second["urgency"] == 1
 
         with qtbot.waitSignal(notifier.clicked, timeout=5000) as clicked:
-            fake.click(first["id"], "details")
+            fake.click(first["id"])
         assert clicked.args == ["moonshot-1"]
+
+        # A bubble about several accounts opens the glance: it carries no account.
+        with qtbot.waitSignal(notifier.delivered, timeout=5000) as group:
+            notifier.show(Message("2 accounts need attention", "A: $0.00\nB: $1.00", True, "", True))
+        assert fake.calls[-1]["actions"] == ["default", "Show accounts"]
+        with qtbot.waitSignal(notifier.clicked, timeout=5000) as clicked:
+            fake.click(group.args[0])
+        assert clicked.args == [""]
     finally:
         notifier.close()
         fake.close()

@@ -61,14 +61,14 @@ def test_menu_entries_follow_each_poll_and_each_change_of_accounts(qtbot, make_c
     def entry(account_id: str) -> str:
         return next(a.text() for a in tray.menu.actions() if a.data() == account_id)
 
-    assert entry("demo-low") == "• OpenRouter (demo): $1.85 · updated just now"  # low: marked
+    assert entry("demo-low").startswith("⚠ OpenRouter (demo): $1.85 — low credit")  # low: marked, and why
     state = c.service.monitor.states["demo-low"]
     assert state.last_good is not None
     c.service.monitor.states["demo-low"] = replace(
         state, last_good=replace(state.last_good, remaining=state.last_good.remaining + 100)
     )
     c.refresh_views()
-    assert entry("demo-low").endswith("OpenRouter (demo): $101.85 · updated just now")
+    assert "OpenRouter (demo): $101.85" in entry("demo-low") and "low credit" not in entry("demo-low")
     ids = [a.data() for a in tray.menu.actions() if a.data()]
     c.service.monitor.accounts = [a for a in c.service.monitor.accounts if a.id != "demo-low"]
     c.refresh_views()

@@ -8,20 +8,48 @@ from .conftest import poll_and_wait
 MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 
 
-def test_tooltip_and_menu_show_every_demo_account(qtbot, make_controller) -> None:
+DEMO_LINES = [  # most urgent first, each with its mark and why it is flagged
+    "‼ Moonshot (demo): 0.00 CNY — no credit left",
+    "‼ OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left",
+    "⚠ OpenAI trial (demo): $3.20 · expires in 5 d — low credit, will expire unused",
+    "⚠ OpenRouter (demo): $1.85 — low credit, runs out around ",
+    "OpenAI main (demo): $14.50 · expires in 70 d",
+    "DeepSeek (demo): 82.40 CNY",
+]
+
+
+def matches(lines: list[str], expected: list[str]) -> bool:
+    return len(lines) == len(expected) and all(line.startswith(e) for line, e in zip(lines, expected, strict=True))
+
+
+def test_tooltip_and_menu_list_accounts_by_urgency_with_reasons_and_one_age(qtbot, make_controller) -> None:
     c = make_controller()
     with qtbot.waitSignal(c.settled, timeout=20000):
         c.start()
-    tooltip = c.tray.tray.toolTip()
-    assert "Moonshot (demo): 0.00 CNY" in tooltip
-    assert "OpenRouter (demo): $1.85" in tooltip
-    assert "OpenAI trial (demo): $3.20 · 5 d left" in tooltip
-    assert "updated just now" in tooltip
+    tooltip = c.tray.tray.toolTip().splitlines()
+    assert tooltip[0] == "Credit Tray"
+    assert matches(tooltip[1:-1], DEMO_LINES), tooltip
+    assert tooltip[-1] == "Updated just now"
+    assert sum("just now" in line for line in tooltip) == 1, "one age line, not one per account"
     c.tray.rebuild_menu()
     texts = [a.text() for a in c.tray.menu.actions() if not a.isSeparator()]
     assert texts[-6:] == MENU_ENTRIES
-    assert any(t.startswith("⚠ Moonshot (demo): 0.00 CNY") for t in texts)
-    assert len([a for a in c.tray.menu.actions() if a.data()]) == 6
+    assert texts[0] == "Updated just now" and not c.tray.menu.actions()[0].isEnabled()
+    accounts = [a for a in c.tray.menu.actions() if a.data()]
+    assert matches([a.text() for a in accounts], DEMO_LINES)
+    assert [a.data() for a in accounts][:2] == ["demo-zero", "demo-alias"]
+    assert "first phone-verified account" in accounts[1].toolTip(), "the entry's tip is the whole explanation"
+
+
+def test_runs_out_date_follows_the_forecast(qtbot, make_controller) -> None:
+    from trayapp.ui.tray import reason_text
+
+    c = make_controller()
+    poll_and_wait(qtbot, c)
+    view = next(v for v in c.tray.views if v.account.id == "demo-low")
+    assert view.forecast is not None and view.forecast.runs_out_at is not None
+    when = view.forecast.runs_out_at.astimezone()
+    assert reason_text(view) == f"low credit, runs out around {when.strftime('%b')} {when.day}"
 
 
 def test_icon_shows_the_most_urgent_account_with_a_critical_badge(qtbot, make_controller) -> None:
@@ -231,11 +259,13 @@ def test_tooltip_and_menu_show_the_age_of_the_data_not_of_the_last_try(qtbot) ->
     tray.set_views(_aged_views(now))
     lines = tray.tooltip().splitlines()[1:]
     assert lines == [
-        "• Old: 12.50 CNY · stale · data from 3 days ago · last try failed 1 min ago",  # the stale alert: •
-        "New: error · never read · last try failed 1 min ago",
+        # never read is worse than old data: first; each says why and carries its own age
+        "New: error — No connection · never read · last try failed 1 min ago",
+        "Old: 12.50 CNY — No connection · data from 3 days ago · last try failed 1 min ago",
+        "Updated 3 days ago",
     ]
     tray.rebuild_menu()
     entries = [a.text() for a in tray.menu.actions() if a.data()]
-    assert entries[0].endswith("data from 3 days ago · last try failed 1 min ago")
+    assert entries[1].endswith("data from 3 days ago · last try failed 1 min ago")
     assert "just now" not in tray.tooltip()
     tray.dispose()

@@ -332,11 +332,12 @@ def settings_out(s: Settings) -> Json:
         "snoozed_until": dt_out(s.snoozed_until),
         "language": s.language,
         "start_at_login": s.start_at_login,
+        "icon_style": s.icon_style,
     }
 
 
 def settings_in(d: Mapping[str, Any]) -> Settings:
-    from .models import MIN_POLL_MINUTES
+    from .models import ICON_STYLES, MIN_POLL_MINUTES
 
     defaults = Settings()
     interval = d.get("poll_interval_minutes", defaults.poll_interval_minutes)
@@ -354,6 +355,9 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
     start_at_login = d.get("start_at_login", defaults.start_at_login)
     if not isinstance(start_at_login, bool):
         raise ValueError("start_at_login: not true or false")
+    icon_style = d.get("icon_style", defaults.icon_style)
+    if icon_style not in ICON_STYLES:  # a look, not data: a value this version lacks falls back, not the file
+        icon_style = defaults.icon_style
     threshold = dec_in(d.get("low_credit_threshold", str(defaults.low_credit_threshold)))
     per_currency = d.get("low_credit_thresholds") or {}
     if not isinstance(per_currency, dict):
@@ -371,4 +375,5 @@ def settings_in(d: Mapping[str, Any]) -> Settings:
         snoozed_until=dt_in(d.get("snoozed_until")),
         language=_str(d.get("language"), "language"),
         start_at_login=start_at_login,
+        icon_style=icon_style,
     )

@@ -152,6 +152,7 @@ class Settings:
     snoozed_until: datetime | None = None
     language: str | None = None  # None: follow the system locale
     start_at_login: bool = False
+    icon_style: str = "bar"  # how the tray icon shows the amount: one of ICON_STYLES
 
     def threshold_for(self, currency: str | None) -> Decimal:
         if currency and currency in self.low_credit_thresholds:
@@ -160,3 +161,5 @@ class Settings:
 
 
 MIN_POLL_MINUTES = 1
+# "bar": a bar of what is left below the mark of the problem; "number": the amount itself, in the icon
+ICON_STYLES = ("bar", "number")

@@ -172,10 +172,14 @@ class Monitor:
         return views
 
 
+def by_urgency(views: Iterable[AccountView]) -> list[AccountView]:
+    """The views most urgent first (rules.urgency_key); equally urgent ones keep their configured order."""
+    return sorted(views, key=lambda v: rules.urgency_key(v.level, v.alerts, v.days_to_expiry))
+
+
 def most_urgent(views: Sequence[AccountView]) -> AccountView | None:
-    if not views:
-        return None
-    return max(views, key=lambda v: (v.level.rank, -(v.days_to_expiry or 10**6)))
+    ordered = by_urgency(views)
+    return ordered[0] if ordered else None
 
 
 # ---------------------------------------------------------------- the `check --json` contract

@@ -290,6 +290,16 @@ def level_of(status: Status, snapshot: Snapshot | None, alerts: Iterable[Alert])
     return Level(rank, LEVELS[rank])
 
 
+def urgency_key(level: Level, alerts: Iterable[Alert], days_to_expiry: int | None) -> tuple[int, int, int]:
+    """How to order accounts, most urgent first (sort ascending by this key): the worst alert's severity
+    (a critical second account before a warning about low credit), then the icon level (no credit left
+    before a rejected key before low credit; unknown before healthy), then the nearest expiry. The menu, the
+    glance, the icon and notifications all order by it."""
+    severities = {a.severity for a in alerts if a.code != AlertCode.STALE}
+    severity = 2 if Severity.CRITICAL in severities else 1 if severities else 0
+    return (-severity, -level.rank, days_to_expiry if days_to_expiry is not None else 10**6)
+
+
 # ---------------------------------------------------------------- exit codes (Nagios plugin convention)
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
@@ -20,7 +20,7 @@ from ..core.monitor import AccountView, FetchResult
 from ..platform import firstrun
 from ..platform.memory import release_free_memory
 from .i18n import local
-from .notifier import Notifier, TrayMessageNotifier, compose
+from .notifier import Message, Notifier, TrayMessageNotifier, compose
 from .poller import Poller
 from .recorder import HistoryRecorder
 from .tray import TrayController
@@ -30,9 +30,13 @@ if TYPE_CHECKING:
     from ..service import Service
     from .details import DetailsWindow
     from .dialogs import AccountDialog, AccountDraft, SettingsDialog
+    from .glance import GlanceWindow, StandInWindow
 
 log = logging.getLogger(__name__)
-TRAY_WAIT_SECONDS = 120  # at login the panel may come up after us
+_Glance = TypeVar("_Glance", "GlanceWindow", "StandInWindow")
+TRAY_WAIT_SECONDS = 120  # at login the panel may come up after us: its icon is shown when it does
+STAND_IN_SECONDS = 3  # with no tray by then, a window stands in for it (and goes once a tray comes)
+KEYRING_RETRY_SECONDS = (5, 10, 20, 40, 80, 160, 300)  # while the keyring is locked, polls retry by themselves
 
 
 class Round(Enum):
@@ -88,6 +92,14 @@ class AppController(QObject):
         self._views: list[AccountView] | None = None  # the latest views, made once per burst of results
         self.recorder = HistoryRecorder(service, self.clock, self)
         self.recorder.updated.connect(self._on_recorded)
+        self._glance: GlanceWindow | None = None  # built when first opened
+        self.stand_in: StandInWindow | None = None  # shown where no tray host exists
+        self._keyring_note: Message | None = None  # "keyring locked", delivered with the round's alerts
+        self._keyring_noted = False  # said once per lock; reset by a good reading
+        self._keyring_retries = 0
+        self._keyring_timer = QTimer(self)
+        self._keyring_timer.setSingleShot(True)
+        self._keyring_timer.timeout.connect(self._retry_keyring)
 
         self._due.connect(self.poll_due)
         self._resumed.connect(self._on_resumed)
@@ -98,11 +110,12 @@ class AppController(QObject):
         poller.tested.connect(self._on_tested)
         tray.refresh_requested.connect(self.refresh_now)
         tray.details_requested.connect(self.open_details)
+        tray.glance_requested.connect(self.open_glance)
         tray.add_requested.connect(self.add_account)
         tray.settings_requested.connect(self.open_settings)
         tray.snooze_requested.connect(self.snooze)
         tray.quit_requested.connect(self.quit_requested.emit)
-        notifier.clicked.connect(self.open_details)
+        notifier.clicked.connect(self.open_notification)
 
     @property
     def details(self) -> DetailsWindow:
@@ -127,9 +140,14 @@ class AppController(QObject):
 
     def start(self) -> None:
         self.tray.snoozed_until = self.service.config.settings.snoozed_until
+        self.tray.icon_style = self.service.config.settings.icon_style
         self.refresh_views()
         self._show_tray_when_available()
         self._first_run_note()
+        if not self.service.config.accounts:
+            # A first start: the icon alone would say nothing. The Add dialog opens at once.
+            log.info("no accounts yet: opening Add account")
+            self.add_account()
         if self.service.problems:
             self.details.set_banner("\n".join(local(p) for p in self.service.problems))
         if self.scheduler is not None:
@@ -150,6 +168,11 @@ class AppController(QObject):
         if self.scheduler is not None:
             self.scheduler.shutdown()
         self.notifier.close()
+        self._keyring_timer.stop()
+        if self.stand_in is not None:
+            self.stand_in.retire()
+        if self._glance is not None:
+            self._glance.close()
         self.tray.dispose()
 
     def scheduler_due(self) -> None:
@@ -163,12 +186,13 @@ class AppController(QObject):
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray.show()
             return
+        log.warning("no system tray yet; waiting for one (a window stands in after %s s)", STAND_IN_SECONDS)
         elapsed = 0
 
         def retry() -> None:
             nonlocal elapsed
-            elapsed += 2
-            if QSystemTrayIcon.isSystemTrayAvailable() or elapsed >= TRAY_WAIT_SECONDS:
+            elapsed += 1
+            if QSystemTrayIcon.isSystemTrayAvailable():
                 timer.stop()
                 # The icon made while no tray was up would stay XEmbed: make one now that sees the panel.
                 icon = self.tray.recreate()
@@ -176,15 +200,35 @@ class AppController(QObject):
                     self.notifier.use_tray(icon)
                 self.tray.show()
                 log.info("system tray available after %s s", elapsed)
-                if not QSystemTrayIcon.isSystemTrayAvailable():
-                    log.warning("no system tray after %s s; showing the details window instead", elapsed)
-                    self.details.set_banner(self.tr("No system tray was found: this window stands in for it."))
-                    self.details.bring_forward()
+                if self.stand_in is not None:
+                    self.stand_in.retire()
+                    self.stand_in = None
+                return
+            if elapsed == STAND_IN_SECONDS:
+                log.warning("no system tray after %s s; a window stands in for it", elapsed)
+                self.show_stand_in()
+            if elapsed >= TRAY_WAIT_SECONDS:
+                timer.stop()  # no wake-ups for ever: the stand-in window stays the way in
+                log.warning("no system tray after %s s; not looking for one any more", elapsed)
 
         timer = QTimer(self)
-        timer.setInterval(2000)
+        timer.setInterval(1000)
         timer.timeout.connect(retry)
         timer.start()
+
+    def show_stand_in(self) -> StandInWindow:
+        """The glance in a normal window, with Quit; closing it ends the app."""
+        from .glance import StandInWindow
+
+        if self.stand_in is None:
+            window = self._wire_glance(StandInWindow())
+            window.settings_requested.connect(self.open_settings)
+            window.quit_requested.connect(self.quit_requested.emit)
+            self.stand_in = window
+        self.stand_in.set_views(self._views or [], self.clock(), self.tray.busy)
+        self.stand_in.show()
+        self.stand_in.raise_()
+        return self.stand_in
 
     # ------------------------------------------------------------ polling
 
@@ -194,6 +238,7 @@ class AppController(QObject):
             self._polls += 1
             self._round = Round.POLLING
             self.tray.busy = True
+            self._update_glance()
         else:
             self._arm()
 
@@ -209,14 +254,54 @@ class AppController(QObject):
         # Results queued together are handled as one burst (one pass over the alerts, one history
         # transaction, one redraw), not one each: the recorder takes them once this pass of the loop ends.
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
-            self.tray.status_line = f"{local(result.error.title)}: {local(result.error.message)}"
+            self._keyring_failed(local(result.error.title), local(result.error.message))
         elif result.snapshot is not None and self.tray.status_line:
-            self.tray.status_line = None
+            self.tray.status_line = self.tray.status_detail = None
+            self._keyring_ok()
+        elif result.snapshot is not None:
+            self._keyring_ok()
         self.recorder.add(result)
+
+    # ------------------------------------------------------------ the keyring locked
+
+    def _keyring_failed(self, title: str, message: str) -> None:
+        """A short menu line, one notification per lock, and a retry by itself, backing off (the unlock is
+        seen by the next retry's read; nothing runs in between)."""
+        self.tray.status_detail = message
+        self.tray.status_line = title
+        if not self._keyring_noted:
+            self._keyring_noted = True
+            self._keyring_note = Message(title, message, False, "", True)
+        if not self._keyring_timer.isActive():
+            delay = KEYRING_RETRY_SECONDS[min(self._keyring_retries, len(KEYRING_RETRY_SECONDS) - 1)]
+            self._keyring_retries += 1
+            log.info("keyring unavailable; polling again in %s s", delay)
+            self._keyring_timer.start(delay * 1000)
+
+    def _keyring_ok(self) -> None:
+        self._keyring_timer.stop()
+        self._keyring_retries = 0
+        self._keyring_noted = False
+        self._keyring_note = None
+
+    def _retry_keyring(self) -> None:
+        failed = [
+            a.id
+            for a in self.service.monitor.accounts
+            if (st := self.service.monitor.states.get(a.id)) is not None
+            and st.last_error is not None
+            and st.last_error.kind is ErrorKind.SECRET
+        ]
+        if not failed:
+            return
+        log.info("retrying the keyring for %s account(s)", len(failed))
+        self.service.monitor.mark_due(failed)
+        self.poll_due()
 
     def _on_finished(self) -> None:
         self._polls = max(0, self._polls - 1)
         self.tray.busy = bool(self.poller.in_flight())
+        self._update_glance()
         if self._polls == 0:
             self._round = Round.SETTLING
         self._arm()
@@ -251,6 +336,14 @@ class AppController(QObject):
         if self._details is not None:  # not built yet: it reads the views when it is
             self._details.lang = self.service.monitor.lang
             self._details.set_views(views)
+        self._update_glance()
+
+    def _update_glance(self) -> None:
+        """The glance and the stand-in window, when open, show what the tray shows (a closed glance is
+        refreshed when it opens)."""
+        for window in (self._glance, self.stand_in):
+            if window is not None and window.isVisible():
+                window.set_views(self._views or [], self.clock(), self.tray.busy)
 
     # ------------------------------------------------------------ notifications
 
@@ -260,7 +353,13 @@ class AppController(QObject):
         if views is None:
             views = self.service.views(now)
         fresh = self.service.notify_due(now, views)
-        message = compose(fresh, {v.account.id: v.account.label for v in views})
+        message = compose(fresh, views)
+        note, self._keyring_note = self._keyring_note, None
+        settings = self.service.config.settings
+        quiet = not settings.notifications or (settings.snoozed_until is not None and now < settings.snoozed_until)
+        if note is not None and not quiet:
+            # One bubble a poll: the keyring's state goes first in the alerts' bubble, or alone.
+            message = note if message is None else compose(fresh, views, first_line=f"{note.summary}: {note.body}")
         if message is not None:
             self.delivered.append(message)
             self.notifier.show(message)
@@ -273,6 +372,45 @@ class AppController(QObject):
             self.deliver_alerts()
 
     # ------------------------------------------------------------ windows
+
+    @property
+    def glance(self) -> GlanceWindow:
+        if self._glance is None:
+            from .glance import GlanceWindow
+
+            self._glance = self._wire_glance(GlanceWindow())
+        return self._glance
+
+    def _wire_glance(self, window: _Glance) -> _Glance:
+        """A card opens its account's details; Refresh polls; "add one" opens the Add dialog."""
+        window.account_activated.connect(self.open_details)
+        window.refresh_requested.connect(self.refresh_now)
+        window.add_requested.connect(self.add_account)
+        return window
+
+    def open_glance(self) -> None:
+        """The left click on the icon: the glance by the icon (a second click closes it)."""
+        if self._glance is not None and (self._glance.isVisible() or self._glance.just_closed()):
+            self._glance.dismiss()
+            return
+        glance = self._open_glance_now()
+        log.info("glance opened (%s accounts)", len(glance.cards))
+
+    def _open_glance_now(self) -> GlanceWindow:
+        glance = self.glance
+        glance.set_views(self.service.views(self.clock()), self.clock(), self.tray.busy)
+        glance.show_by(self.tray.tray.geometry())
+        return glance
+
+    def open_notification(self, account_id: str) -> None:
+        """A click on a bubble: the account it is about, or the glance for a bubble about several."""
+        if account_id:
+            self.open_details(account_id)
+        elif self.stand_in is not None and self.stand_in.isVisible():
+            self.stand_in.raise_()
+        else:
+            self._open_glance_now()
+            log.info("glance opened from a notification")
 
     def open_details(self, account_id: str = "") -> None:
         self.refresh_views()
@@ -298,6 +436,7 @@ class AppController(QObject):
             return
         before = self.service.config.settings.start_at_login
         self.service.set_settings(dialog.result_settings())
+        self.tray.icon_style = self.service.config.settings.icon_style
         self._apply_start_at_login(before)
         self.refresh_views()
         self._arm()

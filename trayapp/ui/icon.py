@@ -1,8 +1,12 @@
-"""The tray icon, drawn at run time: a gauge of the most urgent account's remaining credit.
+"""The tray icon, drawn at run time: the most urgent account's state and what is left of its credit.
 
-Colour says healthy / low / zero / error; a dimmed icon means the data is stale; a badge means an alert
-is active. A dark outline with a light inner ring keeps it readable on light and dark panels, and every
-size is drawn natively (and at 2x) so it stays sharp on HiDPI.
+Colour says healthy / low / zero / error / second account; a glyph names the kind of problem ("0" no credit,
+"!" key rejected, "2" second account, "↓" low, an hourglass for expiry, "?" unknown); a dimmed icon means
+the data is stale; a badge means an alert is active. Three drawings: "ring" (a gauge around the glyph: the app
+icon, packaging/make_icons.py), and for the tray, as the `icon_style` setting says, "bar" (the glyph above a
+thick bar of what is left, legible at 22 px) or "number" (the amount itself). A dark outline with light
+insides keeps each readable on light and dark panels, and every size is drawn natively (and at 2x) so it
+stays sharp on HiDPI.
 
 This module paints only (what the icon shows is decided in `tray.spec_for`), so start-up can draw the
 first icon before the core is imported. For the same reason the `Qt` namespace is reached only in the
@@ -28,7 +32,9 @@ COLOURS = {
     "error": QColor("#8e5bd0"),
     "unknown": QColor("#5f8fd8"),
     "empty": QColor("#9aa0a6"),
+    "second": QColor("#b83f8f"),  # a second account: not "low" (amber), its own mark
 }
+HOURGLASS = "hourglass"  # a glyph drawn as a shape (fonts of minimal systems lack U+231B)
 SIZES = (16, 22, 24, 32, 48, 64)
 
 
@@ -36,12 +42,16 @@ SIZES = (16, 22, 24, 32, 48, 64)
 class IconSpec:
     """Everything the icon shows; equal specs draw equal icons, so the icon is redrawn only on change."""
 
-    level: str  # healthy | low | zero | error | unknown | empty
+    level: str  # healthy | low | zero | error | unknown | empty | second (the colour)
     fraction: float | None  # share of the gauge filled; None when the amount cannot be known
     stale: bool = False
     badge: Severity | None = None
+    glyph: str | None = None  # the kind of problem; None: the ring's own ("?", "!", "0" by level)
+    style: str = "ring"  # ring | bar | number
+    amount: str | None = None  # the "number" style's text ("1.8", "82", "15k")
 
 
+APP_ICON = IconSpec("healthy", 0.75)  # the app's own icon (packaging/make_icons.py, notifications)
 EMPTY = IconSpec("empty", None)  # no account has data yet: also the first icon, shown before the state is read
 
 
@@ -52,6 +62,19 @@ def render_image(spec: IconSpec, size: int) -> QImage:
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     if spec.stale:
         p.setOpacity(0.55)
+    if spec.style == "bar":
+        _draw_bar(p, spec, float(size))
+    elif spec.style == "number":
+        _draw_number(p, spec, float(size))
+    else:
+        _draw_ring(p, spec, size)
+    if spec.badge is not None:
+        _draw_badge(p, spec.badge, float(size), 0.14 if spec.style == "number" else 0.2)
+    p.end()
+    return image
+
+
+def _draw_ring(p: QPainter, spec: IconSpec, size: int) -> None:
     s = float(size)
     colour = COLOURS.get(spec.level, COLOURS["empty"])
     ring = max(2.0, s * 0.16)
@@ -74,26 +97,98 @@ def render_image(spec: IconSpec, size: int) -> QImage:
     centre_disc = QPainterPath()
     centre_disc.addEllipse(inner)
     p.fillPath(centre_disc, QBrush(colour))
-    glyph = {"error": "!", "unknown": "?", "zero": "0"}.get(spec.level)
+    glyph = spec.glyph or {"error": "!", "unknown": "?", "zero": "0"}.get(spec.level)
     if glyph and size >= 22:
-        font = p.font()
-        font.setBold(True)
-        font.setPixelSize(max(8, int(inner.height() * 0.8)))
-        p.setFont(font)
-        p.setPen(QColor("white"))
-        p.drawText(inner, QtCore.Qt.AlignmentFlag.AlignCenter, glyph)
+        _draw_glyph(p, inner, glyph, 0.8)
 
-    if spec.badge is not None:
-        p.setOpacity(1.0)
-        r = s * 0.2
-        centre = QPointF(s - r - 0.5, r + 0.5)
-        badge = QPainterPath()
-        badge.addEllipse(centre, r, r)
-        p.setPen(QPen(QColor("white"), max(1.0, s / 24)))
-        p.setBrush(QColor("#d93025") if spec.badge == "critical" else QColor("#e8a317"))
-        p.drawPath(badge)
-    p.end()
-    return image
+
+def _outline_pen(s: float) -> QPen:
+    return QPen(QColor(20, 20, 20, 200), max(1.0, s / 16))
+
+
+def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
+    """A white glyph centred in `box`: a character, or the hourglass drawn as two triangles."""
+    if glyph == HOURGLASS:
+        w, h = box.width() * 0.5, box.height() * 0.62
+        x0, y0 = box.center().x() - w / 2, box.center().y() - h / 2
+        path = QPainterPath()
+        path.moveTo(x0, y0)
+        path.lineTo(x0 + w, y0)
+        path.lineTo(x0, y0 + h)
+        path.lineTo(x0 + w, y0 + h)
+        path.closeSubpath()
+        p.fillPath(path, QBrush(QColor("white")))
+        return
+    font = p.font()
+    font.setBold(True)
+    font.setPixelSize(max(7, int(box.height() * scale)))
+    p.setFont(font)
+    p.setPen(QColor("white"))
+    p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, glyph)
+
+
+def _draw_bar(p: QPainter, spec: IconSpec, s: float) -> None:
+    """The kind of problem on a disc, and below it a bar of what is left (none when that is unknown)."""
+    colour = COLOURS.get(spec.level, COLOURS["empty"])
+    line = max(1.0, s / 16)
+    if spec.fraction is None:
+        r = s * 0.44
+        centre = QPointF(s / 2, s / 2)
+    else:
+        r = s * 0.35
+        centre = QPointF(s / 2, s * 0.37)
+    p.setPen(_outline_pen(s))
+    p.setBrush(colour)
+    p.drawEllipse(centre, r, r)
+    if spec.glyph and s >= 16:
+        _draw_glyph(p, QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r), spec.glyph, 0.85)
+    if spec.fraction is None:
+        return
+    bar = QRectF(s * 0.05 + line / 2, s * 0.76, s * 0.9 - line, s * 0.21)
+    p.setPen(_outline_pen(s))
+    p.setBrush(QColor(235, 235, 235))
+    p.drawRect(bar)
+    if spec.fraction > 0:
+        fill = QRectF(bar.x(), bar.y(), bar.width() * min(1.0, spec.fraction), bar.height())
+        p.fillRect(fill, colour)
+
+
+def _draw_number(p: QPainter, spec: IconSpec, s: float) -> None:
+    """The amount itself on a tile of the state's colour (the glyph where the amount is unknown)."""
+    colour = COLOURS.get(spec.level, COLOURS["empty"])
+    tile = QRectF(s * 0.04, s * 0.12, s * 0.92, s * 0.76)
+    p.setPen(_outline_pen(s))
+    p.setBrush(colour)
+    p.drawRoundedRect(tile, s * 0.16, s * 0.16)
+    text = spec.amount or spec.glyph
+    if not text:
+        return
+    if text == HOURGLASS:
+        _draw_glyph(p, tile, text, 0.8)
+        return
+    font = p.font()
+    font.setBold(True)
+    pixels = int(tile.height() * 0.9)
+    font.setPixelSize(pixels)
+    from PySide6.QtGui import QFontMetricsF
+
+    while pixels > 6 and QFontMetricsF(font).horizontalAdvance(text) > tile.width() - s * 0.06:
+        pixels -= 1
+        font.setPixelSize(pixels)
+    p.setFont(font)
+    p.setPen(QColor("white"))
+    p.drawText(tile, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _draw_badge(p: QPainter, badge: Severity, s: float, share: float) -> None:
+    p.setOpacity(1.0)
+    r = s * share
+    centre = QPointF(s - r - 0.5, r + 0.5)
+    path = QPainterPath()
+    path.addEllipse(centre, r, r)
+    p.setPen(QPen(QColor("white"), max(1.0, s / 24)))
+    p.setBrush(QColor("#d93025") if badge == "critical" else QColor("#e8a317"))
+    p.drawPath(path)
 
 
 def render_icon(spec: IconSpec) -> QIcon:

@@ -1,9 +1,10 @@
 """Notifications that can be clicked to open the account they are about.
 
 Linux: the freedesktop notification service over D-Bus (through jeepney: PySide6's QtDBus cannot
-marshal the uint32 that Notify needs), with urgency, a default and a "Details" action, and replaces_id
-so an update replaces the bubble instead of stacking. ActionInvoked is sent only to the connection that
-sent the notification, so one connection sends and listens.
+marshal the uint32 that Notify needs), with urgency, the app's icon (its name and the picture itself, the
+image-data hint), one default action, and replaces_id so an update replaces the bubble instead of
+stacking. ActionInvoked is sent only to the connection that sent the notification, so one connection sends
+and listens.
 Elsewhere (or with no notification service): QSystemTrayIcon.showMessage and messageClicked.
 """
 
@@ -18,10 +19,12 @@ from typing import Any, Protocol
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from .. import APP_NAME
+from .. import APP_ID, APP_NAME
 from ..core.alerts import kind_of
 from ..core.models import Alert, Severity
+from ..core.monitor import AccountView, by_urgency
 from .i18n import shown
+from .tray import account_summary
 
 log = logging.getLogger(__name__)
 
@@ -31,28 +34,37 @@ class Message:
     summary: str
     body: str
     critical: bool
-    account_id: str  # what a click opens
+    account_id: str  # what a click opens: "" for the glance (a bubble about several accounts)
     group: bool  # several accounts in one bubble
 
 
-def compose(alerts: Sequence[Alert], labels: dict[str, str]) -> Message | None:
-    """One message for a burst: a single account's alert as is, several accounts grouped."""
+def compose(alerts: Sequence[Alert], views: Sequence[AccountView], *, first_line: str | None = None) -> Message | None:
+    """One message for a poll: a single account's alerts as sentences; several accounts as one line each,
+    most urgent first (core ordering), none left out. Critical when the worst item is. `first_line`: a state
+    of the app said first (the keyring is locked)."""
     if not alerts:
         return None
-    ordered = sorted(alerts, key=lambda a: (a.severity is not Severity.CRITICAL, not _urgent(a)))
     critical = any(_urgent(a) or a.severity is Severity.CRITICAL for a in alerts)
-    accounts = list(dict.fromkeys(a.account_id for a in ordered))
-    first = ordered[0]
-    if len(accounts) == 1:
-        label = labels.get(first.account_id, first.account_id)
-        summary = f"{label}: {_headline(first)}"
-        body = "\n".join(a.message for a in ordered)
+    flagged = {a.account_id for a in alerts}
+    ordered = [v for v in by_urgency(views) if v.account.id in flagged]
+    known = {v.account.id for v in ordered}
+    strays = list(dict.fromkeys(a.account_id for a in alerts if a.account_id not in known))  # removed meanwhile
+    if len(ordered) + len(strays) == 1:
+        view = ordered[0] if ordered else None
+        mine = sorted(alerts, key=lambda a: (a.severity is not Severity.CRITICAL, not _urgent(a)))
+        label = view.account.label if view else mine[0].account_id
+        summary = f"{label}: {_headline(mine[0])}"
+        lines = [a.message for a in mine]
+        account_id, group = mine[0].account_id, False
     else:
-        summary = QCoreApplication.translate("Notifier", "{n} accounts need attention").format(n=len(accounts))
-        body = "\n".join(a.message for a in ordered[:6])
-        if len(ordered) > 6:
-            body += "\n" + QCoreApplication.translate("Notifier", "…and {n} more").format(n=len(ordered) - 6)
-    return Message(summary, body, critical, first.account_id, len(accounts) > 1)
+        n = len(ordered) + len(strays)
+        summary = QCoreApplication.translate("Notifier", "{n} accounts need attention").format(n=n)
+        lines = [account_summary(v) for v in ordered]
+        lines += [a.message for a in alerts if a.account_id in strays]
+        account_id, group = "", True
+    if first_line:
+        lines.insert(0, first_line)
+    return Message(summary, "\n".join(lines), critical, account_id, group)
 
 
 def _urgent(alert: Alert) -> bool:
@@ -113,7 +125,7 @@ class FreedesktopNotifier(QObject):
     delivered = Signal(int)  # the server's id, once Notify answered
     _incoming = Signal(object, object)
 
-    def __init__(self, app_icon: str = "") -> None:
+    def __init__(self, app_icon: str = APP_ID) -> None:
         super().__init__()
         from jeepney import DBusAddress, MatchRule
         from jeepney.bus_messages import message_bus
@@ -123,6 +135,7 @@ class FreedesktopNotifier(QObject):
             "/org/freedesktop/Notifications", "org.freedesktop.Notifications", "org.freedesktop.Notifications"
         )
         self._app_icon = app_icon
+        self._image_data: tuple[int, int, int, bool, int, int, bytes] | None = None
         self._conn = open_dbus_connection(bus="SESSION")
         self._router = DBusRouter(self._conn)
         self._ids: dict[int, str] = {}  # server id -> account id
@@ -153,26 +166,21 @@ class FreedesktopNotifier(QObject):
         key = "*group*" if message.group else message.account_id
         with self._lock:
             replaces = self._replace.get(key, 0)
-        hints = {"urgency": ("y", 2 if message.critical else 1), "desktop-entry": ("s", "credit-tray")}
+        hints: dict[str, tuple[str, Any]] = {
+            "urgency": ("y", 2 if message.critical else 1),
+            "desktop-entry": ("s", APP_ID),
+            "image-data": ("(iiibiiay)", self._image()),
+        }
+        # One action, the default (a click on the bubble): the account it is about, or the glance.
+        if message.group:
+            action = QCoreApplication.translate("Notifier", "Show accounts")
+        else:
+            action = QCoreApplication.translate("Notifier", "Open details")
         msg = new_method_call(
             self._address,
             "Notify",
             "susssasa{sv}i",
-            (
-                APP_NAME,
-                replaces,
-                self._app_icon,
-                message.summary,
-                message.body,
-                [
-                    "default",
-                    QCoreApplication.translate("Notifier", "Open details"),
-                    "details",
-                    QCoreApplication.translate("Notifier", "Details"),
-                ],
-                hints,
-                -1,
-            ),
+            (APP_NAME, replaces, self._app_icon, message.summary, message.body, ["default", action], hints, -1),
         )
 
         def send() -> None:
@@ -188,6 +196,19 @@ class FreedesktopNotifier(QObject):
             self.delivered.emit(server_id)
 
         threading.Thread(target=send, name="notify", daemon=True).start()
+
+    def _image(self) -> tuple[int, int, int, bool, int, int, bytes]:
+        """The app icon as the spec's image-data (width, height, rowstride, alpha, bits, channels, RGBA
+        bytes): shown where the icon theme has no "credit-tray" (an app run from a checkout or a venv)."""
+        if self._image_data is None:
+            from PySide6.QtGui import QImage
+
+            from .icon import APP_ICON, render_image
+
+            image = render_image(APP_ICON, 48).convertToFormat(QImage.Format.Format_RGBA8888)
+            data = bytes(image.constBits())[: image.bytesPerLine() * image.height()]
+            self._image_data = (image.width(), image.height(), image.bytesPerLine(), True, 8, 4, data)
+        return self._image_data
 
     def _on_signal(self, member: str, body: tuple[Any, ...]) -> None:
         if member == "ActionInvoked" and len(body) == 2:

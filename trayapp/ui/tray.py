@@ -4,34 +4,76 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from .. import APP_NAME
-from ..core.models import Status
-from ..core.monitor import AccountView, most_urgent, worst_severity
+from ..core.models import ErrorKind, Severity, Status
+from ..core.monitor import AccountView, by_urgency, most_urgent, worst_severity
 from . import i18n
-from .icon import EMPTY, IconSpec, render_icon
+from .i18n import local
+from .icon import EMPTY, HOURGLASS, IconSpec, render_icon
+
+# The worst alert of the most urgent account names the icon's glyph; a second account has its own colour.
+_GLYPHS = {
+    "key_invalid": "!",
+    "credit_zero": "0",
+    "spend_limit": "0",
+    "second_account": "2",
+    "same_login": "2",
+    "no_trial_credit": "2",
+    "credit_low": "↓",
+    "runs_out_soon": "↓",
+    "expiring_soon": HOURGLASS,
+    "will_expire_unused": HOURGLASS,
+    "identity_changed": "?",
+}
+_SECOND = frozenset({"second_account", "same_login", "no_trial_credit"})
 
 
-def spec_for(views: list[AccountView]) -> IconSpec:
-    """What the icon shows: the most urgent account's gauge, dimmed when stale, badged by the worst alert."""
+def spec_for(views: list[AccountView], style: str = "bar") -> IconSpec:
+    """What the icon shows: the most urgent account (core ordering), its glyph and what is left of its credit,
+    dimmed when stale, badged by the worst alert of all accounts."""
     urgent = most_urgent(views)
     if urgent is None:
         return EMPTY
     badge = worst_severity(a for v in views for a in v.alerts)
     stale = urgent.status is Status.STALE
-    return IconSpec(urgent.level.name, gauge_fraction(urgent), stale, badge)
+    glyph = _glyph(urgent)
+    level = "second" if _is_second(urgent) else urgent.level.name
+    if style not in ("bar", "number"):
+        return IconSpec(urgent.level.name, gauge_fraction(urgent), stale, badge)
+    amount = compact_amount(urgent.snapshot.remaining) if style == "number" and urgent.snapshot else None
+    return IconSpec(level, known_fraction(urgent), stale, badge, glyph, style, amount)
+
+
+def _glyph(view: AccountView) -> str | None:
+    for alert in view.alerts:  # critical first (rules.evaluate)
+        if alert.code in _GLYPHS:
+            return _GLYPHS[alert.code]
+    if view.status is Status.ERROR:
+        return "!"
+    if view.snapshot is not None and view.snapshot.remaining is None:
+        return "?"
+    return None
+
+
+def _is_second(view: AccountView) -> bool:
+    """The account's worst problem is being a second account (not zero credit, not a rejected key)."""
+    first = next((a.code for a in view.alerts if a.code in _GLYPHS), None)
+    return first in _SECOND and view.level.name not in ("zero", "error")
 
 
 def gauge_fraction(view: AccountView) -> float | None:
+    """The ring's fill (the app icon's drawing): a full ring when the total is unknown."""
     snap = view.snapshot
     if snap is None or snap.remaining is None:
         return None
@@ -46,28 +88,143 @@ def gauge_fraction(view: AccountView) -> float | None:
     return float(min(Decimal(1), max(Decimal("0.04"), snap.remaining / total)))
 
 
-def account_line(view: AccountView, now: datetime) -> str:
-    """One line per account: label, remaining with currency, days to expiry, age of the data."""
-    lang = i18n.language()
-    parts = [f"{view.account.label}: {view.remaining_in(lang)}"]
-    if view.days_to_expiry is not None:
-        parts.append(
-            QCoreApplication.translate("TrayController", "expires today")
-            if view.days_to_expiry == 0
-            else QCoreApplication.translate("TrayController", "{days} d left").format(days=view.days_to_expiry)
-        )
-    if view.status.value == "stale":
-        parts.append(QCoreApplication.translate("TrayController", "stale"))
-    parts.append(view.age_in(now, lang))
-    line = " · ".join(parts)
-    if view.alerts:
-        line = ("⚠ " if any(a.severity.value == "critical" for a in view.alerts) else "• ") + line
+def known_fraction(view: AccountView) -> float | None:
+    """What is left of the grant or limit, 0..1, only where that total is known (None otherwise: a bar
+    is never drawn against a made-up total). Nothing left is 0 whatever the total."""
+    snap = view.snapshot
+    if snap is None or snap.remaining is None:
+        return None
+    if snap.remaining <= 0:
+        return 0.0
+    if snap.granted_total is None or snap.granted_total <= 0:
+        return None
+    return float(min(Decimal(1), max(Decimal("0.04"), snap.remaining / snap.granted_total)))
+
+
+def compact_amount(value: Decimal | None) -> str | None:
+    """An amount short enough for a 22 px icon: "0", "1.8", "82", "950", "1.2k", "15k"."""
+    if value is None:
+        return None
+    if value <= 0:
+        return "0"
+    if value < 10:
+        text = f"{value.quantize(Decimal('0.1'), rounding=ROUND_DOWN)}"
+        return text.removesuffix(".0")
+    if value < 1000:
+        return str(int(value))
+    if value < 10000:
+        return f"{(value / 1000).quantize(Decimal('0.1'), rounding=ROUND_DOWN)}".removesuffix(".0") + "k"
+    return f"{int(value / 1000)}k"
+
+
+def severity_of(view: AccountView) -> Severity | None:
+    """The severity the menu and the glance mark an account with (old data alone is shown by its age)."""
+    return worst_severity(a for a in view.alerts if a.code != "stale")
+
+
+def marker(view: AccountView) -> str:
+    """A clear mark per severity at the start of a menu line: "‼ " critical, "⚠ " warning, none when fine."""
+    severity = severity_of(view)
+    if severity is Severity.CRITICAL:
+        return "‼ "
+    if severity is Severity.WARNING:
+        return "⚠ "
+    return ""
+
+
+# Which problem is said first: what explains the rest (a second account explains its zero credit).
+_REASON_ORDER = (
+    "key_invalid",
+    "second_account",
+    "same_login",
+    "no_trial_credit",
+    "credit_zero",
+    "spend_limit",
+    "credit_low",
+    "runs_out_soon",
+    "will_expire_unused",
+    "identity_changed",
+)
+
+
+def reason_text(view: AccountView) -> str:
+    """Why an account is flagged, in a few words: "second account, no trial credit", "runs out around Dec 6",
+    "key rejected". Empty when nothing is wrong (an expiry is said by "expires in", old data by its age)."""
+    phrases = {
+        "key_invalid": QCoreApplication.translate("Reason", "key rejected"),
+        "second_account": QCoreApplication.translate("Reason", "second account"),
+        "same_login": QCoreApplication.translate("Reason", "same login as another key"),
+        "no_trial_credit": QCoreApplication.translate("Reason", "no trial credit"),
+        "credit_zero": QCoreApplication.translate("Reason", "no credit left"),
+        "spend_limit": QCoreApplication.translate("Reason", "spend limit reached"),
+        "credit_low": QCoreApplication.translate("Reason", "low credit"),
+        "runs_out_soon": QCoreApplication.translate("Reason", "runs out soon"),
+        "will_expire_unused": QCoreApplication.translate("Reason", "will expire unused"),
+        "identity_changed": QCoreApplication.translate("Reason", "key owner changed"),
+    }
+    if view.forecast is not None and view.forecast.runs_out_at is not None:
+        when = view.forecast.runs_out_at.astimezone()
+        locale = QLocale(QLocale.Language.Japanese if i18n.language() == "ja" else QLocale.Language.English)
+        day = locale.toString(QDate(when.year, when.month, when.day), QCoreApplication.translate("Reason", "MMM d"))
+        phrases["runs_out_soon"] = QCoreApplication.translate("Reason", "runs out around {date}").format(date=day)
+    codes = {a.code for a in view.alerts}
+    parts = [phrases[code] for code in _REASON_ORDER if code in codes]
+    if not parts and view.error is not None and view.error.kind is not ErrorKind.AUTH:
+        parts.append(local(view.error.title))
+    return QCoreApplication.translate("Reason", ", ").join(parts)
+
+
+def expiry_text(view: AccountView) -> str:
+    if view.days_to_expiry is None:
+        return ""
+    if view.days_to_expiry == 0:
+        return QCoreApplication.translate("TrayController", "expires today")
+    return QCoreApplication.translate("TrayController", "expires in {days} d").format(days=view.days_to_expiry)
+
+
+def shows_age(view: AccountView) -> bool:
+    """Old data, or a failed last try, carries its own age; fresh data is covered by the one age line."""
+    return view.status is Status.STALE or view.last_try_failed or view.data_at is None
+
+
+def account_summary(view: AccountView) -> str:
+    """Label, remaining with currency, expiry and why it is flagged: "OpenAI alias: $0.00 — second account,
+    no trial credit" (a notification's line; the menu adds the mark and, when old, the age)."""
+    line = f"{view.account.label}: {view.remaining_in(i18n.language())}"
+    if expiry := expiry_text(view):
+        line += " · " + expiry
+    if reason := reason_text(view):
+        line += " — " + reason
     return line
+
+
+def account_line(view: AccountView, now: datetime) -> str:
+    """One menu line per account: mark, summary, and its age only when old."""
+    line = marker(view) + account_summary(view)
+    if shows_age(view):
+        line += " · " + view.age_in(now, i18n.language())
+    return line
+
+
+def age_line(views: list[AccountView], now: datetime) -> str:
+    """The one "Updated 2 min ago" of the menu and the glance: the newest reading of any account."""
+    times = [v.data_at for v in views if v.data_at is not None]
+    if not times:
+        return QCoreApplication.translate("TrayController", "Not updated yet")
+    minutes = int((now - max(times)).total_seconds() // 60)
+    if minutes < 1:
+        return QCoreApplication.translate("TrayController", "Updated just now")
+    if minutes < 120:
+        return QCoreApplication.translate("TrayController", "Updated {n} min ago").format(n=minutes)
+    if minutes < 48 * 60:
+        return QCoreApplication.translate("TrayController", "Updated {n} h ago").format(n=minutes // 60)
+    return QCoreApplication.translate("TrayController", "Updated {n} days ago").format(n=minutes // 1440)
 
 
 class TrayController(QObject):
     refresh_requested = Signal()
     details_requested = Signal(str)  # account id, or "" for the window itself
+    glance_requested = Signal()  # a left click on the icon
     add_requested = Signal()
     settings_requested = Signal()
     snooze_requested = Signal(str)  # "1h" | "8h" | "tomorrow" | "resume"
@@ -90,6 +247,8 @@ class TrayController(QObject):
         self._views: list[AccountView] = []
         self._spec: IconSpec | None = None
         self.status_line: str | None = None  # e.g. "Keyring locked", shown atop the menu
+        self.status_detail: str | None = None  # what to do about it: the tooltip's and that entry's tip
+        self.icon_style = "bar"  # Settings.icon_style
         self._busy = False
         self._snoozed_until: datetime | None = None
         self.icon_renders = 0  # how many times the icon was drawn (it must not be redrawn needlessly)
@@ -105,7 +264,8 @@ class TrayController(QObject):
         self._icon_cache: Path | None = None
         self._cached_spec: IconSpec | None = None  # what the icon cache file shows
         self._menu_shape: tuple[object, ...] | None = None  # which entries the menu has (see rebuild_menu)
-        self._account_actions: dict[str, QAction] = {}
+        self._account_actions: list[QAction] = []  # the account entries, in the order shown
+        self._age_action: QAction | None = None
         self._resume_action: QAction | None = None
         self._refresh_action: QAction | None = None
         if tray_icon is None:
@@ -120,9 +280,14 @@ class TrayController(QObject):
 
     # ------------------------------------------------------------ state
 
+    @property
+    def views(self) -> list[AccountView]:
+        """The accounts as shown: most urgent first."""
+        return list(self._views)
+
     def set_views(self, views: list[AccountView]) -> None:
-        self._views = list(views)
-        spec = spec_for(self._views)
+        self._views = by_urgency(views)
+        spec = spec_for(self._views, self.icon_style)
         if spec != self._spec:
             self._spec = spec
             self.tray.setIcon(render_icon(spec))
@@ -171,10 +336,12 @@ class TrayController(QObject):
         now = self._clock()
         lines = [APP_NAME]
         if self.status_line:
-            lines.append(self.status_line)
+            lines.append(f"{self.status_line}: {self.status_detail}" if self.status_detail else self.status_line)
         if not self._views:
             lines.append(self.tr("No accounts yet: choose Add account…"))
+            return "\n".join(lines)
         lines.extend(account_line(v, now) for v in self._views)
+        lines.append(age_line(self._views, now))
         return "\n".join(lines)
 
     def _new_icon(self) -> QSystemTrayIcon:
@@ -228,37 +395,43 @@ class TrayController(QObject):
     def rebuild_menu(self) -> None:
         now = self._clock()
         snoozed = self.snoozed_until is not None and self.snoozed_until > now
-        shape = (self.status_line, tuple(v.account.id for v in self._views), snoozed)
+        # The shape is the number of account entries, not which account is where: a new order (urgency
+        # changes with every poll) only changes the entries' texts. Each entry rebuilt is re-exported to the
+        # panel over D-Bus, which costs UI-thread time per account (docs/PERFORMANCE.md), and a panel that
+        # opens the menu during such a rebuild sizes it for a stale layout.
+        shape = (self.status_line, len(self._views), snoozed)
         if shape == self._menu_shape and self._refresh_action is not None:
-            # The same entries: only their texts change. Each entry rebuilt is re-exported to the panel over
-            # D-Bus, so a full rebuild costs UI-thread time per account (docs/PERFORMANCE.md).
-            for view in self._views:
-                action = self._account_actions[view.account.id]
-                action.setText(account_line(view, now))
-                action.setToolTip(self._account_tip(view))
+            for action, view in zip(self._account_actions, self._views, strict=True):
+                self._fill(action, view, now)
+            if self._age_action is not None:
+                self._age_action.setText(age_line(self._views, now))
             self._refresh_action.setText(self._refresh_text())
             self._refresh_action.setEnabled(not self.busy)
             if snoozed and self._resume_action is not None:
                 self._resume_action.setText(self._resume_text())
             return
         self._menu_shape = shape
-        self._account_actions = {}
+        self._account_actions = []
         self._resume_action = None
+        self._age_action = None
         menu = self.menu
         menu.clear()
         if self.status_line:
             status = menu.addAction(self.status_line)
+            status.setToolTip(self.status_detail or self.status_line)
             status.setEnabled(False)
             menu.addSeparator()
         if not self._views:
             empty = menu.addAction(self.tr("No accounts yet"))
             empty.setEnabled(False)
+        else:
+            self._age_action = menu.addAction(age_line(self._views, now))
+            self._age_action.setEnabled(False)
         for view in self._views:
-            action = menu.addAction(account_line(view, now))
-            action.setData(view.account.id)
-            action.setToolTip(self._account_tip(view))
-            action.triggered.connect(partial(self.details_requested.emit, view.account.id))
-            self._account_actions[view.account.id] = action
+            action = menu.addAction("")
+            self._fill(action, view, now)
+            action.triggered.connect(partial(self._open_entry, action))
+            self._account_actions.append(action)
         menu.addSeparator()
         self._refresh_action = self._add(menu, self._refresh_text(), self.refresh_requested.emit, enabled=not self.busy)
         self._add(menu, self.tr("Details…"), partial(self.details_requested.emit, ""))
@@ -270,6 +443,14 @@ class TrayController(QObject):
             menu.addMenu(self.snooze_menu)
         menu.addSeparator()
         self._add(menu, self.tr("Quit"), self.quit_requested.emit)
+
+    def _fill(self, action: QAction, view: AccountView, now: datetime) -> None:
+        action.setText(account_line(view, now))
+        action.setData(view.account.id)
+        action.setToolTip(self._account_tip(view))
+
+    def _open_entry(self, action: QAction) -> None:
+        self.details_requested.emit(str(action.data()))
 
     @staticmethod
     def _account_tip(view: AccountView) -> str:
@@ -295,5 +476,7 @@ class TrayController(QObject):
         return next((a for a in self.menu.actions() if a.text() == text), None)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
-            self.details_requested.emit("")
+        # A left click opens the glance; the menu stays on the right click. On macOS a click on a status
+        # item opens its menu, as users there expect: no glance.
+        if reason is QSystemTrayIcon.ActivationReason.Trigger and sys.platform != "darwin":
+            self.glance_requested.emit()
