@@ -73,10 +73,7 @@ def _grants_help(info: ProviderInfo) -> str:
         "Credit with an expiry the provider does not report: enter it here and its expiry counts down in the tray.",
     )
     parts = [html.escape(shown(info.grants_help) if info.grants_help else general)]
-    parts += [
-        f"<a href='{html.escape(url)}'>{html.escape(shown(text))}</a>"
-        for text, url in info.grants_links
-    ]
+    parts += [f"<a href='{html.escape(url)}'>{html.escape(shown(text))}</a>" for text, url in info.grants_links]
     return " ".join(parts)
 
 
