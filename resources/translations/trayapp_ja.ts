@@ -572,6 +572,14 @@
         <translation> 日</translation>
     </message>
     <message>
+        <source>A bar of what is left</source>
+        <translation>残りを示すバー</translation>
+    </message>
+    <message>
+        <source>The amount as a number</source>
+        <translation>金額を数字で</translation>
+    </message>
+    <message>
         <source>Show notifications</source>
         <translation>通知を表示する</translation>
     </message>
@@ -602,6 +610,10 @@
     <message>
         <source>Warn this long before credit expires</source>
         <translation>有効期限のこの日数前に警告</translation>
+    </message>
+    <message>
+        <source>The tray icon shows</source>
+        <translation>トレイアイコンの表示</translation>
     </message>
     <message>
         <source>Language</source>
@@ -701,6 +713,10 @@
         <translation>今すぐ更新</translation>
     </message>
     <message>
+        <source>Notifications paused until {until} · Resume</source>
+        <translation>{until} まで通知を一時停止中 · 再開</translation>
+    </message>
+    <message>
         <source>Details…</source>
         <translation>詳細…</translation>
     </message>
@@ -735,10 +751,6 @@
     <message>
         <source>Settings…</source>
         <translation>設定…</translation>
-    </message>
-    <message>
-        <source>Notifications snoozed until {until}: resume</source>
-        <translation>通知は {until} まで停止中: 再開する</translation>
     </message>
     <message>
         <source>Quit</source>

@@ -167,8 +167,10 @@ def test_settings_are_saved_apart_from_state_without_secrets(qtbot, make_control
     dialog.threshold.setValue(2.5)
     dialog.expiry_days.setValue(14)
     dialog.notifications.setChecked(False)
+    dialog.icon_style.setCurrentIndex(dialog.icon_style.findData("number"))
     dialog.accept()
     saved = json.loads((tmp_path / "cfg" / "config.json").read_text())["settings"]
+    assert saved["icon_style"] == "number" and c.tray.icon_spec is not None
     assert saved["poll_interval_minutes"] == 5 and saved["low_credit_threshold"] == "2.5"
     assert saved["expiry_warning_days"] == 14 and saved["notifications"] is False
     assert c.service.monitor.settings.poll_interval_minutes == 5
@@ -223,8 +225,9 @@ def test_snooze_silences_notifications_until_resumed(qtbot, make_controller) -> 
     poll_and_wait(qtbot, c)
     assert c.delivered == [], "snoozed: nothing pops up"
     assert c.tray.icon_spec is not None and c.tray.icon_spec.badge is not None, "the badge still shows it"
-    resume = c.tray.action(f"Notifications snoozed until {until.astimezone().strftime('%H:%M')}: resume")
-    assert resume is not None
+    # In words with the one thing to do (the day is named too when the pause ends after midnight).
+    [resume] = [a for a in c.tray.menu.actions() if a.text().startswith("Notifications paused until ")]
+    assert resume.text().endswith(f"{until.astimezone().strftime('%H:%M')} · Resume")
     resume.trigger()
     assert c.service.config.settings.snoozed_until is None
     assert len(c.delivered) == 1, "what was held back is delivered once the snooze ends"

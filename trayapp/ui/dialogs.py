@@ -328,6 +328,10 @@ class SettingsDialog(QDialog):
         self.expiry_days.setRange(0, 365)
         self.expiry_days.setSuffix(self.tr(" days"))
         self.expiry_days.setValue(settings.expiry_warning_days)
+        self.icon_style = QComboBox()
+        self.icon_style.addItem(self.tr("A bar of what is left"), "bar")
+        self.icon_style.addItem(self.tr("The amount as a number"), "number")
+        self.icon_style.setCurrentIndex(max(0, self.icon_style.findData(settings.icon_style)))
         self.notifications = QCheckBox(self.tr("Show notifications"))
         self.notifications.setChecked(settings.notifications)
         self.start_at_login = QCheckBox(self.tr("Start at login"))
@@ -361,6 +365,7 @@ class SettingsDialog(QDialog):
         else:
             form.addRow(self.tr("Warn when credit is at or below"), self.threshold)
         form.addRow(self.tr("Warn this long before credit expires"), self.expiry_days)
+        form.addRow(self.tr("The tray icon shows"), self.icon_style)
         form.addRow("", self.notifications)
         form.addRow("", self.start_at_login)
         form.addRow(self.tr("Language"), self.language)
@@ -391,6 +396,7 @@ class SettingsDialog(QDialog):
             # Only the currencies whose value differs from the default are kept: the rest follow it.
             low_credit_thresholds={code: value for code, value in own.items() if value != default},
             expiry_warning_days=self.expiry_days.value(),
+            icon_style=str(self.icon_style.currentData()),
             notifications=self.notifications.isChecked(),
             start_at_login=self.start_at_login.isChecked(),
             language=self.language.currentData(),

@@ -460,8 +460,14 @@ class TrayController(QObject):
         return self.tr("Refreshing…") if self.busy else self.tr("Refresh now")
 
     def _resume_text(self) -> str:
-        until = self.snoozed_until.astimezone().strftime("%H:%M") if self.snoozed_until else ""
-        return self.tr("Notifications snoozed until {until}: resume").format(until=until)
+        """In words, with the one thing to do: "Notifications paused until 09:08 · Resume" (a day named when the
+        pause ends on another day)."""
+        until = ""
+        if self.snoozed_until is not None:
+            local = self.snoozed_until.astimezone()
+            same_day = local.date() == datetime.now(local.tzinfo).date()
+            until = local.strftime("%H:%M") if same_day else QLocale().toString(local, "ddd HH:mm")
+        return self.tr("Notifications paused until {until} · Resume").format(until=until)
 
     @staticmethod
     def _add(menu: QMenu, text: str, slot: Callable[[], None], *, enabled: bool = True) -> QAction:
