@@ -721,6 +721,14 @@
         <translation>詳細…</translation>
     </message>
     <message>
+        <source>a pack expires today</source>
+        <translation>パックが今日期限切れ</translation>
+    </message>
+    <message>
+        <source>a pack expires in {days} d</source>
+        <translation>パックの期限まであと {days} 日</translation>
+    </message>
+    <message>
         <source>expires in {days} d</source>
         <translation>失効まで{days}日</translation>
     </message>

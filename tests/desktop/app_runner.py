@@ -33,10 +33,12 @@ DBUSMENU = "com.canonical.dbusmenu"
 DEMO_LABELS = [  # most urgent first (core.rules.urgency_key); the marks and reasons follow each
     "Moonshot (demo): 0.00 CNY",
     "OpenAI alias (demo): $0.00",
+    "Zhipu (demo): 42.57 CNY · a pack expires in 4 d",
     "OpenAI trial (demo): $3.20 · expires in 5 d",
     "OpenRouter (demo): $1.85",
     "OpenAI main (demo): $14.50 · expires in 70 d",
     "DeepSeek (demo): 82.40 CNY",
+    "Poe (demo): 18450 points",
 ]
 MENU_COMMANDS = ["Refresh now", "Details…", "Add account…", "Settings…", "Snooze notifications", "Quit"]
 

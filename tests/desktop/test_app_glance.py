@@ -106,7 +106,7 @@ def test_left_click_on_the_panel_icon_opens_the_glance_by_it(sni_items, launch, 
     _px, py, _pw, ph = panel_box()
     assert py + ph <= gy <= py + ph + 40, (box, panel_box())
     assert gx <= x <= gx + gw or gx == 0, (box, x)
-    assert gh >= 6 * 40, "six cards"
+    assert gh >= 8 * 40, "eight cards"
 
     shot = screenshot("glance")
     image = crop(shot, box)

@@ -18,7 +18,16 @@ from .conftest import poll, run
 
 launch = app_runner.launch  # the fixture
 
-ACCOUNT_IDS = ["demo-healthy", "demo-low", "demo-zero", "demo-expiring", "demo-main", "demo-alias"]
+ACCOUNT_IDS = [
+    "demo-healthy",
+    "demo-low",
+    "demo-zero",
+    "demo-expiring",
+    "demo-main",
+    "demo-alias",
+    "demo-pack",
+    "demo-points",
+]
 
 
 def window_geometry(window: str) -> tuple[int, int, int, int]:

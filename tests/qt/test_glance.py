@@ -19,7 +19,16 @@ from trayapp.secrets.store import SERVICE, KeyringStore
 from .conftest import poll_and_wait
 from .test_accounts_flow import KEY, LockedKeyring, core_with, serve_balance
 
-URGENCY = ["demo-zero", "demo-alias", "demo-expiring", "demo-low", "demo-main", "demo-healthy"]
+URGENCY = [
+    "demo-zero",
+    "demo-alias",
+    "demo-pack",
+    "demo-expiring",
+    "demo-low",
+    "demo-main",
+    "demo-healthy",
+    "demo-points",
+]
 
 
 def open_glance(qtbot, c):
@@ -116,8 +125,10 @@ def test_screen_readers_get_a_name_per_card_with_its_severity(qtbot, make_contro
     poll_and_wait(qtbot, c)
     cards = open_glance(qtbot, c).cards
     assert cards[0].accessibleName() == "Critical: Moonshot (demo): 0.00 CNY — no credit left"
-    assert cards[2].accessibleName().startswith("Warning: OpenAI trial (demo): $3.20 · expires in 5 d")
-    assert cards[-1].accessibleName() == "DeepSeek (demo): 82.40 CNY"
+    assert cards[2].accessibleName() == "Warning: Zhipu (demo): 42.57 CNY · a pack expires in 4 d"
+    assert cards[3].accessibleName().startswith("Warning: OpenAI trial (demo): $3.20 · expires in 5 d")
+    assert cards[-2].accessibleName() == "DeepSeek (demo): 82.40 CNY"
+    assert cards[-1].accessibleName() == "Poe (demo): 18450 points", "points, never money"
     assert cards[0].bar is not None and cards[0].bar.accessibleName() == "0 % left"
 
 
@@ -185,15 +196,16 @@ def test_the_grouped_notification_has_one_line_per_account_by_urgency(qtbot, mak
     c = make_controller()
     poll_and_wait(qtbot, c)
     (message,) = c.delivered
-    assert message.summary == "4 accounts need attention"
+    assert message.summary == "5 accounts need attention"
     lines = message.body.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "Moonshot (demo): 0.00 CNY — no credit left",
         "OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left",
+        "Zhipu (demo): 42.57 CNY · a pack expires in 4 d",
         "OpenAI trial (demo): $3.20 · expires in 5 d — low credit, will expire unused",
     ]
-    assert lines[3].startswith("OpenRouter (demo): $1.85 — low credit, runs out around ")
-    assert len(lines) == 4, "one line per account, none hidden behind '…and N more'"
+    assert lines[4].startswith("OpenRouter (demo): $1.85 — low credit, runs out around ")
+    assert len(lines) == 5, "one line per account, none hidden behind '…and N more'"
     assert message.critical, "the worst item is critical"
 
 

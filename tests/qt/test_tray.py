@@ -11,10 +11,12 @@ MENU_ENTRIES = ["Refresh now", "Details…", "Add account…", "Settings…", "S
 DEMO_LINES = [  # most urgent first, each with its mark and why it is flagged
     "‼ Moonshot (demo): 0.00 CNY — no credit left",
     "‼ OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left",
+    "⚠ Zhipu (demo): 42.57 CNY · a pack expires in 4 d",
     "⚠ OpenAI trial (demo): $3.20 · expires in 5 d — low credit, will expire unused",
     "⚠ OpenRouter (demo): $1.85 — low credit, runs out around ",
     "OpenAI main (demo): $14.50 · expires in 70 d",
     "DeepSeek (demo): 82.40 CNY",
+    "Poe (demo): 18450 points",
 ]
 
 
@@ -179,7 +181,7 @@ def test_details_window_is_built_only_when_first_opened(qtbot, tmp_path) -> None
         assert built == [], "polls do not build (or redraw) a window nobody opened"
         c.open_details("demo-zero")
         assert len(built) == 1 and built[0].isVisible()
-        assert built[0].table.rowCount() == 6 and built[0].selected_account_id() == "demo-zero"
+        assert built[0].table.rowCount() == 8 and built[0].selected_account_id() == "demo-zero"
         c.open_details("demo-low")
         assert len(built) == 1
     finally:

@@ -39,6 +39,8 @@ def demo_accounts(now: datetime) -> list[Account]:
         acct("demo-expiring", "OpenAI trial (demo)", "expiring", 80),
         acct("demo-main", "OpenAI main (demo)", "main", 60),
         acct("demo-alias", "OpenAI alias (demo)", "alias", 20),
+        acct("demo-pack", "Zhipu (demo)", "pack", 45),
+        acct("demo-points", "Poe (demo)", "points", 90),
     ]
 
 
@@ -122,6 +124,32 @@ class DemoProvider:
                 if first
                 else None,
             )
+        elif scenario == "pack":
+            # Zhipu: a wallet that does not expire beside a gifted token pack that does (in 4 days).
+            expires = (now + timedelta(days=4)).replace(hour=2, minute=50, second=0, microsecond=0)
+            pack = tr(
+                "Gifted resource pack {name}: {count}{of} {unit} left, {expiry}.",
+                name="GLM-4.6 200万 tokens",
+                count="1,500,000",
+                of=tr(" of {size}", size="2,000,000"),
+                unit=tr("tokens"),
+                expiry=tr(
+                    "expires {when} (China time)", when=(expires + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+                ),
+            )
+            snap = replace(
+                base,
+                currency="CNY",
+                remaining=d("42.57"),
+                granted_total=d("10.00"),
+                used=d("7.43"),
+                expires_at=expires,
+                flags=frozenset({"expiry_outside_balance"}),
+                notes=(pack,),
+            )
+        elif scenario == "points":
+            # Poe: a balance in the provider's points, not money.
+            snap = replace(base, currency="points", remaining=d("18450"))
         elif scenario == "invalid":
             raise ProviderError(
                 ErrorKind.AUTH,
@@ -152,6 +180,8 @@ _HISTORY_PLAN: dict[str, tuple[str, Decimal, tuple[tuple[int, Decimal], ...]]] =
     "expiring": ("USD", Decimal("0.02"), ()),
     "main": ("USD", Decimal("0.015"), ((20, Decimal(10)),)),
     "alias": ("USD", Decimal(0), ()),
+    "pack": ("CNY", Decimal("0.3"), ()),
+    "points": ("points", Decimal("1500"), ((6, Decimal(20000)),)),
 }
 
 

@@ -177,9 +177,15 @@ def reason_text(view: AccountView) -> str:
 def expiry_text(view: AccountView) -> str:
     if view.days_to_expiry is None:
         return ""
+    translate = QCoreApplication.translate
+    if view.snapshot is not None and "expiry_outside_balance" in view.snapshot.flags:
+        # What expires is counted apart from the amount beside it (a token pack beside a wallet): said so.
+        if view.days_to_expiry == 0:
+            return translate("TrayController", "a pack expires today")
+        return translate("TrayController", "a pack expires in {days} d").format(days=view.days_to_expiry)
     if view.days_to_expiry == 0:
-        return QCoreApplication.translate("TrayController", "expires today")
-    return QCoreApplication.translate("TrayController", "expires in {days} d").format(days=view.days_to_expiry)
+        return translate("TrayController", "expires today")
+    return translate("TrayController", "expires in {days} d").format(days=view.days_to_expiry)
 
 
 def shows_age(view: AccountView) -> bool:
