@@ -9,7 +9,6 @@ Imported lazily by the tray, which shows its icon before loading any of this (do
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -406,13 +405,9 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
 
 def demo_paths(config_dir: str | None) -> Paths:
     """The demo's own folder: under the config dir given, else in the temp dir."""
-    import os
+    from .storage.paths import demo_root
 
-    if config_dir:
-        root = Path(config_dir) / "demo"
-    else:
-        user = os.getuid() if hasattr(os, "getuid") else "user"
-        root = Path(tempfile.gettempdir()) / f"credit-tray-demo-{user}"
+    root = Path(config_dir) / "demo" if config_dir else demo_root()
     return Paths(config_dir=root, data_dir=root)
 
 

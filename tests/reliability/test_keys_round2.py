@@ -8,14 +8,27 @@ subprocess; nothing is patched.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner
+from tests.conftest import ROOT, CliRunner
 from tests.reliability.counts import record
-from tests.reliability.server import LoopServer, Reply, Seen, json_reply
+from tests.reliability.providers import BY_NAME, SPECS, Spec, request
+from tests.reliability.server import LoopServer, Reply, Seen, json_reply, serve, wait_until
+from tests.reliability.test_canary import fetch_children
+from trayapp.core.errors import ProviderError
+from trayapp.core.models import ErrorKind
+from trayapp.providers import catalog
 from trayapp.secrets.keys import MIN_FRAGMENT, public_prefix
 
 # Recognisable keys, one per account; each has a distinctive middle part.
@@ -165,3 +178,180 @@ def test_text_of_good_answers_is_scrubbed_before_it_is_kept_or_shown(cli: CliRun
     for name, account_id in ids.items():
         assert "***" in json.dumps(saved[account_id]), (name, saved[account_id])
     record("round2.echo_fields_scrubbed", 7)
+
+
+# ---------------------------------------------------------------- item 6: plain http only to this machine
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+@pytest.mark.parametrize("host", ["evil.localhost", "localhost.localdomain", "127.0.0.1.nip.io", "127.1"])
+def test_names_that_only_look_local_are_refused(echo_server: LoopServer, spec: Spec, host: str) -> None:
+    """Where `evil.localhost` goes is up to a DNS server; such a name is not this machine."""
+    asked = len(echo_server.seen)
+    with pytest.raises(ProviderError) as info:
+        catalog.load(spec.name).fetch(request(spec, f"http://{host}:{echo_server.port}{spec.prefix}"))
+    assert info.value.kind is ErrorKind.CONFIG, info.value.message
+    assert "https" in info.value.message
+    assert len(echo_server.seen) == asked
+    record("routing.insecure_urls_refused")
+
+
+def test_cli_refuses_a_star_localhost_base_url(cli: CliRunner) -> None:
+    res = cli(
+        *("accounts", "add", "--provider", "deepseek", "--label", "x", "--base-url", "http://evil.localhost:8080"),
+        "--key-stdin",
+        stdin=KEYS["sf"] + "\n",
+    )
+    assert res.code != 0 and "https" in res.err, res.err
+    assert (
+        not (cli.config_dir / "config.json").exists() or "localhost" not in (cli.config_dir / "config.json").read_text()
+    )
+    record("routing.insecure_urls_refused")
+
+
+def test_localhost_itself_and_loopback_literals_still_work(echo_server: LoopServer) -> None:
+    spec = BY_NAME["siliconflow"]
+    for host in ("localhost", "127.0.0.1"):
+        outcome = catalog.load(spec.name).fetch(request(spec, f"http://{host}:{echo_server.port}/sf/v1"))
+        assert outcome.snapshot.remaining is not None
+    record("round2.loopback_names_read", 2)
+
+
+def other_address() -> str | None:
+    """An address of this machine that is not loopback (its network interface), if it has one."""
+    for family, target in ((socket.AF_INET, ("192.0.2.1", 9)), (socket.AF_INET6, ("2001:db8::1", 9))):
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect(target)  # UDP: no packet is sent, the kernel only picks the source address
+                address = str(s.getsockname()[0])
+        except OSError:
+            continue
+        if not ipaddress.ip_address(address).is_loopback:
+            return address
+    return None
+
+
+def test_plain_http_is_checked_on_the_address_really_connected_to() -> None:
+    """The guard sits on the connection itself: a plain-http connection that reaches an address of another
+    interface (what a `localhost` resolved elsewhere would reach) is closed before any byte of the request."""
+    import httpcore2
+
+    from trayapp.providers.http import _loopback_backend
+
+    address = other_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback")
+    received: list[bytes] = []
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as listener:
+        listener.bind((address, 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        backend = _loopback_backend()(httpcore2.SyncBackend())
+        with pytest.raises(httpcore2.ConnectError) as info:
+            backend.connect_tcp(address, port, timeout=5)
+        assert getattr(info.value, "not_loopback", None) == address
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(2)
+            while chunk := conn.recv(100):
+                received.append(chunk)
+        # And to loopback it connects.
+    with socket.socket() as local:
+        local.bind(("127.0.0.1", 0))
+        local.listen()
+        backend.connect_tcp("127.0.0.1", local.getsockname()[1], timeout=5).close()
+    assert received == []
+    record("round2.non_loopback_connections_refused")
+
+
+# ---------------------------------------------------------------- item 12: the fetch child
+
+
+def test_a_child_that_writes_much_on_stderr_still_delivers(echo_server: LoopServer) -> None:
+    """PYTHONVERBOSE=2 makes the child write ~120 KB on stderr as it starts, more than a pipe holds (64 KiB):
+    the stand-in for a child logging an error for each of 1,500 accounts."""
+    from trayapp.fetch import Job, child_env, run_in_child
+
+    spec = BY_NAME["siliconflow"]
+    job = request(spec, echo_server.url("/sf/v1"))
+    results = run_in_child(
+        [Job(job.account, job.secrets)], job.now, "salt", timeout=3, env={**child_env(), "PYTHONVERBOSE": "2"}
+    )
+    assert results[0].error is None, results[0].error
+    assert results[0].snapshot is not None and results[0].snapshot.remaining is not None
+    record("round2.child_stderr_drained")
+
+
+@pytest.fixture
+def silent() -> Iterator[LoopServer]:
+    yield from serve(lambda seen: Reply(hang=True))
+
+
+PARENT = """
+import sys
+from tests.reliability.providers import BY_NAME, request
+from trayapp.fetch import Job, child_env, run_in_child
+job = request(BY_NAME["deepseek"], sys.argv[1], timeout=60)
+print("polling", flush=True)
+run_in_child([Job(job.account, job.secrets)], job.now, "salt", timeout=60, env=child_env())
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@contextlib.contextmanager
+def polling_child(proc: subprocess.Popen[bytes], server: LoopServer) -> Iterator[int]:
+    """The pid of `proc`'s fetch child once it has asked `server`; `proc` killed at the end if still running."""
+    try:
+        assert wait_until(lambda: bool(fetch_children(proc.pid)), 30), "no fetch child"
+        child = fetch_children(proc.pid)[0]
+        assert wait_until(lambda: bool(server.seen), 30), "the child sent nothing"
+        yield child
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the fetch child through /proc")
+def test_the_fetch_child_ends_when_its_parent_is_killed(silent: LoopServer) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, silent.url("/ds")],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+    )
+    with polling_child(parent, silent) as child:
+        parent.kill()  # SIGKILL: no cleanup of its own runs
+        parent.wait()
+        assert wait_until(lambda: not alive(child), 15), "the fetch child outlived its parent"
+    record("round2.children_ended_with_parent")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the fetch child through /proc")
+def test_the_fetch_child_ends_with_the_tray_on_sigterm(cli: CliRunner, silent: LoopServer) -> None:
+    added = cli(
+        *("accounts", "add", "--provider", "deepseek", "--label", "ds", "--base-url", silent.url("/ds")),
+        "--key-stdin",
+        stdin=KEYS["sf"] + "\n",
+    )
+    assert added.code == 0, added.err
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir)],
+        env={**cli.env, "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    with polling_child(tray, silent) as child:
+        tray.send_signal(signal.SIGTERM)
+        _, err = tray.communicate(timeout=20)
+        assert tray.returncode == 0, err.decode()
+        assert wait_until(lambda: not alive(child), 10), "the fetch child outlived the tray"
+    record("round2.children_ended_with_parent")

@@ -36,6 +36,12 @@ def request_of(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIME
 def fetch_one(request: FetchRequest) -> FetchResult:
     """The request's outcome, every text in it scrubbed of the account's keys (see `scrubbed`)."""
     result = _fetch_one(request)
+    try:
+        local = not catalog.info(request.account.provider).needs_network
+    except catalog.UnknownProvider:
+        local = False
+    if local:  # the built-in demo answers from code; its made-up keys are in its own sample names
+        return result
     return scrubbed(result, [s.reveal() for s in request.secrets.values()])
 
 

@@ -27,6 +27,7 @@ from ..core.models import MIN_POLL_MINUTES, Account, Settings
 from ..core.monitor import FetchResult
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
+from ..secrets.keys import odd_character_message
 from ..secrets.secret import Secret
 from .i18n import local, shown
 
@@ -161,11 +162,9 @@ class AccountDialog(QDialog):
         for spec in info.secrets:
             value = self.key_fields[spec.kind].text().strip()
             if value:
-                if any(c.isspace() for c in value):
-                    raise ConfigError(
-                        self.tr("Invalid key"),
-                        self.tr("The {key} contains spaces.").format(key=shown(spec.label).lower()),
-                    )
+                problem = odd_character_message(value, shown(spec.label).lower())
+                if problem is not None:  # a space or an invisible character: where, never the key
+                    raise ConfigError(self.tr("Invalid key"), problem)
                 if spec.prefix and not value.startswith(spec.prefix):
                     raise ConfigError(
                         self.tr("Invalid key"),
