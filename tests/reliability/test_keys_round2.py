@@ -9,6 +9,7 @@ subprocess; nothing is patched.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import json
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, CliRunner
+from tests.conftest import ROOT, CliResult, CliRunner
 from tests.reliability.counts import record
 from tests.reliability.providers import BY_NAME, SPECS, Spec, request
 from tests.reliability.server import LoopServer, Reply, Seen, json_reply, serve, wait_until
@@ -355,3 +356,193 @@ def test_the_fetch_child_ends_with_the_tray_on_sigterm(cli: CliRunner, silent: L
         assert tray.returncode == 0, err.decode()
         assert wait_until(lambda: not alive(child), 10), "the fetch child outlived the tray"
     record("round2.children_ended_with_parent")
+
+
+# ---------------------------------------------------------------- item 13: messages, not tracebacks
+
+
+def no_traceback(res: CliResult) -> None:
+    assert "Traceback" not in res.err and "Internal error" not in res.out + res.err, res.err
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [("\u200b", "U+200B ZERO WIDTH SPACE"), ("\u00a0", "U+00A0 NO-BREAK SPACE"), ("\ufeff", "U+FEFF"), ("é", "U+00E9")],
+)
+@pytest.mark.parametrize("source", ["stdin", "env"])
+def test_a_key_with_an_invisible_character_is_refused_at_input(
+    cli: CliRunner, character: str, name: str, source: str
+) -> None:
+    key = KEYS["oa_me"][:15] + character + KEYS["oa_me"][15:]
+    how = ("--key-stdin",) if source == "stdin" else ("--key-env", "ODD_KEY")
+    res = cli(
+        *("accounts", "add", "--provider", "openai", "--label", "odd", *how),
+        stdin=key + "\n",
+        env={"ODD_KEY": key},
+    )
+    assert res.code != 0
+    no_traceback(res)
+    assert "position 16" in res.err and name in res.err, res.err
+    assert leaks(res.out + res.err, [KEYS["oa_me"]]) == [], "the key was printed"
+    assert not (cli.config_dir / "config.json").exists() or "odd" not in (cli.config_dir / "config.json").read_text()
+    record("round2.bad_inputs_refused")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_a_stored_key_with_an_invisible_character_is_a_clear_error(echo_server: LoopServer, spec: Spec) -> None:
+    """A key saved by an older version (or edited in the keyring) fails with where the character is."""
+    from trayapp.fetch import fetch_one
+    from trayapp.secrets.secret import Secret
+
+    good = request(spec, echo_server.url(spec.prefix))
+    odd = {k: Secret(v[:12] + "\u200b" + v[12:]) for k, v in spec.secrets.items()}
+    result = fetch_one(dataclasses.replace(good, secrets=odd))
+    assert result.error is not None and result.error.kind is ErrorKind.CONFIG, result.error
+    assert "position 13" in result.error.message and "ZERO WIDTH SPACE" in result.error.message
+    record("round2.bad_inputs_refused")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://api.example.com:443:8443/v1", "https://api.example.com:99999", "https://api.exa\u200bmple.com"]
+)
+def test_a_base_url_that_cannot_be_used_is_refused_at_accounts_add(cli: CliRunner, url: str) -> None:
+    res = cli(
+        *("accounts", "add", "--provider", "openai-compatible", "--label", "x", "--base-url", url, "--key-stdin"),
+        stdin=KEYS["sf"] + "\n",
+    )
+    assert res.code != 0
+    no_traceback(res)
+    assert "Invalid base URL" in res.err, res.err
+    record("round2.bad_inputs_refused")
+
+
+def test_a_socks_proxy_without_its_package_is_explained(cli: CliRunner) -> None:
+    pytest.importorskip("httpx2")
+    try:
+        import socksio  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("socksio is installed here")
+    add(cli, "--provider", "deepseek", "--label", "ds", "--key-stdin", stdin=KEYS["sf"] + "\n")
+    add(cli, "--provider", "openai", "--label", "oa", "--key-stdin", stdin=KEYS["oa_me"] + "\n")
+    res = cli("check", env={"ALL_PROXY": "socks5://user:secret@127.0.0.1:1080"})
+    no_traceback(res)
+    assert res.out.count("SOCKS proxies need the optional package socksio") == 2, res.out
+    assert "unset ALL_PROXY" in res.out
+    assert "secret@" not in res.out + res.err, "the proxy's password was shown"
+    record("round2.clear_messages")
+
+
+def test_a_config_dir_that_is_a_file_is_a_message(cli: CliRunner, tmp_path: Path) -> None:
+    afile = tmp_path / "not-a-folder"
+    afile.write_text("x")
+    env = {**cli.env, "TRAYAPP_CONFIG_DIR": str(afile), "QT_QPA_PLATFORM": "offscreen"}
+    for args in (["accounts", "list"], ["check"], []):  # [] starts the tray
+        proc = subprocess.run(
+            [sys.executable, "-m", "trayapp", *args], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode != 0
+        no_traceback(CliResult(proc.returncode, proc.stdout, proc.stderr))
+        assert f"{afile} cannot be used as a folder" in proc.stderr, proc.stderr
+        record("round2.clear_messages")
+    assert afile.read_text() == "x"
+
+
+@pytest.mark.parametrize("args", [["accounts", "list", "--json"], ["check", "--json"], ["history", "--csv"]])
+def test_output_into_a_closed_pipe_ends_quietly(cli: CliRunner, args: list[str]) -> None:
+    """`trayapp … | head`: the reader is gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir), "--demo", *args],
+        env=cli.env,
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    os.close(write)
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1
+    record("round2.clear_messages")
+
+
+# ---------------------------------------------------------------- item 9: private folders and files
+
+
+def demo_env(tmp_path: Path, runtime: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_RUNTIME_DIR", "TRAYAPP_CONFIG_DIR")}
+    env.update(TMPDIR=str(tmp_path / "tmp"), PYTHONPATH=str(ROOT))
+    if runtime is not None:
+        env["XDG_RUNTIME_DIR"] = str(runtime)
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return env
+
+
+@pytest.mark.skipif(os.name != "posix", reason="owner and mode checks are POSIX")
+@pytest.mark.parametrize("plant", ["symlink", "open folder"])
+def test_the_demo_never_writes_through_a_planted_folder(tmp_path: Path, plant: str) -> None:
+    env = demo_env(tmp_path, None)
+    planted = tmp_path / "tmp" / f"credit-tray-demo-{os.getuid()}"
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    if plant == "symlink":
+        planted.symlink_to(victim)
+    else:
+        planted.mkdir(mode=0o777)
+        planted.chmod(0o777)  # as another user's folder, open to all, would be
+    res = subprocess.run([sys.executable, "-m", "trayapp", "--demo", "check"], env=env, capture_output=True, text=True)
+    assert res.returncode == 2, res.stderr  # the demo ran: critical, as it always is
+    assert list(victim.iterdir()) == [], "the demo wrote through the planted symlink"
+    if plant == "open folder":
+        assert list(planted.iterdir()) == []
+    used = [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("credit-tray-demo-") and p != planted]
+    assert len(used) == 1 and (used[0] / "state.json").exists()
+    assert oct(used[0].lstat().st_mode & 0o777) == "0o700"
+    record("round2.planted_folders_passed_over")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="owner and mode checks are POSIX")
+def test_the_demo_lives_in_the_runtime_dir_when_there_is_one(tmp_path: Path) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    res = subprocess.run(
+        [sys.executable, "-m", "trayapp", "--demo", "check"], env=demo_env(tmp_path, runtime), capture_output=True
+    )
+    assert res.returncode == 2
+    folder = runtime / "credit-tray-demo"
+    assert (folder / "state.json").exists()
+    assert oct(folder.lstat().st_mode & 0o777) == "0o700"
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_log_and_icon_cache_are_private_whatever_the_umask(cli: CliRunner) -> None:
+    env = {**cli.env, "QT_QPA_PLATFORM": "offscreen"}
+    demo = cli.config_dir / "demo"
+    demo.mkdir(parents=True)
+    (demo / "tray-icon.png").write_bytes(b"")  # left 0644 by an older version
+    (demo / "tray-icon.png").chmod(0o644)
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir), "--demo"],
+        env=env,
+        preexec_fn=lambda: os.umask(0o022),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        log = demo / "logs" / "trayapp.log"
+        assert wait_until(lambda: log.exists() and "started (" in log.read_text(), 30), "the tray did not start"
+        icon = demo / "tray-icon.png"
+        assert wait_until(lambda: icon.stat().st_size > 0, 30), "no icon drawn"
+        tray.send_signal(signal.SIGTERM)
+        tray.communicate(timeout=20)
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+    files = [p for p in demo.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"trayapp.log", "tray-icon.png", "state.json"}
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o600" for p in files}
+    record("round2.private_files_checked", len(files))

@@ -471,6 +471,18 @@ JA: dict[str, str] = {
         "ドラッグするか、設定 › 個人用設定 › タスク バー › その他のシステム トレイ アイコン でオンにしてください。"
     ),
     "a request to another address than the account's base URL": "アカウントのベースURL以外のアドレスへのリクエスト",
+    "Proxy not usable": "プロキシを使用できません",
+    "The environment names a SOCKS proxy ({proxy}), and SOCKS proxies need the optional package socksio (pip "
+    "install 'httpx2[socks]'). Install it, or use an http proxy, or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.": (
+        "環境変数で SOCKS プロキシ（{proxy}）が指定されていますが、SOCKS プロキシにはオプションのパッケージ socksio "
+        "が必要です（pip install 'httpx2[socks]'）。インストールするか、http プロキシを使うか、Credit Tray では "
+        "ALL_PROXY / HTTPS_PROXY を外してください。"
+    ),
+    "The environment names a proxy ({proxy}) of a kind that cannot be used: http, https, socks5 and socks5h proxies "
+    "can. Fix or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.": (
+        "環境変数で使用できない種類のプロキシ（{proxy}）が指定されています。使えるのは http、https、socks5、socks5h "
+        "のプロキシです。Credit Tray では ALL_PROXY / HTTPS_PROXY を直すか外してください。"
+    ),
     "plain http to {address}, which is not this machine ({host} led there)": (
         "このマシンではない {address} への暗号化されていない http（{host} がそこにつながりました）"
     ),

@@ -469,7 +469,7 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if not loopback:
         for pattern, proxy in get_environment_proxies().items():
-            mounts[pattern] = None if proxy is None else transport(rules, proxy=proxy, verify=ssl_context(True))
+            mounts[pattern] = None if proxy is None else _proxy_transport(transport, rules, proxy)
     return httpx2.Client(
         transport=transport(rules, verify=ssl_context(not loopback)),
         mounts=mounts,
@@ -478,6 +478,49 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
         timeout=httpx2.Timeout(rules.timeout),
         **options,
     )
+
+
+def _proxy_transport(transport: Callable[..., httpx2.HTTPTransport], rules: Rules, proxy: Any) -> httpx2.HTTPTransport:
+    """The guarded transport through a proxy from the environment; a proxy httpx2 cannot use (SOCKS without
+    its optional package, an unknown scheme) is a clear error naming the variable to fix, not an ImportError."""
+    try:
+        return transport(rules, proxy=proxy, verify=ssl_context(True))
+    except ImportError:
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Proxy not usable"),
+            tr(
+                "The environment names a SOCKS proxy ({proxy}), and SOCKS proxies need the optional package socksio "
+                "(pip install 'httpx2[socks]'). Install it, or use an http proxy, or unset ALL_PROXY / HTTPS_PROXY "
+                "for Credit Tray.",
+                proxy=_proxy_shown(proxy),
+            ),
+            provider=rules.info.name,
+        ) from None
+    except ValueError:
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Proxy not usable"),
+            tr(
+                "The environment names a proxy ({proxy}) of a kind that cannot be used: http, https, socks5 and "
+                "socks5h proxies can. Fix or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.",
+                proxy=_proxy_shown(proxy),
+            ),
+            provider=rules.info.name,
+        ) from None
+
+
+def _proxy_shown(proxy: Any) -> str:
+    """A proxy URL without its user name and password."""
+    parts = urlsplit(str(proxy))
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if _port_of(parts) else ''}"
+
+
+def _port_of(parts: Any) -> int | None:
+    try:
+        return parts.port  # type: ignore[no-any-return]
+    except ValueError:
+        return None
 
 
 @cache
