@@ -297,9 +297,7 @@ def _key_sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> d
 def _read_key(var: str | None) -> Secret:
     """A key from standard input (`var` None) or from an environment variable."""
     if var is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            print("Paste the key, then press Enter:", file=sys.stderr)
-        value = sys.stdin.readline().strip() if sys.stdin else ""
+        value = _read_key_line().strip()
         if not value:
             raise ConfigError("No key", "No key was given on standard input.")
     else:
@@ -310,6 +308,20 @@ def _read_key(var: str | None) -> Secret:
     if problem is not None:  # an invisible character pasted along: refused here, not at the first poll
         raise ConfigError(tr("Invalid key"), problem)
     return Secret(value)
+
+
+def _read_key_line() -> str:
+    """A line of standard input; on a terminal without echo (getpass), so the pasted key is not shown."""
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass("Paste the key, then press Enter (it is not shown): ", stream=sys.stderr)
+        except EOFError:
+            return ""
+    return sys.stdin.readline()
 
 
 def _check_prefix(info: ProviderInfo, kind: str, key: Secret) -> None:
