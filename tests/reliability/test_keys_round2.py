@@ -24,11 +24,11 @@ import pytest
 
 from tests.conftest import ROOT, CliResult, CliRunner
 from tests.reliability.counts import record
-from tests.reliability.providers import BY_NAME, SPECS, Spec, request
+from tests.reliability.providers import BY_NAME, NOW, SPECS, Spec, request
 from tests.reliability.server import LoopServer, Reply, Seen, json_reply, serve, wait_until
 from tests.reliability.test_canary import fetch_children
 from trayapp.core.errors import ProviderError
-from trayapp.core.models import ErrorKind
+from trayapp.core.models import Account, ErrorKind
 from trayapp.providers import catalog
 from trayapp.secrets.keys import MIN_FRAGMENT, public_prefix
 
@@ -546,3 +546,71 @@ def test_log_and_icon_cache_are_private_whatever_the_umask(cli: CliRunner) -> No
     assert {p.name for p in files} >= {"trayapp.log", "tray-icon.png", "state.json"}
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {p.name: "0o600" for p in files}
     record("round2.private_files_checked", len(files))
+
+
+# ---------------------------------------------------------------- item 4: a key is bound to its host
+
+OLD_KEY = "sk-HostBound1Old4Kq8Wz2Xv6Pn9Lm"
+NEW_KEY = "sk-HostBound2New7Tb3Yc5Rd8Gs1Jh"
+
+
+def balance(seen: Seen) -> Reply:
+    info = {"currency": "CNY", "total_balance": "9.50", "granted_balance": "2.50", "topped_up_balance": "7.00"}
+    return json_reply({"is_available": True, "balance_infos": [info]})
+
+
+@pytest.fixture
+def two_hosts() -> Iterator[tuple[LoopServer, LoopServer]]:
+    a, b = LoopServer(balance).start(), LoopServer(balance).start()
+    try:
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_the_service_never_sends_a_stored_key_to_a_new_host(
+    tmp_path: Path, two_hosts: tuple[LoopServer, LoopServer]
+) -> None:
+    from tests.support.keyring_backend import MemoryKeyring
+    from trayapp.core.errors import ConfigError
+    from trayapp.fetch import prepare_jobs, run_jobs
+    from trayapp.secrets.secret import Secret
+    from trayapp.secrets.store import KeyringStore
+    from trayapp.service import open_service
+
+    a, b = two_hosts
+    service = open_service(str(tmp_path / "cfg"))
+    service.secrets = KeyringStore(backend=MemoryKeyring(), timeout=2)
+    account = service.draft_account("deepseek", "ds", base_url=a.url("/ds"), currency=None, secret_kinds=("api",))
+    service.store_keys(account.id, {"api": Secret(OLD_KEY)})
+    service.put_account(account)
+
+    def edit(base_url: str, kinds: tuple[str, ...] = ()) -> Account:
+        return service.draft_account(
+            "deepseek", "ds", base_url=base_url, currency=None, secret_kinds=kinds, account_id=account.id
+        )
+
+    # Another port on the same address, another scheme: each another host.
+    for moved in (b.url("/ds"), a.url("/ds", scheme="https")):
+        with pytest.raises(ConfigError) as info:
+            edit(moved)
+        host = moved.split("://", 1)[1].split("/", 1)[0]
+        assert f"enter the key again for {host}" in info.value.message, info.value.message
+        record("round2.host_changes_refused")
+    # However the new account is made, the stored key is not handed out for the new host.
+    with pytest.raises(ConfigError):
+        service.stored_keys(dataclasses.replace(account, base_url=b.url("/ds")))
+    # Another path on the same host keeps the stored key.
+    same = edit(a.url("/ds/"))
+    results = run_jobs(prepare_jobs([same], {}, service.secrets)[0], NOW, "salt", timeout=5)
+    assert results[0].snapshot is not None, results[0].error
+    # With the key entered again, only the new key goes to the new host.
+    new = edit(b.url("/ds"), ("api",))
+    service.store_keys(new.id, {"api": Secret(NEW_KEY)})
+    service.put_account(new)
+    results = run_jobs(prepare_jobs([new], {}, service.secrets)[0], NOW, "salt", timeout=5)
+    assert results[0].snapshot is not None, results[0].error
+    assert b.authorizations() == [f"Bearer {NEW_KEY}"]
+    assert all(seen == f"Bearer {OLD_KEY}" for seen in a.authorizations())
+    record("round2.requests_checked", len(a.seen) + len(b.seen))

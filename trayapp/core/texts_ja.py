@@ -457,6 +457,12 @@ JA: dict[str, str] = {
     "The history of balances cannot be opened ({error}); balances are shown but not recorded.": (
         "残高の履歴を開けません（{error}）。残高は表示しますが、記録はしません。"
     ),
+    "Enter the key again": "キーを入力し直してください",
+    "The base URL now points at {new} instead of {old}: enter the key again for {new} ({kinds}). A stored key is "
+    "sent only to the host it was entered for.": (
+        "ベースURLが {old} ではなく {new} を指すようになりました。{new} 用のキーを入力し直してください（{kinds}）。"
+        "保存されたキーは、入力したときのホストにだけ送られます。"
+    ),
     "Folder unusable": "フォルダーを使用できません",
     "{path} cannot be used as a folder ({reason}). Point --config-dir or TRAYAPP_CONFIG_DIR at a folder, or leave "
     "them unset.": (

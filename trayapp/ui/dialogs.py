@@ -180,6 +180,7 @@ class AccountDialog(QDialog):
                 raise ConfigError(
                     self.tr("Key needed"), self.tr("Enter the {key}.").format(key=shown(spec.label).lower())
                 )
+        self._check_key_host(base_url, secrets)
         options = dict(self.account.options) if self.account else {}
         if "probe" in info.options:
             options["probe"] = self.probe.isChecked()
@@ -192,6 +193,14 @@ class AccountDialog(QDialog):
             self.account.id if self.account else None,
             options,
         )
+
+    def _check_key_host(self, base_url: str | None, secrets: dict[str, Secret]) -> None:
+        """Editing: a base URL on another host (scheme, host or port) with a key field left empty is refused,
+        naming the new host; the stored key was entered for the old one and is never tested or saved there."""
+        if self.account is not None:
+            from ..service import refuse_stored_keys_elsewhere
+
+            refuse_stored_keys_elsewhere(self.account, base_url, tuple(secrets))
 
     def _submit(self) -> None:
         try:
