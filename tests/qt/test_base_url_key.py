@@ -73,3 +73,16 @@ def test_another_path_on_the_same_host_keeps_the_stored_key(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert a.authorizations() == [f"Bearer {OLD_KEY}"]
+
+
+def test_a_key_with_an_invisible_character_is_refused_in_the_dialog(qtbot: Any, make_controller: Any) -> None:
+    """The same rule as `accounts add` (issue 16 item 13): where the character is, never the key."""
+    dialog = make_controller().add_account()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("deepseek"))
+    dialog.key_fields["api"].setText(NEW_KEY[:9] + "\u200b" + NEW_KEY[9:])
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.error.isVisible()
+    shown = dialog.error.text()
+    assert "position 10" in shown and "ZERO WIDTH SPACE" in shown, shown
+    assert NEW_KEY[:9] not in shown and NEW_KEY[9:] not in shown
+    assert not dialog.busy.isVisible(), "nothing was tested"
