@@ -25,7 +25,10 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     from . import APP_ID, APP_NAME
+    from .platform.hardening import harden
     from .ui.single_instance import SingleInstance
+
+    harden()  # entry.py did it already, unless the tray was started some other way
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -44,7 +47,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
 
     # The icon is shown before the service is even imported (the icon is what the user waits for): as
     # it was last drawn, or the empty gauge on a first start. It is redrawn from the state once that is read.
-    icon_cache = paths_for_lock.data_dir / "tray-icon.png"
+    icon_cache = paths_for_lock.icon_cache
     early = None
     early_spec = None  # what the early icon shows, when known
     tray_up = QSystemTrayIcon.isSystemTrayAvailable()
@@ -132,6 +135,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     log.info("started (%s accounts%s)", len(service.config.accounts), ", demo" if demo else "")
     code = app.exec()
     controller.stop()
+    poller.stop()  # a fetch child in the middle of a poll ends with the tray
     instance.close()
     service.save_state()
     signal.set_wakeup_fd(-1)

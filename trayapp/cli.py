@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from . import __version__
 from .core import rules
 from .core.errors import ConfigError, SecretStoreError, TrayError
-from .core.i18n import localize
+from .core.i18n import localize, tr
 from .core.models import Grant
 from .core.monitor import AccountView, report_exit_code, report_json, verdict_summary
 from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
 from .providers import catalog
 from .providers.base import ProviderInfo
+from .secrets.keys import odd_character_message
 from .secrets.secret import Secret
 
 EXIT_FAILURE = 3  # for `check`, UNKNOWN; for other commands, "could not do it"
@@ -136,7 +137,19 @@ TrayStarter = Callable[[str | None, bool], int]
 
 def main(argv: Sequence[str] | None = None, *, start_tray: TrayStarter | None = None) -> int:
     """`start_tray`: how to start the tray when no command is given (entry.py hands it in: only the entry
-    point knows the composition root)."""
+    point knows the composition root). Output into a pipe closed early (`trayapp … | head`) ends quietly."""
+    try:
+        code = _main(argv, start_tray=start_tray)
+        sys.stdout.flush()  # here, where a closed pipe is caught, rather than at exit
+        return code
+    except BrokenPipeError:
+        # The Python docs' recipe: whatever is still buffered goes nowhere, and exit 1 as Python does on EPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None, *, start_tray: TrayStarter | None) -> int:
     if list(sys.argv[1:] if argv is None else argv)[:1] == ["--fetcher"]:  # fetch.child_command, frozen
         from .fetch.child import child_main, exit_child
 
@@ -311,18 +324,31 @@ def _key_sources(parser: argparse.ArgumentParser, args: argparse.Namespace) -> d
 def _read_key(var: str | None) -> Secret:
     """A key from standard input (`var` None) or from an environment variable."""
     if var is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            print("Paste the key, then press Enter:", file=sys.stderr)
-        value = sys.stdin.readline().strip() if sys.stdin else ""
+        value = _read_key_line().strip()
         if not value:
             raise ConfigError("No key", "No key was given on standard input.")
     else:
         value = os.environ.get(var, "").strip()
         if not value:
             raise ConfigError("No key", f"The environment variable {var} is empty or not set.")
-    if any(c.isspace() for c in value):
-        raise ConfigError("Invalid key", "The key contains spaces or line breaks.")
+    problem = odd_character_message(value, tr("key"))
+    if problem is not None:  # an invisible character pasted along: refused here, not at the first poll
+        raise ConfigError(tr("Invalid key"), problem)
     return Secret(value)
+
+
+def _read_key_line() -> str:
+    """A line of standard input; on a terminal without echo (getpass), so the pasted key is not shown."""
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass("Paste the key, then press Enter (it is not shown): ", stream=sys.stderr)
+        except EOFError:
+            return ""
+    return sys.stdin.readline()
 
 
 def _check_prefix(info: ProviderInfo, kind: str, key: Secret) -> None:

@@ -31,6 +31,9 @@ def tray_arguments(argv: Sequence[str]) -> tuple[str | None, bool] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .platform.hardening import harden
+
+    harden()  # before any key is read: the tray and every command hold keys (no core dump of them)
     args = list(sys.argv[1:] if argv is None else argv)
     tray = tray_arguments(args)
     if tray is not None:
@@ -42,5 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def start_tray(config_dir: str | None, demo: bool) -> int:
     from .app import run_tray
+    from .core.errors import TrayError
 
-    return run_tray(config_dir, demo)
+    try:
+        return run_tray(config_dir, demo)
+    except TrayError as exc:  # a config dir that cannot be one, say: a message, not a traceback
+        print(f"trayapp: {exc.title}: {exc.message}", file=sys.stderr)
+        return 1

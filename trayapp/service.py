@@ -9,7 +9,6 @@ Imported lazily by the tray, which shows its icon before loading any of this (do
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -243,6 +242,7 @@ class Service:
 
         existing = self.monitor.account(account_id) if account_id else None
         if existing is not None:
+            refuse_stored_keys_elsewhere(existing, base_url, secret_kinds)
             kinds = tuple(dict.fromkeys((*existing.secret_kinds, *secret_kinds)))
             return replace(
                 existing,
@@ -296,6 +296,9 @@ class Service:
     def stored_keys(self, account: Account, have: Mapping[str, Secret] | None = None) -> dict[str, Secret]:
         """`have`, completed with the account's keys from the secret store."""
         keys = dict(have or {})
+        saved = next((a for a in self.config.accounts if a.id == account.id), None)
+        if saved is not None:  # the stored keys were entered for the saved account's host, not another
+            refuse_stored_keys_elsewhere(saved, account.base_url, tuple(keys))
         for kind in account.secret_kinds:
             if kind not in keys and (secret := self.secrets.get(account.id, kind)) is not None:
                 keys[kind] = secret
@@ -347,6 +350,56 @@ class Service:
             until = now + timedelta(hours=int(how.rstrip("h")))
         self.set_settings(replace(self.config.settings, snoozed_until=until))
         return until
+
+
+def key_origin(provider: str, base_url: str | None) -> str:
+    """Where an account's keys go: scheme, host and port of its base URL (or of the provider's default)."""
+    from urllib.parse import urlsplit
+
+    from .providers import catalog
+
+    try:
+        url = base_url or catalog.info(provider).default_base_url or ""
+    except catalog.UnknownProvider:
+        url = base_url or ""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    port = port or {"https": 443, "http": 80}.get(scheme)
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+def refuse_stored_keys_elsewhere(saved: Account, base_url: str | None, entered: Sequence[str]) -> None:
+    """A key is bound to the host it was entered for: an account whose base URL now points at another host
+    (scheme, host or port) must have every stored key entered again, or none would be sent there; raises a
+    ConfigError that names the new host. The CLI changes no base URL; the tray's Edit dialog comes here."""
+    old, new = key_origin(saved.provider, saved.base_url), key_origin(saved.provider, base_url)
+    missing = [kind for kind in saved.secret_kinds if kind not in entered]
+    if old == new or not missing:
+        return
+    from urllib.parse import urlsplit
+
+    from .core.errors import ConfigError
+    from .core.i18n import tr
+
+    def shown(origin: str) -> str:  # host[:port], the port only when it is not the scheme's own
+        parts = urlsplit(origin)
+        default = {"https": 443, "http": 80}.get(parts.scheme)
+        return (parts.hostname or "") if parts.port == default else f"{parts.hostname}:{parts.port}"
+
+    raise ConfigError(
+        tr("Enter the key again"),
+        tr(
+            "The base URL now points at {new} instead of {old}: enter the key again for {new} ({kinds}). A stored "
+            "key is sent only to the host it was entered for.",
+            new=shown(new),
+            old=shown(old),
+            kinds=", ".join(missing),
+        ),
+    )
 
 
 def _is_sample(provider: str) -> bool:
@@ -411,13 +464,9 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
 
 def demo_paths(config_dir: str | None) -> Paths:
     """The demo's own folder: under the config dir given, else in the temp dir."""
-    import os
+    from .storage.paths import demo_root
 
-    if config_dir:
-        root = Path(config_dir) / "demo"
-    else:
-        user = os.getuid() if hasattr(os, "getuid") else "user"
-        root = Path(tempfile.gettempdir()) / f"credit-tray-demo-{user}"
+    root = Path(config_dir) / "demo" if config_dir else demo_root()
     return Paths(config_dir=root, data_dir=root)
 
 

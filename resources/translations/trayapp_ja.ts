@@ -112,10 +112,6 @@
         <translation>無効なキー</translation>
     </message>
     <message>
-        <source>The {key} contains spaces.</source>
-        <translation>{key}に空白が含まれています。</translation>
-    </message>
-    <message>
         <source>The {key} must start with {prefix}: is it the right key?</source>
         <translation>{key}は {prefix} で始まるはずです。正しいキーか確認してください。</translation>
     </message>

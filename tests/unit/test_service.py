@@ -34,7 +34,7 @@ def test_draft_put_and_remove_accounts(tmp_path: Path) -> None:
         "One again",
         base_url="https://example.com",
         currency=None,
-        secret_kinds=("admin",),
+        secret_kinds=("api", "admin"),  # another host: its keys entered again (issue 16 item 4)
         account_id=first.id,
     )
     assert edited.id == first.id and edited.secret_kinds == ("api", "admin") and edited.created_at == NOW

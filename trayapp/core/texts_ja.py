@@ -21,6 +21,12 @@ JA: dict[str, str] = {
     "A base URL must not contain a user name or password.": (
         "ベースURLにユーザー名やパスワードを含めることはできません。"
     ),
+    "'{url}' has no valid port: after the host comes at most one ':' and a number up to 65535.": (
+        "「{url}」のポートが無効です。ホストの後に置けるのは ':' 1つと 65535 以下の数字だけです。"
+    ),
+    "The base URL has a space or an invisible character at position {position} (U+{code}); enter it again.": (
+        "ベースURLの {position} 文字目に空白か見えない文字があります（U+{code}）。入力し直してください。"
+    ),
     "Insecure base URL": "安全でないベースURL",
     "'{url}' uses plain http to another machine, which would send the key in clear. Use https (plain http is "
     "accepted only for 127.0.0.1, ::1 and localhost).": (
@@ -320,8 +326,10 @@ JA: dict[str, str] = {
         "この {provider} アカウントの{key}がOSのキーリングにありません。"
     ),
     "Invalid key": "無効なキー",
-    "The {key} contains spaces or characters a key cannot have; enter it again.": (
-        "{key}に空白か、キーに使えない文字が含まれています。入力し直してください。"
+    "The {key} has a character no key has at position {position} of {length}: {character}. Such characters come "
+    "along when a key is copied from a web page or a document; enter the key again.": (
+        "{key}の {length} 文字中 {position} 文字目に、キーには含まれない文字があります: {character}。"
+        "Web ページや文書からコピーするとこのような文字が混ざります。キーを入力し直してください。"
     ),
     "{provider} did not answer {endpoint} within {seconds} s.": (
         "{provider} が {endpoint} に{seconds}秒以内に応答しませんでした。"
@@ -452,6 +460,18 @@ JA: dict[str, str] = {
     "The history of balances cannot be opened ({error}); balances are shown but not recorded.": (
         "残高の履歴を開けません（{error}）。残高は表示しますが、記録はしません。"
     ),
+    "Enter the key again": "キーを入力し直してください",
+    "The base URL now points at {new} instead of {old}: enter the key again for {new} ({kinds}). A stored key is "
+    "sent only to the host it was entered for.": (
+        "ベースURLが {old} ではなく {new} を指すようになりました。{new} 用のキーを入力し直してください（{kinds}）。"
+        "保存されたキーは、入力したときのホストにだけ送られます。"
+    ),
+    "Folder unusable": "フォルダーを使用できません",
+    "{path} cannot be used as a folder ({reason}). Point --config-dir or TRAYAPP_CONFIG_DIR at a folder, or leave "
+    "them unset.": (
+        "{path} はフォルダーとして使用できません（{reason}）。--config-dir または TRAYAPP_CONFIG_DIR に"
+        "フォルダーを指定するか、指定を外してください。"
+    ),
     # ------------------------------------------------------------ Windows, first run
     "Credit Tray is running": "Credit Tray を実行中です",
     "Windows may hide its icon under the ^ arrow next to the clock. To keep it in view, drag it onto the taskbar, "
@@ -460,6 +480,25 @@ JA: dict[str, str] = {
         "ドラッグするか、設定 › 個人用設定 › タスク バー › その他のシステム トレイ アイコン でオンにしてください。"
     ),
     "a request to another address than the account's base URL": "アカウントのベースURL以外のアドレスへのリクエスト",
+    "Proxy not usable": "プロキシを使用できません",
+    "The environment names a SOCKS proxy ({proxy}), and SOCKS proxies need the optional package socksio (pip "
+    "install 'httpx2[socks]'). Install it, or use an http proxy, or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.": (
+        "環境変数で SOCKS プロキシ（{proxy}）が指定されていますが、SOCKS プロキシにはオプションのパッケージ socksio "
+        "が必要です（pip install 'httpx2[socks]'）。インストールするか、http プロキシを使うか、Credit Tray では "
+        "ALL_PROXY / HTTPS_PROXY を外してください。"
+    ),
+    "The environment names a proxy ({proxy}) of a kind that cannot be used: http, https, socks5 and socks5h proxies "
+    "can. Fix or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.": (
+        "環境変数で使用できない種類のプロキシ（{proxy}）が指定されています。使えるのは http、https、socks5、socks5h "
+        "のプロキシです。Credit Tray では ALL_PROXY / HTTPS_PROXY を直すか外してください。"
+    ),
+    "plain http to {address}, which is not this machine ({host} led there)": (
+        "このマシンではない {address} への暗号化されていない http（{host} がそこにつながりました）"
+    ),
+    "Plain http cannot be checked to stay on this machine with this version of httpx2; use https.": (
+        "このバージョンの httpx2 では、暗号化されていない http がこのマシン内にとどまるか確認できません。"
+        "https を使ってください。"
+    ),
     "{endpoint}: not sent, because it would be {refused}.": "{endpoint}: {refused}になるため、送信していません。",
     "is not a Unix time in seconds": "が Unix 時刻（秒）ではありません",
 }

@@ -12,22 +12,39 @@ from .i18n import tr
 
 
 def is_loopback_host(host: str) -> bool:
+    """A literal loopback address (127.0.0.0/8, ::1), or the name `localhost` itself. Not `*.localhost`:
+    where such a name goes is up to the resolver (a DNS server may be asked). The transport checks the
+    address it really connected to as well (providers/http.py)."""
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
+    return host == "localhost" or is_loopback_address(host)
+
+
+def is_loopback_address(address: str) -> bool:
+    """127.0.0.0/8 or ::1, also written as an IPv4-mapped IPv6 address (::ffff:127.0.0.1)."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
 
 
 def validate_base_url(url: str) -> str:
     """https anywhere; plain http only to this machine (tests, local relays): keys never cross a network
     in clear."""
     url = url.strip().rstrip("/")
+    _check_url_text(url)
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(tr("Invalid base URL"), tr("'{url}' is not an http(s) URL with a host.", url=url))
+    try:
+        parts.port  # noqa: B018 - reading it is the check: two ports or a word there raise
+    except ValueError:
+        raise ConfigError(
+            tr("Invalid base URL"),
+            tr("'{url}' has no valid port: after the host comes at most one ':' and a number up to 65535.", url=url),
+        ) from None
     if parts.username or parts.password:
         raise ConfigError(tr("Invalid base URL"), tr("A base URL must not contain a user name or password."))
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
@@ -40,6 +57,22 @@ def validate_base_url(url: str) -> str:
             ),
         )
     return url
+
+
+def _check_url_text(url: str) -> None:
+    """No space, control or invisible character (pasted along with the URL): the transport would refuse it
+    with an error no one understands."""
+    for position, ch in enumerate(url, 1):
+        if ch.isspace() or not ch.isprintable():
+            raise ConfigError(
+                tr("Invalid base URL"),
+                tr(
+                    "The base URL has a space or an invisible character at position {position} (U+{code}); "
+                    "enter it again.",
+                    position=position,
+                    code=f"{ord(ch):04X}",
+                ),
+            )
 
 
 def parse_amount(text: str) -> Decimal:

@@ -4,6 +4,7 @@ provider cannot take the tray with it (docs/ARCHITECTURE.md, "Why a child proces
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..core import codec
 from ..core.i18n import tr
@@ -28,6 +29,12 @@ log = logging.getLogger(__name__)
 
 CHILD_MODULE = "trayapp.fetch"
 CHILD_FLAG = "--fetcher"  # hidden: the frozen app's way of being `python -m trayapp.fetch`
+PARENT_ENV = "TRAYAPP_FETCH_PARENT"  # the parent's pid, for the child to see it is already gone
+STDERR_KEPT = 2000  # bytes of the child's stderr kept (the end), to count in the log
+
+# Fetch children running now, so that the tray can end them when it quits (stop_children).
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
 
 
 def encode_request(jobs: Sequence[Job], now: datetime, salt: str, timeout: float) -> bytes:
@@ -103,22 +110,33 @@ def run_in_child(
     if not jobs:
         return []
     budget = timeout * 2 + 10
+    child_environment = dict(env) if env is not None else dict(os.environ)
+    child_environment[PARENT_ENV] = str(os.getpid())
     proc = subprocess.Popen(
         child_command(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=dict(env) if env is not None else None,
+        env=child_environment,
     )
     assert proc.stdin and proc.stdout and proc.stderr
+    with _live_lock:
+        _live.add(proc)
+    # Its stderr is read all along: a child that writes much there (a traceback per account, say) would
+    # otherwise block on a full pipe, and its results with it, until the watchdog kills it.
+    err_tail = bytearray()
+    drain = threading.Thread(target=_drain, args=(proc.stderr, err_tail), name="fetch-stderr", daemon=True)
+    drain.start()
     results: dict[str, FetchResult] = {}
     # A child that hangs is killed at the deadline; reading its output then ends.
     watchdog = threading.Timer(budget, proc.kill)
     watchdog.daemon = True
     watchdog.start()
     try:
-        proc.stdin.write(encode_request(jobs, now, salt, timeout))
-        proc.stdin.close()
+        # One line, and stdin left open: it closes when this process ends, however it ends, and the child,
+        # which watches it, ends then too (see child_main).
+        proc.stdin.write(encode_request(jobs, now, salt, timeout) + b"\n")
+        proc.stdin.flush()
         for line in proc.stdout:
             try:
                 result = result_in(json.loads(line))
@@ -136,8 +154,12 @@ def run_in_child(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        err = proc.stderr.read().decode("utf-8", "replace")[-2000:]
-        proc.stderr.close()
+        with _live_lock:
+            _live.discard(proc)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        drain.join(5)
+        err = err_tail.decode("utf-8", "replace")
         proc.stdout.close()
     if proc.returncode not in (0, None):
         # Its stderr is not logged: a provider's traceback could quote an answer that echoes the key.
@@ -163,6 +185,25 @@ def run_in_child(
     return [results[j.account.id] for j in jobs]
 
 
+def _drain(stream: BinaryIO, tail: bytearray) -> None:
+    """Read `stream` to its end, keeping its last STDERR_KEPT bytes in `tail`."""
+    with contextlib.suppress(OSError, ValueError):
+        while chunk := os.read(stream.fileno(), 65536):
+            tail.extend(chunk)
+            del tail[:-STDERR_KEPT]
+    with contextlib.suppress(OSError):
+        stream.close()
+
+
+def stop_children() -> None:
+    """End every fetch child still running: the tray quits, and no child of it outlives it."""
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
 def child_command() -> list[str]:
     """In a PyInstaller bundle sys.executable is the app itself, which has no `-m`: it takes a flag."""
     if getattr(sys, "frozen", False):
@@ -179,12 +220,19 @@ def child_env() -> dict[str, str]:
 
 def child_main() -> int:
     """The child's side: read the request, stream each result as soon as it is known."""
+    from ..platform.hardening import harden
+
+    harden()  # before the keys arrive on stdin
+    _end_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="fetcher: %(levelname)s %(message)s")
+    data = sys.stdin.buffer.readline()
     try:
-        requests, timeout = decode_request(sys.stdin.buffer.read())
+        requests, timeout = decode_request(data)
     except (ValueError, KeyError, TypeError):
         print("fetcher: the request could not be read", file=sys.stderr)
         return 2
+    if data.endswith(b"\n"):  # the parent keeps stdin open while it waits: its end is the parent's
+        threading.Thread(target=_exit_at_eof, name="parent-watch", daemon=True).start()
 
     def emit(result: FetchResult) -> None:
         sys.stdout.write(json.dumps(result_out(result)) + "\n")
@@ -193,6 +241,26 @@ def child_main() -> int:
     run_requests(requests, timeout=timeout, on_result=emit)
     sys.stdout.flush()
     return 0
+
+
+def _end_with_parent() -> None:
+    """Linux: killed when the parent goes (PR_SET_PDEATHSIG); and gone at once if it already went."""
+    import signal
+
+    from ..platform.hardening import die_with_parent
+
+    die_with_parent(signal.SIGKILL)
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and hasattr(os, "getppid") and os.getppid() != int(parent):
+        os._exit(1)  # the parent died before the death signal was armed
+
+
+def _exit_at_eof() -> None:
+    """Everywhere: the parent's end of stdin closes when it ends (killed, crashed, quit); so does this child."""
+    with contextlib.suppress(OSError, ValueError):
+        while sys.stdin.buffer.read(4096):
+            pass
+    os._exit(1)
 
 
 def exit_child(code: int) -> None:

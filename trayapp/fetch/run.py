@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
+from typing import Any
 
 from ..core.errors import ProviderError
-from ..core.i18n import tr
+from ..core.i18n import LocalText, tr
 from ..core.models import ErrorKind, FetchError
 from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
+from ..secrets.keys import mask_fragments
 from .jobs import Job
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,18 @@ def request_of(job: Job, now: datetime, salt: str, timeout: float = DEFAULT_TIME
 
 
 def fetch_one(request: FetchRequest) -> FetchResult:
+    """The request's outcome, every text in it scrubbed of the account's keys (see `scrubbed`)."""
+    result = _fetch_one(request)
+    try:
+        local = not catalog.info(request.account.provider).needs_network
+    except catalog.UnknownProvider:
+        local = False
+    if local:  # the built-in demo answers from code; its made-up keys are in its own sample names
+        return result
+    return scrubbed(result, [s.reveal() for s in request.secrets.values()])
+
+
+def _fetch_one(request: FetchRequest) -> FetchResult:
     account = request.account
     try:
         outcome = catalog.load(account.provider).fetch(request)
@@ -54,6 +69,67 @@ def fetch_one(request: FetchRequest) -> FetchResult:
 
         snapshot = replace(snapshot, account_id=account.id)
     return FetchResult(account.id, snapshot=snapshot, cache=outcome.cache)
+
+
+def scrubbed(result: FetchResult, secrets: Sequence[str]) -> FetchResult:
+    """`result` with every string in it (snapshot, notes, identity, grants, flags, error, the provider's cache,
+    keys and values) cleaned of the account's keys, whole or in part (secrets/keys.py), whatever the status
+    that brought it. Every fetch passes here, so no provider can forget it: a provider that echoes the key in
+    a field of a good answer (an id, a plan title, a header) does not get it into state.json or `check`."""
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        return result
+    return FetchResult(
+        result.account_id,
+        snapshot=_scrub(result.snapshot, secrets),
+        error=_scrub(result.error, secrets),
+        cache=_scrub(result.cache, secrets),
+    )
+
+
+def _scrub(value: Any, secrets: Sequence[str]) -> Any:
+    """The same value with its strings scrubbed; the very object when nothing in it changed."""
+    if isinstance(value, LocalText):
+        return _scrub_text(value, secrets)
+    if isinstance(value, str):
+        masked = value
+        for secret in secrets:
+            masked = mask_fragments(masked, secret)
+        return value if masked == value else masked
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = [_scrub(v, secrets) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return type(value)(items)
+    if isinstance(value, Mapping):
+        pairs = [(_scrub(k, secrets), _scrub(v, secrets)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
+            return value
+        return dict(pairs)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = _scrub(old, secrets)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value  # numbers, dates, None, enums: nothing a key could hide in
+
+
+def _scrub_text(text: LocalText, secrets: Sequence[str]) -> str:
+    """A translatable text keeps its template (ours) with its parameters scrubbed, so that every language
+    shows it masked; should the key still show (split across template and parameter), plain masked English."""
+    params = {k: _scrub(v, secrets) for k, v in text.params.items()}
+    if all(params[k] is v for k, v in text.params.items()):
+        rebuilt: str = text
+    else:
+        rebuilt = LocalText(text.template, params)
+    english = str.__str__(rebuilt)
+    masked = english
+    for secret in secrets:
+        masked = mask_fragments(masked, secret)
+    return rebuilt if masked == english else masked
 
 
 def run_jobs(

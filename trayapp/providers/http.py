@@ -38,8 +38,8 @@ from .. import __version__
 from ..core.errors import BadResponse, ConfigError, ProviderError
 from ..core.i18n import tr
 from ..core.models import ErrorKind
-from ..core.validation import is_loopback_host, validate_base_url
-from ..secrets.keys import MAX_QUOTE, scrub
+from ..core.validation import is_loopback_address, is_loopback_host, validate_base_url
+from ..secrets.keys import MAX_QUOTE, odd_character_message, scrub
 from ..secrets.secret import Secret
 from .base import FetchRequest, ProviderInfo
 
@@ -432,13 +432,9 @@ def usable_key(info: ProviderInfo, secret: Secret | None, label: str = KEY_LABEL
             provider=info.name,
         )
     key = secret.reveal()
-    if not key.isascii() or any(c.isspace() or not c.isprintable() for c in key):
-        raise ProviderError(
-            ErrorKind.CONFIG,
-            tr("Invalid key"),
-            tr("The {key} contains spaces or characters a key cannot have; enter it again.", key=label),
-            provider=info.name,
-        )
+    problem = odd_character_message(key, label)
+    if problem is not None:  # a header cannot carry it; the position says where, the key is not shown
+        raise ProviderError(ErrorKind.CONFIG, tr("Invalid key"), problem, provider=info.name)
     return key
 
 
@@ -488,7 +484,7 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if not loopback:
         for pattern, proxy in get_environment_proxies().items():
-            mounts[pattern] = None if proxy is None else transport(rules, proxy=proxy, verify=ssl_context(True))
+            mounts[pattern] = None if proxy is None else _proxy_transport(transport, rules, proxy)
     return httpx2.Client(
         transport=transport(rules, verify=ssl_context(not loopback)),
         mounts=mounts,
@@ -497,6 +493,49 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
         timeout=httpx2.Timeout(rules.timeout),
         **options,
     )
+
+
+def _proxy_transport(transport: Callable[..., httpx2.HTTPTransport], rules: Rules, proxy: Any) -> httpx2.HTTPTransport:
+    """The guarded transport through a proxy from the environment; a proxy httpx2 cannot use (SOCKS without
+    its optional package, an unknown scheme) is a clear error naming the variable to fix, not an ImportError."""
+    try:
+        return transport(rules, proxy=proxy, verify=ssl_context(True))
+    except ImportError:
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Proxy not usable"),
+            tr(
+                "The environment names a SOCKS proxy ({proxy}), and SOCKS proxies need the optional package socksio "
+                "(pip install 'httpx2[socks]'). Install it, or use an http proxy, or unset ALL_PROXY / HTTPS_PROXY "
+                "for Credit Tray.",
+                proxy=_proxy_shown(proxy),
+            ),
+            provider=rules.info.name,
+        ) from None
+    except ValueError:
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Proxy not usable"),
+            tr(
+                "The environment names a proxy ({proxy}) of a kind that cannot be used: http, https, socks5 and "
+                "socks5h proxies can. Fix or unset ALL_PROXY / HTTPS_PROXY for Credit Tray.",
+                proxy=_proxy_shown(proxy),
+            ),
+            provider=rules.info.name,
+        ) from None
+
+
+def _proxy_shown(proxy: Any) -> str:
+    """A proxy URL without its user name and password."""
+    parts = urlsplit(str(proxy))
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if _port_of(parts) else ''}"
+
+
+def _port_of(parts: Any) -> int | None:
+    try:
+        return parts.port  # type: ignore[no-any-return]
+    except ValueError:
+        return None
 
 
 @cache
@@ -551,6 +590,8 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
             super().__init__(**options)
             self.rules = rules
             base = httpx2.URL(rules.base_url.rstrip("/") + "/")
+            if base.scheme == "http":
+                _only_to_loopback(self)
             self._origin = (base.scheme, base.host, base.port)
             under = (rules.only_under or "").strip("/")
             self._under = base.path.rstrip("/") + "/" + (under + "/" if under else "")
@@ -601,6 +642,76 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
             raise refusal(rules, endpoint, status, raw, {k.lower(): v for k, v in response.headers.items()})
 
     return GuardedTransport
+
+
+def _only_to_loopback(transport: httpx2.HTTPTransport) -> None:
+    """Plain http is allowed only to this machine, and that is checked on the address each connection really
+    reached (whatever resolved `localhost`), before a byte of the request, key included, is written."""
+    pool = getattr(transport, "_pool", None)
+    inner = getattr(pool, "_network_backend", None)
+    if inner is None:  # httpx2 changed its insides: no plain http at all rather than an unchecked one
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            tr("Request refused"),
+            tr("Plain http cannot be checked to stay on this machine with this version of httpx2; use https."),
+        )
+    pool._network_backend = _loopback_backend()(inner)  # type: ignore[union-attr]
+
+
+@cache
+def _loopback_backend() -> Callable[[Any], Any]:
+    import httpcore2
+
+    class LoopbackOnly(httpcore2.NetworkBackend):
+        def __init__(self, inner: httpcore2.NetworkBackend) -> None:
+            self._inner = inner
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore2.NetworkStream:
+            stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+            peer = stream.get_extra_info("server_addr")
+            address = str(peer[0]) if isinstance(peer, tuple) and peer else ""
+            if not is_loopback_address(address):
+                stream.close()
+                raise NotLoopback(address or "?")
+            return stream
+
+        def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+            raise NotLoopback(path)
+
+        def sleep(self, seconds: float) -> None:
+            self._inner.sleep(seconds)
+
+    class NotLoopback(httpcore2.ConnectError):
+        """A plain-http connection that reached another machine; httpx2 wraps it (as its __cause__)."""
+
+        def __init__(self, address: str) -> None:
+            super().__init__(f"connected to {address}, which is not this machine")
+            self.not_loopback = address
+
+    return LoopbackOnly
+
+
+def _not_loopback(rules: Rules, endpoint: str, exc: BaseException) -> HttpFailure | None:
+    """The failure of a plain-http connection that reached another machine, or None if `exc` is not that."""
+    address = getattr(exc.__cause__, "not_loopback", None)
+    if not isinstance(address, str):
+        return None
+    return _not_sent(
+        rules,
+        endpoint,
+        tr(
+            "plain http to {address}, which is not this machine ({host} led there)",
+            address=rules.quote(address, 60),
+            host=rules.host,
+        ),
+    )
 
 
 # ---------------------------------------------------------------- failures, worded once
@@ -673,6 +784,8 @@ def failure_of(rules: Rules, endpoint: str, exc: BaseException) -> HttpFailure:
     name, host = rules.info.display_name, rules.host
     if isinstance(exc, HttpFailure):
         return exc
+    if (refused := _not_loopback(rules, endpoint, exc)) is not None:
+        return refused
     if isinstance(exc, httpx2.TimeoutException):
         return _timed_out(rules, endpoint)
     reason = str(exc)

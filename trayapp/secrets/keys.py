@@ -7,6 +7,7 @@ filter, the OpenAI key kinds) asks this module, so that one rule is changed in o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 ADMIN_PREFIX = "sk-admin-"  # an OpenAI admin key
@@ -31,6 +32,33 @@ def public_prefix(key: str) -> str:
         if key.startswith(prefix):
             return prefix
     return ""
+
+
+def odd_character(value: str) -> tuple[int, str] | None:
+    """The first character no key has (a space, an invisible one such as a zero-width space or a no-break
+    space, anything not printable ASCII): its 1-based position and its Unicode name ("U+200B ZERO WIDTH
+    SPACE"), which say what to look for without showing the key; None when every character is one a key has."""
+    for position, ch in enumerate(value, 1):
+        if not (ch.isascii() and ch.isprintable() and not ch.isspace()):
+            return position, f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+    return None
+
+
+def odd_character_message(value: str, label: str) -> str | None:
+    """Why `value` cannot be a key, for people (`label` names it: tr("key"), tr("admin key")); None if it can."""
+    from ..core.i18n import tr
+
+    found = odd_character(value)
+    if found is None:
+        return None
+    return tr(
+        "The {key} has a character no key has at position {position} of {length}: {character}. Such characters "
+        "come along when a key is copied from a web page or a document; enter the key again.",
+        key=label,
+        position=found[0],
+        length=len(value),
+        character=found[1],
+    )
 
 
 def mask_fragments(text: str, secret: str, mask: str = MASK) -> str:

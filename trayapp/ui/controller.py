@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
-from ..core.errors import SecretStoreError
+from ..core.errors import ConfigError, SecretStoreError
 from ..core.models import Account, ErrorKind
 from ..core.monitor import AccountView, FetchResult
 from ..platform import firstrun
@@ -487,7 +487,11 @@ class AppController(QObject):
         )
 
     def _test_draft(self, dialog: AccountDialog, draft: AccountDraft) -> None:
-        account = self._draft_account(draft)
+        try:
+            account = self._draft_account(draft)
+        except ConfigError as exc:  # e.g. a new host without its key entered again (service.py)
+            dialog.show_error(f"{local(exc.title)}: {local(exc.message)}")
+            return
         secrets = dict(draft.secrets)
         if draft.account_id:
             # Editing without retyping a key: test with the stored one (read off the UI thread).

@@ -31,6 +31,7 @@ from ..core.monitor import FetchResult
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
 from ..providers.base import ProviderInfo
+from ..secrets.keys import odd_character_message
 from ..secrets.secret import Secret
 from .grants import GrantsEditor
 from .i18n import local, shown
@@ -242,11 +243,9 @@ class AccountDialog(QDialog):
         for spec in info.secrets:
             value = self.key_fields[spec.kind].text().strip()
             if value:
-                if any(c.isspace() for c in value):
-                    raise ConfigError(
-                        self.tr("Invalid key"),
-                        self.tr("The {key} contains spaces.").format(key=shown(spec.label).lower()),
-                    )
+                problem = odd_character_message(value, shown(spec.label).lower())
+                if problem is not None:  # a space or an invisible character: where, never the key
+                    raise ConfigError(self.tr("Invalid key"), problem)
                 if spec.prefix and not value.startswith(spec.prefix):
                     raise ConfigError(
                         self.tr("Invalid key"),
@@ -262,6 +261,7 @@ class AccountDialog(QDialog):
                 raise ConfigError(
                     self.tr("Key needed"), self.tr("Enter the {key}.").format(key=shown(spec.label).lower())
                 )
+        self._check_key_host(base_url, secrets)
         options = dict(self.account.options) if self.account else {}
         if "probe" in info.options:
             options["probe"] = self.probe.isChecked()
@@ -275,6 +275,14 @@ class AccountDialog(QDialog):
             options,
             self.grants.grants(),
         )
+
+    def _check_key_host(self, base_url: str | None, secrets: dict[str, Secret]) -> None:
+        """Editing: a base URL on another host (scheme, host or port) with a key field left empty is refused,
+        naming the new host; the stored key was entered for the old one and is never tested or saved there."""
+        if self.account is not None:
+            from ..service import refuse_stored_keys_elsewhere
+
+            refuse_stored_keys_elsewhere(self.account, base_url, tuple(secrets))
 
     def _submit(self) -> None:
         try:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.models import Account, AccountState
 from ..core.monitor import FetchResult
 from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
+from ..fetch.child import stop_children
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore
 
@@ -29,10 +30,17 @@ class Poller(QObject):
         self._runner: Runner = run_jobs if in_process else self._child
         self._in_flight: set[str] = set()
         self._lock = threading.Lock()
+        self._stopped = False
 
     @staticmethod
     def _child(jobs: Sequence[Job], now: datetime, salt: str, **kw: object) -> list[FetchResult]:
         return run_in_child(jobs, now, salt, env=child_env(), **kw)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        """The tray quits: no poll starts any more, and every fetch child running ends now, not at its
+        deadline (each also ends by itself when the tray's process does: fetch/child.py)."""
+        self._stopped = True
+        stop_children()
 
     def in_flight(self) -> set[str]:
         with self._lock:
@@ -40,6 +48,8 @@ class Poller(QObject):
 
     def poll(self, accounts: Sequence[Account], states: dict[str, AccountState]) -> bool:
         """Start a poll of these accounts, skipping any already in flight. False if nothing started."""
+        if self._stopped:
+            return False
         with self._lock:
             todo = [a for a in accounts if a.id not in self._in_flight]
             self._in_flight.update(a.id for a in todo)
