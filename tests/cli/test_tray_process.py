@@ -39,7 +39,7 @@ def test_second_start_hands_over_and_signals_quit_cleanly(cli: CliRunner, sig: s
     tray = start_tray(cli, "--demo")
     log = cli.config_dir / "demo" / "logs" / "trayapp.log"
     try:
-        wait_for_log(log, "started (6 accounts, demo)")
+        wait_for_log(log, "started (8 accounts, demo)")
         second = subprocess.run(
             [sys.executable, "-m", "trayapp", "--config-dir", str(cli.config_dir), "--demo"],
             env={**cli.env, "QT_QPA_PLATFORM": "offscreen"},

@@ -472,7 +472,10 @@ class TrayController(QObject):
         if self.snoozed_until is not None:
             local = self.snoozed_until.astimezone()
             same_day = local.date() == datetime.now(local.tzinfo).date()
-            until = local.strftime("%H:%M") if same_day else QLocale().toString(local, "ddd HH:mm")
+            until = local.strftime("%H:%M")
+            if not same_day:  # the day in the UI's language ("Wed 09:00", "水 09:00")
+                day = QLocale().dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
+                until = f"{day} {until}"
         return self.tr("Notifications paused until {until} · Resume").format(until=until)
 
     @staticmethod
