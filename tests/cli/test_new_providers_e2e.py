@@ -511,3 +511,15 @@ def test_points_and_diem_are_never_dollars_in_the_text_report(cli: CliRunner, ht
     assert any(line.strip().startswith("My poe: 1500 points ·") for line in lines), lines
     assert any(line.strip().startswith("My venice: 90.50 DIEM ·") for line in lines), lines
     assert "$" not in result.out
+
+
+def test_the_readme_names_every_provider_a_user_can_add() -> None:
+    """README's `--provider` list is where a user looks first: a provider missing there is one nobody adds."""
+    from tests.conftest import ROOT
+    from trayapp.providers import catalog
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("`GLOBAL` is", 1)[1].split("\n\n", 1)[0]
+    missing = [i.name for i in catalog.CATALOG.values() if not i.sample and f"`{i.name}`" not in listed]
+    assert missing == [], missing
+    assert "<config dir>/providers/*.toml" in listed  # and the providers a user declares
