@@ -27,6 +27,7 @@ from trayapp.core.monitor import FetchResult
 from trayapp.providers import catalog
 from trayapp.secrets.store import SERVICE, KeyringStore
 from trayapp.service import Service, open_service
+from trayapp.ui.details import render_explanation
 from trayapp.ui.dialogs import AccountDialog
 
 from .conftest import poll_and_wait
@@ -262,3 +263,34 @@ def test_points_and_diem_survive_state_json_and_are_never_shown_as_dollars(
     lines = [a.text() for a in c.tray.menu.actions() if a.data() in (poe.id, venice.id)]
     assert len(lines) == 2 and all("$" not in line for line in lines), lines
     assert "$" not in tip
+    # The details window: the Remaining column and each account's explanation.
+    views = again.views(now)
+    c.details.set_views(views)
+    column = {c.details.table.item(row, 2).text() for row in range(c.details.table.rowCount())}
+    assert column == {"1500 points", "90.50 DIEM"}, column
+    for view in views:
+        explained = render_explanation(view, now)
+        assert ("1500 points" in explained or "90.50 DIEM" in explained) and "$" not in explained, explained
+
+
+def test_a_low_credit_threshold_in_points_is_set_in_settings_as_poes_note_says(
+    qtbot, make_controller, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    poe = next(c for c in CASES if c.provider == "poe")
+    poe.serve(httpserver, poe)
+    c = make_controller(core=core_in(tmp_path / "cfg", MemoryKeyring()))
+    add_through_dialog(qtbot, c, httpserver, poe)
+    [view] = c.service.views(datetime.now(UTC))
+    note = next(n for n in view.snapshot.notes if "points, not money" in n)  # type: ignore[union-attr]
+    assert "in Settings" in note and "config.json" not in note, note
+
+    c.open_settings()
+    dialog = c._dialogs[-1]
+    assert set(dialog.thresholds) == {"points"}  # the unit of the user's Poe account, as the note says
+    assert dialog.thresholds["points"].suffix() == " points"
+    dialog.thresholds["points"].setValue(2000)
+    dialog.accept()
+    [view] = c.service.views(datetime.now(UTC))
+    [low] = view.alerts
+    assert low.code == "credit_low" and "1500 points" in low.message and "2000 points" in low.message, low
+    assert "$" not in low.message
