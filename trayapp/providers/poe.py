@@ -54,8 +54,8 @@ class PoeProvider:
             remaining=points,
             notes=(
                 tr(
-                    "Poe counts in points, not money. The low-credit threshold is read as a number of points; "
-                    "set one for the unit points under settings.low_credit_thresholds in config.json."
+                    "Poe counts in points, not money. The low-credit threshold is read as a number of points: "
+                    "set the one for points in Settings."
                 ),
             ),
         )
@@ -73,9 +73,9 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "1 ポイントの金額、サブスクリプションのポイントが更新される時期、プランと追加購入のポイントの内訳"
     ),
     "is {value}, not a whole number of points": "は {value} で、ポイントの整数ではありません",
-    "Poe counts in points, not money. The low-credit threshold is read as a number of points; set one for the "
-    "unit points under settings.low_credit_thresholds in config.json.": (
+    "Poe counts in points, not money. The low-credit threshold is read as a number of points: set the one for "
+    "points in Settings.": (
         "Poe は金額ではなくポイントで数えます。残高不足のしきい値はポイント数として扱われます。"
-        "config.json の settings.low_credit_thresholds で単位 points のしきい値を設定できます。"
+        "設定で points のしきい値を設定してください。"
     ),
 }
