@@ -98,7 +98,7 @@ def test_left_click_on_the_panel_icon_opens_the_glance_by_it(sni_items, launch, 
     before = top_level_windows()
     run(["xdotool", "mousemove", str(x), str(y), "click", "1"])
     box = wait_until(lambda: glance_window(before), what="the glance window")
-    app.wait_log("glance opened (6 accounts)")
+    app.wait_log("glance opened (8 accounts)")
     assert app.windows(DETAILS_TITLE) == [], "a left click opens the glance, not the details window"
 
     # By the icon: just below the panel (at the top of the screen), around the pointer.

@@ -137,7 +137,7 @@ def test_panel_click_opens_full_menu_and_left_click_opens_details(sni_items, lau
 
     # Left click on the icon opens the glance (tests/desktop/test_app_glance.py), not the details window.
     run(["xdotool", "mousemove", str(x + h // 2), str(y + h // 2), "click", "1"])
-    app.wait_log("glance opened (6 accounts)")
+    app.wait_log("glance opened (8 accounts)")
     assert app.windows(DETAILS_TITLE) == []
 
 
@@ -180,12 +180,12 @@ def test_xembed_icon_is_embedded_in_trayer_and_its_menu_opens(tray_host, launch,
     assert (w, h) >= (16, 16) and x >= 0 and y >= 0
     wait_until(lambda: red_pixels(screenshot("trayer"), (x, y, w, h)) >= 20, what="the icon drawn in trayer")
 
-    # Right click: Qt's own QMenu opens; keyboard to "Details…" (the age line and 6 accounts are disabled
+    # Right click: Qt's own QMenu opens; keyboard to "Details…" (the age line and 8 accounts are disabled
     # or entries, then Refresh now, Details…).
     before = top_level_windows()
     run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "3"])
     popup = wait_until(lambda: menu_popup(before), what="the QMenu")
     assert popup[3] >= 20 * (1 + len(DEMO_LABELS) + len(MENU_COMMANDS)), popup
-    run(["xdotool", "key", *(["Down"] * 8), "Return"])
+    run(["xdotool", "key", *(["Down"] * (len(DEMO_LABELS) + 2)), "Return"])  # the accounts, Refresh, Details…
     app.wait_details_window()
     app.wait_log("details opened for demo-healthy")
