@@ -364,7 +364,7 @@ def cmd_monitoring(config_dir: str | None, demo: bool, args: argparse.Namespace)
     if args.command == "status":
         from .monitoring.statusbar import run_status
 
-        return run_status(config_dir, demo, args)
+        return run_status(config_dir, demo, args.format, poll=args.poll)
     from .monitoring.serve import ServeError, parse_listen, run_serve
 
     try:
