@@ -4,6 +4,8 @@ keyring for whatever has no file there, and never a key in any output or file.""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from trayapp.secrets.credentials import CredentialsStore
 from trayapp.secrets.secret import Secret
 from trayapp.secrets.store import MemorySecretStore
 
-from .conftest import ENGLISH, add_accounts, assert_no_key_in, balance, key_of
+from .conftest import ENGLISH, add_accounts, answer, assert_no_key_in, balance, key_of, need
 
 SERVER_KEY = "sk-ds-CANARY-credential-0123456789"
 
@@ -67,3 +69,43 @@ def test_credentials_store_is_read_only_and_stays_in_its_directory(tmp_path: Pat
     with pytest.raises(SecretStoreError):
         store.delete("acct-1", "api")
     assert (tmp_path / "creds" / "acct-1.api").read_text() == "sk-file-0123456789\n"
+
+
+def test_accounts_add_encrypts_into_the_credstore_that_the_unit_loads(
+    cli: CliRunner, server: HTTPServer, tmp_path: Path
+) -> None:
+    """The server's way in: `accounts add` with TRAYAPP_CREDSTORE encrypts the key with the real `systemd-creds`
+    (host key or TPM2); root's `check` decrypts it from there; the service gets it decrypted by systemd in
+    $CREDENTIALS_DIRECTORY under the name LoadCredentialEncrypted=credit-tray:<dir> gives it."""
+    systemd_creds = need("systemd-creds", "systemd")
+    if os.geteuid() != 0:
+        pytest.skip("systemd-creds encrypts with the host key, which only root can read")
+    store = tmp_path / "credstore.encrypted" / "credit-tray"
+    env = {**ENGLISH, "TRAYAPP_CREDSTORE": str(store)}
+    added = cli(
+        "accounts", "add", "--provider", "deepseek", "--label", "A",
+        "--base-url", f"http://127.0.0.1:{server.port}/ds-A", "--key-stdin", stdin=key_of("A") + "\n", env=env,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    account = added.out.split()[-1]
+    encrypted = store / f"{account}.api"
+    assert encrypted.is_file() and key_of("A").encode() not in encrypted.read_bytes()
+    keyring = tmp_path / "test-keyring.json"
+    assert not keyring.exists() or key_of("A") not in keyring.read_text()  # not in the keyring either
+    answer(server, {"A": "12.00"})
+    assert cli("check", env=env).out.startswith("CREDIT OK - 1 account(s) fine | 'A CNY'=12;")
+
+    # What systemd does at the unit's start, for LoadCredentialEncrypted=credit-tray:<store>.
+    creds = tmp_path / "run-credentials"
+    creds.mkdir(mode=0o700)
+    name = f"credit-tray_{account}.api"
+    done = subprocess.run(
+        [systemd_creds, "decrypt", f"--name={name}", str(encrypted), str(creds / name)], capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    served = cli("check", env={**ENGLISH, "CREDENTIALS_DIRECTORY": str(creds)})
+    assert served.out.startswith("CREDIT OK - 1 account(s) fine | 'A CNY'=12;"), served.out + served.err
+
+    removed = cli("accounts", "remove", account, env=env)
+    assert removed.code == 0 and not encrypted.exists(), removed.err
+    assert_no_key_in([cli.config_dir], added.out + added.err + served.out)
