@@ -65,7 +65,7 @@ define command {{
 }}
 define command {{
   command_name always_up
-  command_line /bin/true
+  command_line $USER1$/check_dummy 0 up
 }}
 define timeperiod {{
   timeperiod_name always
@@ -147,7 +147,8 @@ def status_blocks(path: Path) -> dict[str, dict[str, str]]:
 def nagios(tmp_path: Path, cli: CliRunner) -> Iterator[Callable[[], Path]]:
     """`start()`: Nagios running on its private config (the plugin: this checkout's trayapp, the test's config
     dir and keyring); returns its directory. Stopped (SIGTERM, by its pid) afterwards."""
-    binary = need("nagios4", "nagios4")
+    binary = need("nagios4", "nagios4-core")
+    need("/usr/lib/nagios/plugins/check_dummy", "monitoring-plugins-basic")
     d = tmp_path / "nagios"
     (d / "checkresults").mkdir(parents=True)
     user = pwd.getpwuid(os.getuid()).pw_name
