@@ -51,7 +51,7 @@ def status_argv(argv: Sequence[str]) -> list[str] | None:
 
 def main(argv: Sequence[str]) -> int:
     """The fast path from trayapp.entry: `trayapp [--config-dir DIR] [--demo] status [options]`. Parsed by hand:
-    argparse alone (with gettext) would cost a fifth of the time budget; `--help` goes to the CLI's parser."""
+    argparse alone (with gettext) would cost a fifth of the time budget; it is imported for `--help` only."""
     values: dict[str, str | None] = {"config_dir": None, "format": "text"}
     flags = {"demo": False, "poll": False}
     args = list(argv)
@@ -63,9 +63,12 @@ def main(argv: Sequence[str]) -> int:
         elif name in ("--config-dir", "--format") and (eq or args):
             values[name[2:].replace("-", "_")] = value if eq else args.pop(0)
         elif arg in ("-h", "--help"):
-            from ..cli import main as cli_main
+            import argparse
 
-            return cli_main(["status", "--help"])
+            parser = argparse.ArgumentParser(prog="trayapp [--config-dir DIR] [--demo] status")
+            add_arguments(parser)
+            parser.print_help()
+            return 0
         elif arg != "status":
             return _usage(f"unrecognized argument: {arg}")
     if values["format"] not in FORMATS:
