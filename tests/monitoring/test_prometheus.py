@@ -86,6 +86,10 @@ def test_prometheus_scrapes_serve_and_answers_queries(
     prometheus = need("prometheus", "prometheus")
     ids = add_accounts(cli, server, ["A", "B", "C"])
     answer(server, {"A": "110.00", "B": "2.50"})  # C is not served: its reads fail (404)
+    config_file = cli.config_dir / "config.json"  # the shortest poll interval, to see serve poll again
+    config = json.loads(config_file.read_text())
+    config["settings"]["poll_interval_minutes"] = 1
+    config_file.write_text(json.dumps(config))
     proc, url = serve()
     found = wait_for(lambda: scraped(url, 3), 90, "trayapp serve's first poll")
 
@@ -162,6 +166,16 @@ def test_prometheus_scrapes_serve_and_answers_queries(
         assert all(r["health"] == "ok" for r in loaded), loaded
         low_rule = next(r for r in loaded if r["name"] == "CreditTrayCreditLow")
         assert [(a["labels"]["account"], a["state"]) for a in low_rule["alerts"]] == [(ids["B"], "pending")]
+
+        # B runs out. serve reads it again on its schedule (a minute later), and Prometheus sees it.
+        answer(server, {"A": "110.00", "B": "0"})
+        zero = f'credit_tray_alert{{account="{ids["B"]}",code="credit_zero"}}'
+        wait_for(lambda: query(zero), 150, "serve's next scheduled poll to reach Prometheus")
+        remaining = {r["metric"]["account"]: float(r["value"][1]) for r in query("credit_tray_remaining") or []}
+        assert remaining == {ids["A"]: 110.0, ids["B"]: 0.0}
+        # The state serve wrote is what a status bar shows.
+        bar = cli("status", env=ENGLISH)
+        assert (bar.code, bar.out) == (0, "B 0.00 CNY +2\n"), bar.out + bar.err
     finally:
         engine.send_signal(signal.SIGTERM)
         try:
