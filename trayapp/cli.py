@@ -239,6 +239,7 @@ class Parser(argparse.ArgumentParser):
     def parse_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> argparse.Namespace:
+        _GIVEN[:] = list(sys.argv[1:] if args is None else args)
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:  # reported by the top parser, so the command is known only from the result
             message = f"unrecognized arguments: {' '.join(extras)}"
@@ -247,12 +248,19 @@ class Parser(argparse.ArgumentParser):
         return parsed
 
 
+_GIVEN: list[str] = []  # the arguments being parsed: a usage error of `check --json` is said in JSON
+
+
 def _usage_error(command: str | None, message: str, parser: argparse.ArgumentParser) -> None:
     if command == "check":
-        from .monitoring.nagios import unknown_output
+        from .monitoring import nagios
 
         parser.print_usage(sys.stderr)
-        print(unknown_output(f"usage: {message} (trayapp check --help)"))
+        text = f"usage: {message} (trayapp check --help)"
+        if "--json" in _GIVEN:
+            print(json.dumps(nagios.unknown_report(text, datetime.now(UTC)), indent=2))
+        else:
+            print(nagios.unknown_output(text))
         sys.exit(rules.UNKNOWN)
     if command == "status":
         print(f"trayapp status: {message}")

@@ -99,6 +99,11 @@ def test_every_usage_error_and_unknown_name_is_unknown_with_a_message(cli: CliRu
     for args, expected in cases.items():
         code, _, out = first_line(cli, *args)
         assert (code, out) == (3, expected + "\n"), args
+    result = cli("check", "--json", "--bogus", env=ENGLISH)  # even argparse's errors, in JSON for --json
+    assert (result.code, json.loads(result.out)["summary"]) == (
+        3,
+        "usage: unrecognized arguments: --bogus (trayapp check --help)",
+    )
     result = cli("check", "--json", "--account", "nope", env=ENGLISH)
     report = json.loads(result.out)
     assert (result.code, report["status"], report["exit_code"], report["accounts"]) == (3, "UNKNOWN", 3, [])
