@@ -7,6 +7,7 @@ hangs is killed there, never leaves a thread behind in a process that runs for m
 applies, records and saves them (state.json, which `trayapp status` reads), then re-arms the job.
 
 /metrics binds to loopback unless `--allow-remote` is given: whoever can reach the port reads every balance.
+The accounts are read at start: after adding or removing one, restart the service.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ..service import Service
 
 log = logging.getLogger("trayapp.serve")
+RETRY_AFTER_CRASH = timedelta(minutes=1)
 
 
 class ServeError(ValueError):
@@ -141,7 +143,11 @@ def run_serve(config_dir: str | None, demo: bool, host: str, port: int) -> int:
             if resumed.is_set():
                 resumed.clear()
                 service.mark_due()
-            scheduler.arm(poller.poll_due())
+            try:
+                scheduler.arm(poller.poll_due())
+            except Exception as exc:  # a service that runs for months must outlive one bad poll
+                log.error("poll failed with %s; trying again in a minute", type(exc).__name__)
+                scheduler.arm(datetime.now(UTC) + RETRY_AFTER_CRASH)
     finally:
         scheduler.shutdown()
         server.shutdown()
