@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from . import __version__
 from .core import rules
 from .core.errors import ConfigError, SecretStoreError, TrayError
-from .core.i18n import localize, tr
+from .core.i18n import tr
 from .core.models import Grant
-from .core.monitor import AccountView, report_exit_code, report_json, verdict_summary
+from .core.monitor import report_exit_code
 from .core.validation import parse_amount, parse_currency, parse_date, validate_base_url
 from .providers import catalog
 from .providers.base import ProviderInfo
@@ -30,7 +31,7 @@ EXIT_FAILURE = 3  # for `check`, UNKNOWN; for other commands, "could not do it"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--config-dir",
         metavar="DIR",
@@ -44,17 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="built-in demo accounts: no network, no keyring",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="trayapp",
         parents=[common],
         description="Credit Tray: remaining AI API credit, expiry and second-account mix-ups, in the tray.",
     )
     parser.add_argument("--version", action="version", version=f"trayapp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     check = sub.add_parser("check", parents=[common], help="poll once, print, exit 0/1/2/3 (Nagios)")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--account", metavar="ID", help="only this account")
+    add_check_arguments(check)
+    add_serve_arguments(sub.add_parser("serve", parents=[common], help="poll on the schedule, serve /metrics"))
+    add_status_arguments(sub.add_parser("status", parents=[common], help="one line for a status bar (no network)"))
 
     history = sub.add_parser("history", parents=[common], help="print the recorded readings (CSV, JSON or a table)")
     history.add_argument("--account", metavar="ID", help="only this account")
@@ -166,9 +168,11 @@ def _main(argv: Sequence[str] | None, *, start_tray: TrayStarter | None) -> int:
         return start_tray(config_dir, demo)
     try:
         if args.command == "check":
-            code = cmd_check(config_dir, demo, as_json=args.json, account_id=args.account)
+            code = cmd_check(config_dir, demo, args)
             _leave_stuck_fetches(code)
             return code
+        if args.command in ("serve", "status"):
+            return cmd_monitoring(config_dir, demo, args)
         if args.command == "history":
             from .history_cli import cmd_history
 
@@ -190,26 +194,234 @@ def _main(argv: Sequence[str] | None, *, start_tray: TrayStarter | None) -> int:
 # ---------------------------------------------------------------- check
 
 
-def cmd_check(config_dir: str | None, demo: bool, *, as_json: bool, account_id: str | None) -> int:
-    from .fetch import prepare_jobs, run_jobs
-    from .service import open_service
+def add_check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--account", metavar="ID", action="append", default=[], help="only this account (repeatable)")
+    check.add_argument(
+        "--provider", metavar="NAME", action="append", default=[], help="only this provider's accounts (repeatable)"
+    )
+    check.add_argument(
+        "-w",
+        "--warning",
+        metavar="N|Nd",
+        action="append",
+        default=[],
+        help="for this run: warn at or below this amount (each account's currency), or, as Nd, when the credit "
+        "expires within N days; overrides the settings",
+    )
+    check.add_argument(
+        "-c",
+        "--critical",
+        metavar="N|Nd",
+        action="append",
+        default=[],
+        help="for this run: critical at or below this amount (default 0: no credit left), or, as Nd, when the "
+        "credit expires within N days",
+    )
+    check.add_argument(
+        "-t",
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=CHECK_TIMEOUT,
+        help=f"give up and say UNKNOWN after this long (default {CHECK_TIMEOUT:g})",
+    )
+    check.add_argument(
+        "--prometheus-textfile",
+        metavar="PATH",
+        help="also write the metrics of `trayapp serve` to PATH, atomically (node_exporter's textfile collector)",
+    )
 
-    service = open_service(config_dir, demo=demo)
-    for problem in service.problems:
-        print(f"trayapp: {problem}", file=sys.stderr)
-    accounts = service.config.accounts
-    if account_id is not None:
-        accounts = [service.config.account(account_id)]
+
+def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--listen",
+        metavar="ADDR:PORT",
+        default=DEFAULT_LISTEN,
+        help=f"where /metrics is served (default {DEFAULT_LISTEN}; [::1]:PORT for IPv6)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow an address other than loopback: whoever reaches it reads every balance",
+    )
+
+
+def add_status_arguments(status: argparse.ArgumentParser) -> None:
+    from .monitoring.statusbar import add_arguments
+
+    add_arguments(status)
+
+
+CHECK_TIMEOUT = 50.0  # under Nagios' own 60 s service_check_timeout, which would report CRITICAL instead
+DEFAULT_LISTEN = "127.0.0.1:9464"
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds < 86400:
+        raise argparse.ArgumentTypeError(f"not a usable timeout: {value!r}")
+    return seconds
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error, which a monitoring system reads as CRITICAL, and a status bar as a
+    failed module (Waybar hides it): `check` says UNKNOWN (3) with the message on stdout, `status` prints the
+    message as its line and exits 0."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.split()[-1] if self.prog.split()[1:] else None
+        _usage_error(command, message, self)
+        super().error(message)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        _GIVEN[:] = list(sys.argv[1:] if args is None else args)
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # reported by the top parser, so the command is known only from the result
+            message = f"unrecognized arguments: {' '.join(extras)}"
+            _usage_error(getattr(parsed, "command", None), message, self)
+            self.error(message)
+        return parsed
+
+
+_GIVEN: list[str] = []  # the arguments being parsed: a usage error of `check --json` is said in JSON
+
+
+def _usage_error(command: str | None, message: str, parser: argparse.ArgumentParser) -> None:
+    if command == "check":
+        from .monitoring import nagios
+
+        parser.print_usage(sys.stderr)
+        text = f"usage: {message} (trayapp check --help)"
+        if "--json" in _GIVEN:
+            print(json.dumps(nagios.unknown_report(text, datetime.now(UTC)), indent=2))
+        else:
+            print(nagios.unknown_output(text))
+        sys.exit(rules.UNKNOWN)
+    if command == "status":
+        print(f"trayapp status: {message}")
+        sys.exit(0)
+
+
+def cmd_check(config_dir: str | None, demo: bool, args: argparse.Namespace) -> int:
+    """Poll the chosen accounts once and print the plugin output (or the JSON); UNKNOWN, said on stdout, for
+    anything that keeps it from telling (a usage error, an unknown account, a config that cannot be read)."""
+    import time
+
+    from .fetch import DEFAULT_TIMEOUT, prepare_jobs, run_jobs
+    from .monitoring import nagios
+
+    started = time.monotonic()
     now = datetime.now(UTC)
-    jobs, failed = prepare_jobs(accounts, service.monitor.states, service.secrets)
-    results = failed + run_jobs(jobs, now, service.state.identity_salt)
-    ids = {a.id for a in accounts}
-    views = [v for v in service.take(results, now) if v.account.id in ids]
+    as_json: bool = args.json
+    output = _Output()
+
+    def unknown_text(message: str) -> str:
+        return json.dumps(nagios.unknown_report(message, now), indent=2) if as_json else nagios.unknown_output(message)
+
+    def unknown(message: str) -> int:
+        output.put(unknown_text(message))
+        return rules.UNKNOWN
+
+    try:
+        thresholds = nagios.parse_thresholds(args.warning, args.critical)
+    except nagios.UsageError as exc:
+        return unknown(f"usage: {exc}")
+    output.watch(args.timeout, unknown_text(f"no answer within {args.timeout:g} s (--timeout)"))
+    try:
+        from .service import open_service
+
+        service = open_service(config_dir, demo=demo)
+        for problem in service.problems:
+            print(f"trayapp: {problem}", file=sys.stderr)
+        accounts = nagios.select(service.config.accounts, args.provider, args.account)
+        service.run_with_settings(nagios.run_settings(service.config.settings, thresholds))
+        jobs, failed = prepare_jobs(accounts, service.monitor.states, service.secrets)
+        left = args.timeout - (time.monotonic() - started) - 1.0  # a second to print and save
+        fetched = time.monotonic()
+        results = failed + run_jobs(
+            jobs,
+            now,
+            service.state.identity_salt,
+            timeout=max(0.5, min(DEFAULT_TIMEOUT, left)),
+            deadline=max(0.5, left),
+        )
+        duration = time.monotonic() - fetched
+        ids = {a.id for a in accounts}
+        views = [v for v in service.take(results, now) if v.account.id in ids]
+    except nagios.UsageError as exc:
+        return unknown(str(exc))
+    except TrayError as exc:
+        return unknown(f"{exc.title}: {exc.message}")
+    lang = service.monitor.lang
+    views = nagios.escalate(views, thresholds, now, lang)
+    if args.prometheus_textfile:
+        from .monitoring.metrics import write_textfile
+
+        try:
+            write_textfile(args.prometheus_textfile, views, duration)
+        except OSError as exc:
+            print(f"trayapp: the metrics were not written to {args.prometheus_textfile}: {exc}", file=sys.stderr)
     if as_json:
-        print(json.dumps(report_json(views, now), indent=2, ensure_ascii=False))
+        output.put(json.dumps(nagios.report(views, now, lang), indent=2, ensure_ascii=False))
     else:
-        print(text_report(views, now, service.monitor.lang))
+        settings = service.monitor.settings
+        output.put(nagios.plugin_output(views, now, lang, settings, thresholds, nagios.long_text(views, now, lang)))
     return report_exit_code(views)  # UNKNOWN when there is no account
+
+
+class _Output:
+    """The plugin's one output, printed once: by the check, or by its watchdog at --timeout (then the process
+    exits UNKNOWN at once, as the guidelines ask of a plugin that runs out of time)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer: threading.Timer | None = None
+
+    def put(self, text: str) -> bool:
+        with self._lock:
+            if self._done:
+                return False
+            self._done = True
+            if self._timer is not None:
+                self._timer.cancel()
+            print(text, flush=True)
+            return True
+
+    def watch(self, seconds: float, text: str) -> None:
+        import threading
+
+        def fire() -> None:
+            if self.put(text):
+                sys.stderr.flush()
+                os._exit(rules.UNKNOWN)
+
+        self._timer = threading.Timer(seconds, fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+
+def cmd_monitoring(config_dir: str | None, demo: bool, args: argparse.Namespace) -> int:
+    if args.command == "status":
+        from .monitoring.statusbar import run_status
+
+        return run_status(config_dir, demo, args.format, poll=args.poll)
+    from .monitoring.serve import ServeError, parse_listen, run_serve
+
+    try:
+        host, port = parse_listen(args.listen, allow_remote=args.allow_remote)
+    except ServeError as exc:
+        print(f"trayapp serve: {exc}", file=sys.stderr)
+        return 2
+    return run_serve(config_dir, demo, host, port)
 
 
 def _leave_stuck_fetches(code: int) -> None:
@@ -224,31 +436,6 @@ def _leave_stuck_fetches(code: int) -> None:
         sys.stderr.flush()
         logging.shutdown()
         os._exit(code)
-
-
-def text_report(views: Sequence[AccountView], now: datetime, lang: str = "en") -> str:
-    """The human report: the verdict and every account that made it, then a line per account; the core's
-    sentences (alerts, errors, why unknown) in `lang`, like the alerts."""
-    lines = [f"CREDIT {rules.STATE_NAMES[report_exit_code(views)]} - {verdict_summary(views, lang)}"]
-    for v in views:
-        lines.append("  " + account_line(v, now, lang))
-        if v.error is not None:
-            lines.append(f"      error: {localize(v.error.title, lang)}: {localize(v.error.message, lang)}")
-        if v.unknown_reason:
-            lines.append(f"      remaining unknown: {localize(v.unknown_reason, lang)}")
-        for a in v.alerts:
-            lines.append(f"      {a.severity.value}: {a.message}")
-    return "\n".join(lines)
-
-
-def account_line(v: AccountView, now: datetime, lang: str = "en") -> str:
-    parts = [f"{v.account.label}: {v.remaining_in(lang)}"]
-    if v.days_to_expiry is not None:
-        parts.append(f"expires in {v.days_to_expiry} d")
-    parts.append(v.age_in(now, lang))
-    if v.status.value not in ("ok",):
-        parts.append(v.status.value)
-    return " · ".join(parts)
 
 
 # ---------------------------------------------------------------- accounts

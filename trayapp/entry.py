@@ -38,6 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     tray = tray_arguments(args)
     if tray is not None:
         return start_tray(*tray)
+    from .monitoring.statusbar import status_argv
+
+    if (status := status_argv(args)) is not None:  # a bar runs it every few seconds: not through the CLI
+        from .monitoring.statusbar import main as status_main
+
+        return status_main(status)
     from .cli import main as cli_main
 
     return cli_main(args, start_tray=start_tray)

@@ -318,6 +318,10 @@ class Service:
         self.config.settings = settings
         self.save_config()
 
+    def run_with_settings(self, settings: Settings) -> None:
+        """Settings for this process only (`check --warning`): the monitor judges by them, config.json is untouched."""
+        self.monitor.settings = settings
+
     def apply_start_at_login(self, before: bool) -> None:
         """The OS's login items follow the setting (`before`: what it was); the demo never changes them.
         Raises OSError when they cannot be changed."""
@@ -443,7 +447,9 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
         config = config_store.load(report)
         problems.extend(report.problems)
         problems.extend(catalog.use_declared(paths.config_dir))  # <config dir>/providers/*.toml
-        secrets = KeyringStore()
+        from .secrets.credentials import from_environment
+
+        secrets = from_environment(KeyringStore())  # systemd credentials first, when a unit gave some
     setup_logging(paths)
     for problem in problems:
         log.warning("%s", problem)

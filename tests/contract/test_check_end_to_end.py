@@ -306,9 +306,14 @@ SERVER_ERROR = (500, {"error": {"message": "Internal error."}})
 
 
 def run_check(cli: CliRunner, *, as_json: bool) -> tuple[int, Any]:
+    """The exit code and the JSON, or the lines of the text with the first line's performance data cut off
+    (tests/monitoring/test_nagios_output.py checks those)."""
     result = cli("check", *(["--json"] if as_json else []), env=ENGLISH)
     assert not result.err.strip() or "Traceback" not in result.err, result.err
-    return result.code, json.loads(result.out) if as_json else result.out.splitlines()
+    if as_json:
+        return result.code, json.loads(result.out)
+    lines = result.out.splitlines()
+    return result.code, [lines[0].split(" | ")[0], *lines[1:]]
 
 
 def age_reading(cli: CliRunner, account_id: str, by: timedelta) -> str:
@@ -341,6 +346,8 @@ def test_check_verdict_names_every_account_that_made_it(cli: CliRunner, server: 
         0,
         "CREDIT OK - 4 account(s) read; 1 cannot tell the remaining credit with the keys given (D)",
     ), lines
+    first = cli("check", env=ENGLISH).out.splitlines()[0]
+    assert first.endswith(" | 'A CNY'=50;@~:5;@~:0;0 'B CNY'=60;@~:5;@~:0;0 'C CNY'=70;@~:5;@~:0;0"), first
 
     # A fails now after a good reading a moment ago: UNKNOWN, not OK; the JSON says which reading is shown.
     serve(server, {"A": SERVER_ERROR, "B": balance("60"), "C": balance("70")})
@@ -385,3 +392,7 @@ def test_check_verdict_names_every_account_that_made_it(cli: CliRunner, server: 
 def test_check_without_accounts_is_unknown(cli: CliRunner) -> None:
     result = cli("check", env=ENGLISH)
     assert (result.code, result.out.splitlines()[0]) == (3, "CREDIT UNKNOWN - no accounts configured")
+    result = cli("check", "--json", env=ENGLISH)
+    report = json.loads(result.out)
+    assert (result.code, report["verdict"], report["status"], report["exit_code"]) == (3, "UNKNOWN", "UNKNOWN", 3)
+    assert report["summary"] == "no accounts configured" and report["accounts"] == []

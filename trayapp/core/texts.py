@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {  # key -> English template; its Japanese is in the 
     "credit_zero": tr_noop("{label}: no credit left{amount}."),
     "credit_zero_error": tr_noop("{label}: no credit left ({detail})."),
     "credit_low": tr_noop("{label}: credit is low: {left} left (warning at {threshold})."),
+    "credit_critical": tr_noop("{label}: credit is low: {left} left (critical at {threshold})."),  # check --critical
     "spend_limit": tr_noop(
         "{label}: the organization reached its spend limit; requests are refused until the limit is raised or the "
         "period ends."

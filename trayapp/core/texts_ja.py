@@ -11,6 +11,21 @@ Terms follow the UI's translation (resources/translations/trayapp_ja.ts) and cor
 from __future__ import annotations
 
 JA: dict[str, str] = {
+    # ------------------------------------------------------------ secrets: systemd credentials
+    "Credential unreadable": "認証情報を読み取れません",
+    "The systemd credential {name} could not be read ({error}).": (
+        "systemd の認証情報 {name} を読み取れませんでした（{error}）。"
+    ),
+    "Credential unusable": "認証情報を使用できません",
+    "The systemd credential {name} is empty or holds more than one key.": (
+        "systemd の認証情報 {name} が空か、複数のキーを含んでいます。"
+    ),
+    "Keys are read-only here": "ここではキーを変更できません",
+    "This process reads its keys from systemd credentials ({directory}); change them in the service's "
+    "unit (LoadCredentialEncrypted=) instead.": (
+        "このプロセスはキーを systemd の認証情報（{directory}）から読み取ります。"
+        "キーはサービスのユニット（LoadCredentialEncrypted=）で変更してください。"
+    ),
     # ------------------------------------------------------------ core: errors, validation
     "Unexpected answer from {provider}": "{provider} から予期しない応答",
     "{endpoint}: field '{field}' {problem}. The last good data is kept.": (
@@ -48,6 +63,9 @@ JA: dict[str, str] = {
     "{label}: no credit left ({detail}).": "{label}: クレジット残高がありません（{detail}）。",
     "{label}: credit is low: {left} left (warning at {threshold}).": (
         "{label}: クレジット残高が少なくなっています: 残り {left}（警告のしきい値 {threshold}）。"
+    ),
+    "{label}: credit is low: {left} left (critical at {threshold}).": (
+        "{label}: クレジット残高が少なくなっています: 残り {left}（危険のしきい値 {threshold}）。"
     ),
     "{label}: the organization reached its spend limit; requests are refused until the limit is raised or the "
     "period ends.": (
