@@ -344,12 +344,15 @@ def cmd_check(config_dir: str | None, demo: bool, args: argparse.Namespace) -> i
         jobs, failed = prepare_jobs(accounts, service.monitor.states, service.secrets)
         left = args.timeout - (time.monotonic() - started) - 1.0  # a second to print and save
         fetched = time.monotonic()
+        request_timeout = max(0.5, min(DEFAULT_TIMEOUT, left))
         results = failed + run_jobs(
             jobs,
             now,
             service.state.identity_salt,
-            timeout=max(0.5, min(DEFAULT_TIMEOUT, left)),
-            deadline=max(0.5, left),
+            timeout=request_timeout,
+            # The poll's own budget (as in the tray), cut short by --timeout: a provider trickling its answer
+            # does not hold a plugin for the whole of a generous --timeout.
+            deadline=max(0.5, min(left, request_timeout * 2 + 5)),
         )
         duration = time.monotonic() - fetched
         ids = {a.id for a in accounts}

@@ -272,7 +272,7 @@ def add_accounts(cli: CliRunner, base: str) -> dict[str, str]:
     assert gone.code == 0
     assert cli("accounts", "remove", gone.out.strip().splitlines()[-1]).code == 0
     listed = cli("accounts", "list", "--json")
-    assert listed.code == 0 and len(json.loads(listed.out)["accounts"]) == 8
+    assert listed.code == 0 and len(json.loads(listed.out)["accounts"]) == 6
     runs = [*outputs, gone, listed]
     leaks = scan({f"add {i}.{s}": getattr(r, s) for i, r in enumerate(runs) for s in ("out", "err")}, cli.config_dir)
     assert leaks == []
