@@ -59,7 +59,7 @@ def _lenient(misread: Bad, field: str, instead: str, read: Callable[[], T], defa
     """`read()`, or `default` when it fails (reported through `misread`)."""
     try:
         return read()
-    except (ValueError, TypeError, ArithmeticError, KeyError) as exc:
+    except (ValueError, TypeError, ArithmeticError, KeyError, AttributeError) as exc:
         misread(field, str(exc) or type(exc).__name__, instead)
         return default
 
@@ -67,6 +67,12 @@ def _lenient(misread: Bad, field: str, instead: str, read: Callable[[], T], defa
 def whole(value: object, lowest: int, highest: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
         raise ValueError(f"not a whole number from {lowest} to {highest}: {show(value)}")
+    return value
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"not an object: {show(value)}")
     return value
 
 
@@ -245,6 +251,7 @@ def identity_out(i: Identity | None) -> Json | None:
 def identity_in(d: Mapping[str, Any] | None) -> Identity | None:
     if d is None:
         return None
+    _object(d)
     return Identity(
         user_id=_str(d.get("user_id"), "user_id"),
         created=dt_in(d.get("created")),
@@ -287,6 +294,7 @@ def snapshot_out(s: Snapshot) -> Json:
 
 
 def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
+    _object(d)
     checked = dt_in(d["checked_at"])
     if checked is None:
         raise ValueError("snapshot without checked_at")
@@ -307,7 +315,7 @@ def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
         grants=tuple(grant_in(g) for g in d.get("grants") or ()),
         balances=tuple(
             CurrencyBalance(
-                currency=str(b["currency"]),
+                currency=str(_object(b)["currency"]),
                 remaining=dec_in(b.get("remaining")),
                 remaining_granted=dec_in(b.get("remaining_granted")),
                 remaining_paid=dec_in(b.get("remaining_paid")),
@@ -335,6 +343,7 @@ def error_out(e: FetchError | None) -> Json | None:
 def error_in(d: Mapping[str, Any] | None) -> FetchError | None:
     if d is None:
         return None
+    _object(d)
     retry = d.get("retry_after")
     texts = _TextsIn(d)
     return FetchError(
@@ -391,6 +400,7 @@ def state_out(s: AccountState) -> Json:
 
 
 def state_in(d: Mapping[str, Any]) -> AccountState:
+    _object(d)
     cache = d.get("cache") or {}
     if not isinstance(cache, dict):
         raise ValueError("cache: not an object")

@@ -60,7 +60,7 @@ class _Unreadable(ValueError):
 
 
 # What can go wrong in json.loads and in walking what it returned: a deep nesting is a RecursionError.
-_PARSE_ERRORS = (ValueError, KeyError, TypeError, RecursionError, ArithmeticError)
+_PARSE_ERRORS = (ValueError, KeyError, TypeError, RecursionError, ArithmeticError, AttributeError)
 
 
 class ConfigStore:

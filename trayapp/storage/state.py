@@ -55,7 +55,7 @@ class StateStore:
                 identity_salt=salt,
                 orphaned_keys=self._names(data, "orphaned_keys", problems),
             )
-        except (ValueError, KeyError, TypeError, OSError, RecursionError, ArithmeticError) as exc:
+        except (ValueError, KeyError, TypeError, OSError, RecursionError, ArithmeticError, AttributeError) as exc:
             error = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             try:
                 aside = set_aside(self.path, datetime.now(UTC))
@@ -86,8 +86,9 @@ class StateStore:
                 if not isinstance(value, dict):
                     raise ValueError("not an object")
                 state = codec.state_in(value)
-            except (ValueError, KeyError, TypeError, ArithmeticError) as exc:
-                self._bad(problems, f"accounts[{key}]", str(exc) or type(exc).__name__)
+            except (ValueError, KeyError, TypeError, ArithmeticError, AttributeError) as exc:
+                problem = f"{exc.args[0]} missing" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
+                self._bad(problems, f"accounts[{key}]", problem)
                 continue
             if state.next_due_at is not None and state.next_due_at > latest:
                 self._bad(problems, f"accounts[{key}].next_due_at", "too far ahead")
