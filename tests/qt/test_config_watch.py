@@ -91,3 +91,19 @@ def test_the_tray_sees_a_config_json_written_before_it_watched(qtbot, make_contr
     store = ConfigStore(path)
     store.update(lambda config: setattr(config, "settings", replace(config.settings, poll_interval_minutes=77)))
     qtbot.waitUntil(lambda: c.service.config.settings.poll_interval_minutes == 77, timeout=SOON)
+
+
+def test_a_tray_save_that_cannot_be_made_is_told_and_changes_nothing(qtbot, make_controller, tmp_path: Path) -> None:
+    """config.json written by a newer version: the tray reads it, but Snooze (a save) is refused with a
+    message in the details window, not a traceback, and the file stays byte for byte."""
+    path = tmp_path / "cfg" / "config.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 2, "settings": {"poll_interval_minutes": 30}, "accounts": []}))
+    original = path.read_bytes()
+    core = open_service(str(tmp_path / "cfg"))
+    core.secrets = KeyringStore(backend=MemoryKeyring(), timeout=2)
+    c = make_controller(core=core)
+    assert core.config.settings.poll_interval_minutes == 30  # read as far as this version understands it
+    c.snooze("1h")
+    assert "newer version of Credit Tray" in c.details.banner.text()
+    assert c.tray.snoozed_until is None and path.read_bytes() == original

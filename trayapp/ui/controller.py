@@ -269,7 +269,11 @@ class AppController(QObject):
 
     def snooze(self, how: str) -> None:
         """Silence notifications for a while (the icon's badge still shows alerts); "resume" ends it."""
-        until = self.service.snooze(how, self.clock())
+        try:
+            until = self.service.snooze(how, self.clock())
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self.tray.snoozed_until = until
         if until is None:
             self.deliver_alerts()
@@ -297,7 +301,11 @@ class AppController(QObject):
         if code != dialog.DialogCode.Accepted:
             return
         before = self.service.config.settings.start_at_login
-        self.service.set_settings(dialog.result_settings())
+        try:
+            self.service.set_settings(dialog.result_settings())
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self._apply_start_at_login(before)
         self.refresh_views()
         self._arm()
@@ -391,7 +399,12 @@ class AppController(QObject):
             return
         assert dialog.pending is not None
         account, result = dialog.pending
-        self.service.put_account(account)
+        try:
+            self.service.put_account(account)
+        except TrayError as exc:
+            self.service.state.orphaned_keys.add(account.id)  # its keys go, unless it is on disk after all
+            dialog.show_error(self._not_saved(exc))
+            return
         views = self.service.take([result], self.clock())
         dialog.clear_keys()
         dialog.accept()
@@ -431,7 +444,11 @@ class AppController(QObject):
         if error:
             self.details.set_banner(error)
             return
-        self.service.remove_account(account_id)
+        try:
+            self.service.remove_account(account_id)
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self.refresh_views()
         self._arm()
         self.account_removed.emit(account_id)
@@ -468,6 +485,12 @@ class AppController(QObject):
             self._config_watch.addPath(str(path))  # the new file a save renamed into place
         if _file_stamp(path) != self._config_seen:  # not state.json or a log in the same folder
             self._config_reload.start()
+
+    def _not_saved(self, exc: TrayError) -> str:
+        """What the user reads when config.json could not be changed (a full disk, a newer version's file):
+        the file was left as it was."""
+        log.error("not saved: %s: %s", exc.title, exc.message)
+        return f"{local(exc.title)}: {local(exc.message)}"
 
     def _reload_config(self) -> None:
         self._config_seen = _file_stamp(self.service.paths.config_file)
