@@ -8,6 +8,7 @@ Keys are never taken as arguments (they would show in `ps`): from stdin or a nam
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -446,6 +447,7 @@ def _leave_stuck_fetches(code: int) -> None:
 
 def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
     from .service import open_service
+    from .storage.atomic import dumps
 
     service = open_service(config_dir, demo=demo)
     for problem in service.problems:
@@ -461,7 +463,7 @@ def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
                 "keys": list(a.secret_kinds),
                 "grants": [
                     {
-                        "amount": float(g.amount),
+                        "amount": float(g.amount),  # bounded when read (codec.MAX_AMOUNT): finite
                         "currency": g.currency,
                         "kind": g.kind,
                         "effective": g.effective.isoformat() if g.effective else None,
@@ -472,7 +474,7 @@ def cmd_list(config_dir: str | None, demo: bool, *, as_json: bool) -> int:
             }
             for a in service.config.accounts
         ]
-        print(json.dumps({"accounts": rows}, indent=2, ensure_ascii=False))
+        print(dumps({"accounts": rows}))
     else:
         if not service.config.accounts:
             print("No accounts. Add one with: trayapp accounts add --provider NAME --label TEXT --key-stdin")
@@ -578,9 +580,20 @@ def cmd_add(config_dir: str | None, args: argparse.Namespace, sources: dict[str,
         secret_kinds=tuple(keys),
         options={"probe": True} if args.probe else {},
     )
-    # Keys first: if the secret store refuses, nothing is half-added.
+    # Keys first: if the secret store refuses, nothing is half-added; if config.json then cannot be written
+    # (a full disk), the keys just stored go again, so every file and the keyring are as they were.
     service.store_keys(account.id, keys)
-    service.put_account(account)
+    try:
+        service.put_account(account)
+    except TrayError:
+        try:
+            service.delete_keys(account)
+        except SecretStoreError:
+            service.state.orphaned_keys.add(account.id)  # deleted by the next add or remove
+            with contextlib.suppress(TrayError):
+                service.save_state()
+        raise
+    service.clean_orphaned_keys()
     print(
         f"Added {account.label} ({info.display_name}); key stored in {service.secrets.describe()}.",
         file=sys.stderr,
@@ -599,6 +612,7 @@ def cmd_remove(config_dir: str | None, account_id: str) -> int:
     except SecretStoreError as exc:
         raise SecretStoreError(exc.title, exc.message + " The account was not removed.", state=exc.state) from None
     service.remove_account(account_id)
+    service.clean_orphaned_keys()
     print(f"Removed {account.label} and its keys.", file=sys.stderr)
     return 0
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import UTC, datetime, time
 
 from .core import rules
 from .core.errors import ConfigError
 from .core.history import Reading, readings_csv, readings_json
+from .storage.atomic import dumps
 
 
 def parse_since(text: str) -> datetime:
@@ -37,7 +37,7 @@ def cmd_history(config_dir: str | None, demo: bool, args: argparse.Namespace) ->
     if args.csv:
         sys.stdout.write(readings_csv(readings))
     elif args.json:
-        print(json.dumps(readings_json(readings), indent=2, ensure_ascii=False))
+        print(dumps(readings_json(readings)))  # never NaN or Infinity: not JSON
     else:
         print(text_table(readings))
     return 0

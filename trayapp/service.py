@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .storage.paths import Paths, resolve_paths
 
@@ -51,18 +51,76 @@ class Service:
     _file_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _write_seq: int = 0
     _written_seq: int = 0
+    _seen: Config | None = None  # the config as last read from or written to disk (what `save_config` diffs)
 
     # ------------------------------------------------------------ files
 
+    # config.json has other writers (`trayapp accounts ...` while the tray runs): every change here is made to
+    # the file as it is on disk, under its lock (ConfigStore.update), and only that change; `self.config` is
+    # then what was written. Changes made by others are read with `reload_config` (the tray watches the file).
+
     def save_config(self) -> None:
-        """config.json written, and the monitor following the accounts and settings in it."""
+        """What changed in `self.config` since it was read (accounts added, removed or changed, settings
+        changed) written into config.json as it is on disk now, keeping what others changed meanwhile."""
+        base = self._seen or _copy_config(None)
+        before = {a.id: a for a in base.accounts}
+        after = {a.id for a in self.config.accounts}
+        changed = [a for a in self.config.accounts if before.get(a.id) != a]
+        removed = set(before) - after
+        settings = _changed_settings(base.settings, self.config.settings)
+
+        def change(config: Config) -> None:
+            for account in changed:
+                _put(config, account, before.get(account.id))
+            config.accounts = [a for a in config.accounts if a.id not in removed]
+            config.settings = replace(config.settings, **settings)
+
+        self._change_config(change)
+
+    def _change_config(self, change: Callable[[Config], None]) -> None:
+        """`change` applied to config.json on disk under its lock (in memory only in the demo), then followed.
+        Raises ConfigError or StorageError with the file as it was."""
+        if self.config_store is None:
+            change(self.config)
+        else:
+            from .storage.config import LoadReport
+
+            report = LoadReport()
+            self.config = self.config_store.update(change, report)
+            self._tell(report.problems)
+        self._follow_config()
+
+    def reload_config(self) -> bool:
+        """config.json read again (another process may have changed it); True if accounts or settings changed.
+        A removed account's state goes with it; an added one is due at once."""
+        if self.config_store is None:
+            return False
+        from .storage.config import LoadReport
+
+        report = LoadReport()
+        fresh = self.config_store.load(report)
+        self._tell(report.problems)
+        if fresh == self.config:
+            self._seen = _copy_config(fresh)
+            return False
+        log.info("config.json changed by another process; reloaded")
+        self.config = fresh
+        self._follow_config()
+        return True
+
+    def _follow_config(self) -> None:
         from .core.texts import resolve_language
 
-        if self.config_store is not None:
-            self.config_store.save(self.config)
+        self._seen = _copy_config(self.config)
         self.monitor.set_accounts(self.config.accounts)
         self.monitor.settings = self.config.settings
         self.monitor.lang = resolve_language(self.config.settings.language)
+
+    def _tell(self, problems: Iterable[str]) -> None:
+        for problem in problems:
+            if problem not in self.problems:
+                log.warning("%s", problem)
+                self.problems.append(problem)
 
     def save_state(self, *, background: bool = False) -> None:
         """Write state.json. `background`: encode now, write (and fsync) on a worker thread, so the tray's
@@ -73,15 +131,24 @@ class Service:
             self._write_seq += 1
             seq = self._write_seq
         if not background:
-            self._write_state(seq, data)
+            self._write_state(seq, data, background=False)
             return
         threading.Thread(target=self._write_state, args=(seq, data), name="state-write", daemon=True).start()
 
-    def _write_state(self, seq: int, data: bytes) -> None:
+    def _write_state(self, seq: int, data: bytes, *, background: bool = True) -> None:
+        """Raises StorageError (state.json left as it was) unless in the background, where it is logged."""
+        from .storage.atomic import StorageError
+
         with self._file_lock:
             if seq < self._written_seq:
                 return  # a newer state is already on disk
-            self.state_store.write(data)
+            try:
+                self.state_store.write(data)
+            except StorageError as exc:
+                if not background:
+                    raise
+                log.error("state not saved: %s", exc.message)
+                return
             self._written_seq = seq
 
     # ------------------------------------------------------------ history and forecasts
@@ -214,10 +281,15 @@ class Service:
         from .core import rules
 
         active = [a for v in views for a in v.alerts]
+        from .storage.atomic import StorageError
+
         fresh, notified = rules.to_notify(active, self.state.notified, self.config.settings, now)
         self.state.notified = notified
         self.monitor.notified = frozenset(notified)
-        self.save_state(background=not fresh)
+        try:
+            self.save_state(background=not fresh)
+        except StorageError as exc:  # a full disk: shown anyway (it may be shown again after a restart)
+            log.error("notified alerts not saved: %s", exc.message)
         return fresh
 
     # ------------------------------------------------------------ accounts
@@ -266,25 +338,56 @@ class Service:
         )
 
     def put_account(self, account: Account) -> None:
-        """Add the account, or replace the one with its id where it stands; config.json written."""
-        accounts = self.config.accounts
-        position = next((i for i, a in enumerate(accounts) if a.id == account.id), len(accounts))
-        rest = [a for a in accounts if a.id != account.id]
-        rest.insert(position, account)
-        self.config.accounts = rest
-        self.save_config()
+        """Add the account, or change the one with its id where it stands on disk (only the fields changed
+        here: a grant added from the CLI meanwhile is kept); config.json written."""
+        base = next((a for a in self._seen.accounts if a.id == account.id), None) if self._seen else None
+        self._change_config(lambda config: _put(config, account, base))
 
     def remove_account(self, account_id: str) -> None:
         """The account out of config.json and state.json (its keys: `delete_keys` first)."""
-        self.config.accounts = [a for a in self.config.accounts if a.id != account_id]
-        self.save_config()
+
+        def change(config: Config) -> None:
+            config.accounts = [a for a in config.accounts if a.id != account_id]
+
+        self._change_config(change)
         self.save_state()
 
     def add_grant(self, account_id: str, grant: Grant) -> Account:
-        account = self.config.account(account_id)
-        updated = replace(account, grants=(*account.grants, grant))
-        self.put_account(updated)
-        return updated
+        """The grant added to the account as it is on disk (ConfigError if it is gone)."""
+
+        def change(config: Config) -> None:
+            account = config.account(account_id)
+            _put(config, replace(account, grants=(*account.grants, grant)))  # the grants on disk, and this one
+
+        self._change_config(change)
+        return self.config.account(account_id)
+
+    def clean_orphaned_keys(self) -> list[str]:
+        """Delete the keys of accounts gone from config.json (`state.orphaned_keys`: found at start, or left by
+        an add that failed), checked against the file as it is on disk now: never a key of an account in it.
+        Returns the accounts cleaned; one the keyring refuses now stays listed for next time."""
+        from .core.errors import SecretStoreError
+        from .providers import catalog
+
+        if self.config_store is None or not self.state.orphaned_keys:
+            return []
+        on_disk = {a.id for a in self.config_store.load().accounts}
+        kinds = sorted({spec.kind for info in catalog.CATALOG.values() for spec in info.secrets})
+        cleaned = []
+        for account_id in sorted(self.state.orphaned_keys - on_disk):
+            try:
+                for kind in kinds:
+                    self.secrets.delete(account_id, kind)
+            except SecretStoreError as exc:
+                log.warning("keys of removed account %s not deleted yet: %s", account_id, exc.message)
+                continue
+            log.info("deleted the keys left by removed account %s", account_id)
+            cleaned.append(account_id)
+        left = self.state.orphaned_keys - on_disk - set(cleaned)
+        if left != self.state.orphaned_keys:
+            self.state.orphaned_keys = left
+            self.save_state()
+        return cleaned
 
     def acknowledge_identity(self, account_id: str) -> None:
         """The user confirmed the new login of a key: stop warning that it changed."""
@@ -315,8 +418,13 @@ class Service:
     # ------------------------------------------------------------ settings
 
     def set_settings(self, settings: Settings) -> None:
-        self.config.settings = settings
-        self.save_config()
+        """The settings that differ from the current ones written over those on disk (the others kept)."""
+        changed = _changed_settings(self.config.settings, settings)
+
+        def change(config: Config) -> None:
+            config.settings = replace(config.settings, **changed)
+
+        self._change_config(change)
 
     def run_with_settings(self, settings: Settings) -> None:
         """Settings for this process only (`check --warning`): the monitor judges by them, config.json is untouched."""
@@ -406,6 +514,36 @@ def refuse_stored_keys_elsewhere(saved: Account, base_url: str | None, entered: 
     )
 
 
+def _put(config: Config, account: Account, base: Account | None = None) -> None:
+    """The account into `config`: in the place of the one with its id, else last. With `base` (the account as
+    it was before this change), only the fields that differ from it are written over the one on disk."""
+    accounts = config.accounts
+    position = next((i for i, a in enumerate(accounts) if a.id == account.id), None)
+    if position is None:
+        config.accounts = [*accounts, account]
+        return
+    if base is not None:
+        changed = {
+            f.name: getattr(account, f.name)
+            for f in fields(account)
+            if getattr(base, f.name) != getattr(account, f.name)
+        }
+        account = replace(accounts[position], **changed)
+    config.accounts = [*accounts[:position], account, *accounts[position + 1 :]]
+
+
+def _changed_settings(before: Settings, after: Settings) -> dict[str, Any]:
+    return {f.name: getattr(after, f.name) for f in fields(after) if getattr(before, f.name) != getattr(after, f.name)}
+
+
+def _copy_config(config: Config | None) -> Config:
+    from .storage.config import Config
+
+    if config is None:
+        return Config()
+    return Config(settings=config.settings, accounts=list(config.accounts), newer=config.newer)
+
+
 def _is_sample(provider: str) -> bool:
     from .providers import catalog
 
@@ -460,9 +598,15 @@ def open_service(config_dir: str | None = None, *, demo: bool = False, with_hist
     state = state_store.load(problems)
     known = {a.id for a in config.accounts}
     states: dict[str, AccountState] = {k: v for k, v in state.accounts.items() if k in known}
+    if config_store is not None and not problems:
+        # State kept for accounts config.json no longer has (read whole, nothing restored): their keys may be
+        # left in the keyring. Remembered, and deleted by `clean_orphaned_keys` after a fresh look at the file.
+        state.orphaned_keys |= set(state.accounts) - known
+    state.orphaned_keys -= known
     monitor = Monitor(config.accounts, config.settings, states, lang=resolve_language(config.settings.language))
     monitor.notified = frozenset(state.notified)
     service = Service(paths, demo, config_store, state_store, secrets, config, state, monitor, problems)
+    service._seen = _copy_config(config)
     if with_history:
         service.open_history()
     return service
@@ -504,7 +648,17 @@ def setup_logging(paths: Paths, level: int | None = None) -> None:
     root = logging.getLogger("trayapp")
     if any(getattr(h, "_trayapp", False) for h in root.handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
+
+    class _LogFile(logging.handlers.RotatingFileHandler):
+        """A line that cannot be written (a full disk) is dropped, not printed as a traceback on stderr."""
+
+        def handleError(self, record: logging.LogRecord) -> None:
+            pass
+
+    try:
+        handler = _LogFile(paths.log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8")
+    except OSError:  # no log file (a full disk, a read-only folder): the app runs without one
+        return
     handler._trayapp = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())

@@ -1,7 +1,10 @@
 """JSON-ready dicts to and from the models (state file, fetch-process protocol, config).
 
-Decoding is strict about types: a value of the wrong type raises ValueError, so a corrupt file is
-detected instead of becoming a wrong number.
+Decoding is strict about types and bounds: a value of the wrong type, or out of its bounds (an amount past
+MAX_AMOUNT, a count past its maximum), raises ValueError, so a corrupt file is detected instead of becoming a
+wrong number or a crash later on (an overflow, an InvalidOperation). Where a value has a default (a setting,
+an account's label or one of its grants), the readers of files pass `misread`: the value is reported through it,
+naming the field, and the default used instead; without `misread` (the fetch protocol) it raises.
 
 Texts for people (an error's title and message, a snapshot's unknown reason and notes) are kept in English
 where they always were, and their translatable form (`i18n.encode`) under "i18n" beside them; that part is
@@ -10,10 +13,12 @@ optional and forgiving: missing, unknown or malformed, the text is simply shown 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+import math
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from . import i18n
 from .models import (
@@ -29,6 +34,51 @@ from .models import (
 )
 
 Json = dict[str, Any]
+T = TypeVar("T")
+
+# Bounds of what a file may hold. An amount at or past MAX_AMOUNT is no real balance (the providers' reader
+# refuses it too: providers/http.py); formatting one to cents would need more digits than Decimal carries.
+MAX_AMOUNT = Decimal("1e12")
+MAX_POLL_MINUTES = 24 * 60  # as the Settings dialog offers
+MAX_WARNING_DAYS = 3650
+MAX_FAILURES = 1_000_000
+MAX_RETRY_AFTER = 7 * 86400.0  # s; a longer wait read from a file is no answer any server gave
+MAX_SNOOZE = timedelta(days=31)  # the longest snooze offered is "until tomorrow"
+MAX_TEXT = 10_000  # characters of a label, a name, a currency code read from a file
+
+# (field, problem, what is used instead): a bad value reported by the readers of files.
+Bad = Callable[[str, str, str], None]
+
+
+def strict(field: str, problem: str, instead: str) -> None:
+    """The default `misread`: a bad value is an error (the fetch protocol, where nothing is to be defaulted)."""
+    raise ValueError(f"{field}: {problem}")
+
+
+def _lenient(misread: Bad, field: str, instead: str, read: Callable[[], T], default: T) -> T:
+    """`read()`, or `default` when it fails (reported through `misread`)."""
+    try:
+        return read()
+    except (ValueError, TypeError, ArithmeticError, KeyError, AttributeError) as exc:
+        misread(field, str(exc) or type(exc).__name__, instead)
+        return default
+
+
+def whole(value: object, lowest: int, highest: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
+        raise ValueError(f"not a whole number from {lowest} to {highest}: {show(value)}")
+    return value
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"not an object: {show(value)}")
+    return value
+
+
+def show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # ---------------------------------------------------------------- scalars
@@ -43,12 +93,16 @@ def dec_in(value: object) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, str) and len(value) > 100:
+        raise ValueError(f"not a number: {show(value)}")
     try:
         result = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}") from None
+        raise ValueError(f"not a number: {show(value)}") from None
     if not result.is_finite():
-        raise ValueError(f"not a finite number: {value!r}")
+        raise ValueError(f"not a finite number: {show(value)}")
+    if result.copy_abs() >= MAX_AMOUNT:  # abs() would round in the context and overflow
+        raise ValueError(f"far larger than any real amount: {show(value)}")
     return result
 
 
@@ -59,8 +113,8 @@ def dt_out(value: datetime | None) -> str | None:
 def dt_in(value: object) -> datetime | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValueError(f"not a date-time: {value!r}")
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError(f"not a date-time: {show(value)}")
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -72,8 +126,8 @@ def date_out(value: date | None) -> str | None:
 def date_in(value: object) -> date | None:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise ValueError(f"not a date: {value!r}")
+    if not isinstance(value, str) or len(value) > 32:
+        raise ValueError(f"not a date: {show(value)}")
     return date.fromisoformat(value)
 
 
@@ -82,6 +136,8 @@ def _str(value: object, name: str, *, optional: bool = True) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{name}: not a string")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{name}: longer than {MAX_TEXT} characters")
     return value
 
 
@@ -101,6 +157,8 @@ def grant_out(g: Grant) -> Json:
 
 
 def grant_in(d: Mapping[str, Any]) -> Grant:
+    if not isinstance(d, Mapping):
+        raise ValueError("a grant is not an object")
     amount = dec_in(d["amount"])
     if amount is None:
         raise ValueError("grant without amount")
@@ -129,21 +187,49 @@ def account_out(a: Account) -> Json:
     }
 
 
-def account_in(d: Mapping[str, Any]) -> Account:
-    created = dt_in(d.get("created_at")) or datetime.now(UTC)
-    options = d.get("options") or {}
-    if not isinstance(options, dict):
-        raise ValueError("options: not an object")
+def account_in(d: Mapping[str, Any], misread: Bad = strict) -> Account:
+    """What says where the key goes and which key (id, provider, base URL, key kinds) must be right, or this
+    raises; the rest, when wrong, is reported through `misread` and its default used (a bad grant is left out)."""
+    if not isinstance(d, Mapping):
+        raise ValueError("an account is not an object")
+    account_id = _str(d["id"], "id", optional=False) or ""
+    if not account_id:
+        raise ValueError("id: empty")
+    where = f"accounts[{account_id}]"
+    kinds = d.get("secret_kinds") or ("api",)
+    if not isinstance(kinds, (list, tuple)) or not all(isinstance(k, str) and 0 < len(k) <= 64 for k in kinds):
+        raise ValueError(f"{where}.secret_kinds: not a list of key kinds")
+
+    def options() -> dict[str, Any]:
+        value = d.get("options") or {}
+        if not isinstance(value, dict):
+            raise ValueError("not an object")
+        return value
+
+    def grants() -> tuple[Grant, ...]:
+        value = d.get("grants") or ()
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("not a list")
+        kept = []
+        for i, g in enumerate(value):
+            grant = _lenient(misread, f"{where}.grants[{i}]", "left out", partial(grant_in, g), None)
+            if grant is not None:
+                kept.append(grant)
+        return tuple(kept)
+
     return Account(
-        id=_str(d["id"], "id", optional=False) or "",
+        id=account_id,
         provider=_str(d["provider"], "provider", optional=False) or "",
-        label=_str(d.get("label") or d["id"], "label", optional=False) or "",
-        created_at=created,
+        label=_lenient(
+            misread, f"{where}.label", "its id", lambda: _str(d.get("label") or account_id, "label") or "", account_id
+        ),
+        created_at=_lenient(misread, f"{where}.created_at", "now", lambda: dt_in(d.get("created_at")), None)
+        or datetime.now(UTC),
         base_url=_str(d.get("base_url"), "base_url"),
-        currency=_str(d.get("currency"), "currency"),
-        grants=tuple(grant_in(g) for g in d.get("grants") or ()),
-        secret_kinds=tuple(str(k) for k in d.get("secret_kinds") or ("api",)),
-        options=options,
+        currency=_lenient(misread, f"{where}.currency", "none", lambda: _str(d.get("currency"), "currency"), None),
+        grants=_lenient(misread, f"{where}.grants", "none", grants, ()),
+        secret_kinds=tuple(kinds),
+        options=_lenient(misread, f"{where}.options", "none", options, {}),
     )
 
 
@@ -165,6 +251,7 @@ def identity_out(i: Identity | None) -> Json | None:
 def identity_in(d: Mapping[str, Any] | None) -> Identity | None:
     if d is None:
         return None
+    _object(d)
     return Identity(
         user_id=_str(d.get("user_id"), "user_id"),
         created=dt_in(d.get("created")),
@@ -207,6 +294,7 @@ def snapshot_out(s: Snapshot) -> Json:
 
 
 def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
+    _object(d)
     checked = dt_in(d["checked_at"])
     if checked is None:
         raise ValueError("snapshot without checked_at")
@@ -227,7 +315,7 @@ def snapshot_in(d: Mapping[str, Any]) -> Snapshot:
         grants=tuple(grant_in(g) for g in d.get("grants") or ()),
         balances=tuple(
             CurrencyBalance(
-                currency=str(b["currency"]),
+                currency=str(_object(b)["currency"]),
                 remaining=dec_in(b.get("remaining")),
                 remaining_granted=dec_in(b.get("remaining_granted")),
                 remaining_paid=dec_in(b.get("remaining_paid")),
@@ -255,6 +343,7 @@ def error_out(e: FetchError | None) -> Json | None:
 def error_in(d: Mapping[str, Any] | None) -> FetchError | None:
     if d is None:
         return None
+    _object(d)
     retry = d.get("retry_after")
     texts = _TextsIn(d)
     return FetchError(
@@ -262,8 +351,16 @@ def error_in(d: Mapping[str, Any] | None) -> FetchError | None:
         title=texts.text("title", str(d["title"])),
         message=texts.text("message", str(d["message"])),
         provider=str(d.get("provider", "")),
-        retry_after=float(retry) if isinstance(retry, (int, float)) else None,
+        retry_after=_retry_after(retry),
     )
+
+
+def _retry_after(value: object) -> float | None:
+    """Seconds to wait, or None: only a finite, sane number (a huge or NaN one would overflow a timedelta)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    seconds = float(value)
+    return seconds if math.isfinite(seconds) and 0 <= seconds <= MAX_RETRY_AFTER else None
 
 
 def _texts_out(named: Mapping[str, str | None], notes: Sequence[str] = ()) -> Json:
@@ -303,11 +400,12 @@ def state_out(s: AccountState) -> Json:
 
 
 def state_in(d: Mapping[str, Any]) -> AccountState:
+    _object(d)
     cache = d.get("cache") or {}
     if not isinstance(cache, dict):
         raise ValueError("cache: not an object")
     failures = d.get("failures", 0)
-    if not isinstance(failures, int) or isinstance(failures, bool) or failures < 0:
+    if not isinstance(failures, int) or isinstance(failures, bool) or not 0 <= failures <= MAX_FAILURES:
         raise ValueError("failures: not a count")
     return AccountState(
         last_good=snapshot_in(d["last_good"]) if d.get("last_good") else None,
@@ -336,44 +434,74 @@ def settings_out(s: Settings) -> Json:
     }
 
 
-def settings_in(d: Mapping[str, Any]) -> Settings:
+def settings_in(d: Mapping[str, Any], misread: Bad = strict) -> Settings:
+    """Each setting checked against its bounds; a bad one reported through `misread` and its default used."""
     from .models import ICON_STYLES, MIN_POLL_MINUTES
 
     defaults = Settings()
-    interval = d.get("poll_interval_minutes", defaults.poll_interval_minutes)
-    if not isinstance(interval, int) or isinstance(interval, bool):
-        raise ValueError("poll_interval_minutes: not a whole number")
-    days = d.get("expiry_warning_days", defaults.expiry_warning_days)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        raise ValueError("expiry_warning_days: not a whole number of days")
-    runs_out_days = d.get("runs_out_warning_days", defaults.runs_out_warning_days)
-    if not isinstance(runs_out_days, int) or isinstance(runs_out_days, bool) or runs_out_days < 0:
-        raise ValueError("runs_out_warning_days: not a whole number of days")
-    notifications = d.get("notifications", True)
-    if not isinstance(notifications, bool):
-        raise ValueError("notifications: not true or false")
-    start_at_login = d.get("start_at_login", defaults.start_at_login)
-    if not isinstance(start_at_login, bool):
-        raise ValueError("start_at_login: not true or false")
-    icon_style = d.get("icon_style", defaults.icon_style)
-    if icon_style not in ICON_STYLES:  # a look, not data: a value this version lacks falls back, not the file
-        icon_style = defaults.icon_style
-    threshold = dec_in(d.get("low_credit_threshold", str(defaults.low_credit_threshold)))
-    per_currency = d.get("low_credit_thresholds") or {}
-    if not isinstance(per_currency, dict):
-        raise ValueError("low_credit_thresholds: not an object")
+
+    def pick(name: str, read: Callable[[object], T], default: T, shown: str | None = None) -> T:
+        if d.get(name) is None:  # absent or null: the default, as it always was
+            return default
+        value = d[name]
+        return _lenient(misread, f"settings.{name}", shown or f"{default}", lambda: read(value), default)
+
+    def flag(value: object) -> bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"not true or false: {show(value)}")
+        return value
+
+    def amount(value: object) -> Decimal:
+        number = dec_in(value)
+        if number is None or number < 0:
+            raise ValueError(f"not an amount of zero or more: {show(value)}")
+        return number
+
+    def per_currency(value: object) -> dict[str, Decimal]:
+        if not isinstance(value, dict):
+            raise ValueError("not an object")
+        return {_str(k, "currency", optional=False) or "": amount(v) for k, v in value.items()}
+
+    def names(value: object) -> frozenset[str]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(x, str) for x in value):
+            raise ValueError("not a list of names")
+        return frozenset(value)
+
+    def snoozed(value: object) -> datetime | None:
+        until = dt_in(value)
+        if until is not None and until - datetime.now(UTC) > MAX_SNOOZE:
+            raise ValueError(f"further ahead than {MAX_SNOOZE.days} days: {show(value)}")
+        return until
+
+    def language(value: object) -> str | None:
+        text = _str(value, "language")
+        if text is not None and (len(text) > 35 or not text.replace("-", "").replace("_", "").isalnum()):
+            raise ValueError(f"not a language code: {show(value)}")
+        return text
+
     return Settings(
-        poll_interval_minutes=max(MIN_POLL_MINUTES, interval),
-        low_credit_threshold=threshold if threshold is not None else defaults.low_credit_threshold,
-        low_credit_thresholds={
-            str(k): v for k, v in ((k, dec_in(v)) for k, v in per_currency.items()) if v is not None
-        },
-        expiry_warning_days=days,
-        runs_out_warning_days=runs_out_days,
-        notifications=notifications,
-        disabled_alerts=frozenset(str(x) for x in d.get("disabled_alerts") or ()),
-        snoozed_until=dt_in(d.get("snoozed_until")),
-        language=_str(d.get("language"), "language"),
-        start_at_login=start_at_login,
-        icon_style=icon_style,
+        # Below the minimum is raised to it, as the dialog does; past the maximum is no setting anyone made.
+        poll_interval_minutes=max(
+            MIN_POLL_MINUTES,
+            pick(
+                "poll_interval_minutes",
+                lambda v: whole(v, -MAX_POLL_MINUTES, MAX_POLL_MINUTES),
+                defaults.poll_interval_minutes,
+            ),
+        ),
+        low_credit_threshold=pick("low_credit_threshold", amount, defaults.low_credit_threshold),
+        low_credit_thresholds=pick("low_credit_thresholds", per_currency, {}, "none"),
+        expiry_warning_days=pick(
+            "expiry_warning_days", lambda v: whole(v, 0, MAX_WARNING_DAYS), defaults.expiry_warning_days
+        ),
+        runs_out_warning_days=pick(
+            "runs_out_warning_days", lambda v: whole(v, 0, MAX_WARNING_DAYS), defaults.runs_out_warning_days
+        ),
+        notifications=pick("notifications", flag, defaults.notifications),
+        disabled_alerts=pick("disabled_alerts", names, frozenset(), "none"),
+        snoozed_until=pick("snoozed_until", snoozed, None, "not snoozed"),
+        language=pick("language", language, None, "the system's"),
+        start_at_login=pick("start_at_login", flag, defaults.start_at_login),
+        # A look, not data: a style this version lacks falls back quietly, and the file is not called bad.
+        icon_style=d["icon_style"] if d.get("icon_style") in ICON_STYLES else defaults.icon_style,
     )

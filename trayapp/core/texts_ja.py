@@ -460,6 +460,45 @@ JA: dict[str, str] = {
     "The settings file could not be read ({error}); it was kept as {file}. Starting with no accounts.": (
         "設定ファイルを読み込めませんでした（{error}）。{file} として保存し、アカウントなしで開始します。"
     ),
+    # storage: a write that failed, a value that was wrong, a file of a newer version
+    "the disk is full": "ディスクがいっぱいです",
+    "Could not save": "保存できませんでした",
+    "{file} could not be written ({reason}); it was left as it was. Free some space and try again.": (
+        "{file} に書き込めませんでした（{reason}）。ファイルは元のままです。空き容量を確保してからやり直してください。"
+    ),
+    "{file} could not be written ({reason}); it was left as it was.": (
+        "{file} に書き込めませんでした（{reason}）。ファイルは元のままです。"
+    ),
+    "{file} is locked by another Credit Tray process; try again.": (
+        "{file} は別の Credit Tray のプロセスがロックしています。もう一度お試しください。"
+    ),
+    "The settings file {file} cannot be read ({error}); it is left as it is and changes cannot be saved until it "
+    "can be read.": (
+        "設定ファイル {file} を読み込めません（{error}）。ファイルはそのままにし、読み込めるようになるまで変更は"
+        "保存できません。"
+    ),
+    "{file} cannot be read ({error}); nothing was changed.": (
+        "{file} を読み込めません（{error}）。何も変更していません。"
+    ),
+    "Settings from a newer version": "新しいバージョンの設定",
+    "{file} was written by a newer version of Credit Tray (version {version}); it is kept unchanged and nothing can "
+    "be changed until you update.": (
+        "{file} は新しいバージョンの Credit Tray（バージョン {version}）が書いたものです。ファイルは変更せずに保持し、"
+        "アップデートするまで変更できません。"
+    ),
+    "{file} was written by a newer version of Credit Tray (version {version}): what this version understands of it "
+    "is used, and the file is kept unchanged.": (
+        "{file} は新しいバージョンの Credit Tray（バージョン {version}）が書いたものです。このバージョンで読める部分を"
+        "使い、ファイルは変更せずに保持します。"
+    ),
+    "{file}: {field} is not valid ({problem}); {instead} is used instead. The file was kept.": (
+        "{file}: {field} の値が正しくありません（{problem}）。代わりに {instead} を使います。ファイルは保持しました。"
+    ),
+    "{file}: {field} is not valid ({problem}); it was left out and will be learned again.": (
+        "{file}: {field} の値が正しくありません（{problem}）。この項目は使わず、あらためて取得します。"
+    ),
+    "A grant's amount can be at most {limit}.": "付与の金額は最大 {limit} です。",
+    "A grant's amount has at most {n} decimals.": "付与の金額の小数点以下は {n} 桁までです。",
     "The saved state could not be read ({error}); it was kept as {file}. Balances will be read again; your accounts "
     "and settings are not affected.": (
         "保存された状態を読み込めませんでした（{error}）。{file} として保存しました。残高は読み取り直します。"

@@ -75,13 +75,26 @@ def _check_url_text(url: str) -> None:
             )
 
 
+MAX_GRANT = Decimal("1e9")  # more than any prepaid credit; past it, a typo (1e30 would not even print)
+GRANT_DECIMALS = 6
+
+
 def parse_amount(text: str) -> Decimal:
+    """A grant's amount as typed: a positive, finite number up to MAX_GRANT with at most GRANT_DECIMALS
+    decimals."""
     try:
-        value = Decimal(text.strip())
+        value = Decimal(text.strip()) if len(text) <= 100 else Decimal("NaN")
     except InvalidOperation:
         raise ConfigError(tr("Invalid amount"), tr("'{text}' is not a number.", text=text)) from None
     if not value.is_finite() or value <= 0:
         raise ConfigError(tr("Invalid amount"), tr("A grant's amount must be a positive number."))
+    if value > MAX_GRANT:
+        raise ConfigError(
+            tr("Invalid amount"), tr("A grant's amount can be at most {limit}.", limit=f"{MAX_GRANT:,.0f}")
+        )
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -GRANT_DECIMALS:
+        raise ConfigError(tr("Invalid amount"), tr("A grant's amount has at most {n} decimals.", n=GRANT_DECIMALS))
     return value
 
 

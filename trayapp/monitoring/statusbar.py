@@ -100,7 +100,7 @@ def _last_state(config_dir: str | None, demo: bool) -> tuple[list[AccountView], 
     from ..core import codec
     from ..core.monitor import Monitor
     from ..core.texts import resolve_language
-    from ..storage.config import Config, ConfigStore
+    from ..storage.config import Config, ConfigStore, LoadReport
 
     now = datetime.now(UTC)
     if demo:
@@ -115,7 +115,7 @@ def _last_state(config_dir: str | None, demo: bool) -> tuple[list[AccountView], 
         paths = resolve_paths(config_dir)
         if not paths.config_file.exists():
             return [], "en", now
-        config = ConfigStore._parse(paths.config_file.read_text(encoding="utf-8"))
+        config = ConfigStore._parse(paths.config_file.read_text(encoding="utf-8"), LoadReport(), "config.json")
     states = {}
     if paths.state_file.exists():
         data = json.loads(paths.state_file.read_text(encoding="utf-8"))

@@ -3,7 +3,11 @@
 - Schema versions are applied by migrations, each in one transaction, after a consistent copy of the
   file (`history.sqlite3.v<old>-<time>.bak`, made with SQLite's backup API so the WAL is included).
 - The file is checked at open (`PRAGMA quick_check`); one that is corrupt or not a database is set aside
-  as `history.sqlite3.corrupt-<time>`, the user is told, and a fresh history starts.
+  as `history.sqlite3.corrupt-<time>`, the user is told, and a fresh history starts. Only that: a write
+  that fails (SQLITE_FULL, a disk I/O error, a locked file) is no corruption; it raises, the file is kept,
+  and the next open or poll tries again.
+- Values are checked as they are read: a row whose time is not a time is skipped, a number that is not a
+  finite amount is read as unknown (None), a garbage `last_compacted` as never; each reported once.
 - Retention (`compact`): every reading for 7 days, the last reading of each hour up to 90 days, the last
   of each day after that. Compaction runs at most daily and only looks at the rows that crossed a
   boundary since the previous run, so its cost is bounded by a day of polls.
@@ -70,12 +74,23 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
+class _Damaged(sqlite3.DatabaseError):
+    """The integrity check found the file damaged."""
+
+
 @dataclass(frozen=True)
 class Point:
     """One point of a chart: a reading's time and remaining credit (None when that poll failed)."""
 
     at: datetime
     remaining: float | None
+
+
+# SQLite's primary result codes that mean the file itself is damaged (not full, not busy, not unwritable).
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+# Unix seconds a reading may have: 1970 to 9999 (datetime's range; past it a row is no reading of ours).
+T_MIN, T_MAX = 0, 253402300799
+_reported: set[tuple[str, str]] = set()  # (file, field) already reported: once per process, not per row
 
 
 def _ts(value: datetime) -> int:
@@ -90,8 +105,33 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _undec(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+def _undec(value: object, path: Path | None = None, field: str = "remaining") -> Decimal | None:
+    """A stored amount, or None when there is none or it is not a finite, sane amount (reported)."""
+    if value is None:
+        return None
+    from ..core.codec import dec_in
+
+    try:
+        return dec_in(value)
+    except ValueError as exc:
+        _report(path, field, str(exc))
+        return None
+
+
+def _report(path: Path | None, field: str, problem: str) -> None:
+    name = path.name if path is not None else "history"
+    if (name, field) not in _reported:
+        _reported.add((name, field))
+        log.warning("%s: %s: %s; ignored", name, field, problem)
+
+
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    """Whether this error says the database file is damaged, as opposed to a disk that is full or failing."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
 
 
 class HistoryStore:
@@ -130,11 +170,12 @@ class HistoryStore:
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check[0] if check else 'no answer'}")
+                raise _Damaged(f"integrity check failed: {check[0] if check else 'no answer'}")
             self._schema_version(conn)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            if not isinstance(exc, _Damaged) and not is_corrupt(exc):
+                # A full disk, an I/O error, a lock: the file is kept as it is and the caller told.
                 raise
             aside = self._set_aside()
             log.error("history unreadable (%s); kept at %s", exc, aside)
@@ -173,7 +214,7 @@ class HistoryStore:
                 tr(
                     "The history was written by a newer version of Credit Tray (schema {version}); it is kept "
                     "unchanged and nothing is recorded until you update.",
-                    version=current,
+                    version=current if current < 2**31 else "?",
                 )
             )
             return
@@ -200,13 +241,19 @@ class HistoryStore:
             log.info("history schema now at version %s", migration.version)
             current = migration.version
 
-    @staticmethod
-    def _schema_version(conn: sqlite3.Connection) -> int:
+    def _schema_version(self, conn: sqlite3.Connection) -> int:
         exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
         if not exists:
             return 0
         row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        value = row[0] if row else None
+        if value is None:
+            return 0
+        if isinstance(value, int) and 0 <= value < 2**31:
+            return value
+        # Not a version we wrote: treated as a newer one (kept unchanged, not written) rather than a crash.
+        _report(self.path, "schema_version", f"not a version: {str(value)[:40]!r}")
+        return 2**31
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the history (WAL included)."""
@@ -299,23 +346,33 @@ class HistoryStore:
             f" WHERE {' AND '.join(where)} ORDER BY r.t, a.account_id",
             args,
         )
-        return [
-            Reading(
-                account_id=row[0],
-                at=_dt(row[1]),
-                status=row[2],
-                currency=row[3],
-                remaining=_undec(row[4]),
-                remaining_granted=_undec(row[5]),
-                remaining_paid=_undec(row[6]),
-                granted_total=_undec(row[7]),
-                used=_undec(row[8]),
-                expires_at=None if row[9] is None else _dt(row[9]),
-                error_kind=row[10],
-                alerts=tuple(row[11].split()),
-            )
-            for row in cursor
-        ]
+        return [reading for row in cursor if (reading := self._reading(row)) is not None]
+
+    def _reading(self, row: Sequence[object]) -> Reading | None:
+        """A stored row as a Reading; None (reported) when its time is not one."""
+        account_id, t, status, currency, *amounts, expires_at, error_kind, alerts = row
+        if not _is_time(t):
+            _report(self.path, "t", f"not a time: {str(t)[:40]!r}")
+            return None
+        names = ("remaining", "remaining_granted", "remaining_paid", "granted_total", "used")
+        values = [_undec(v, self.path, n) for v, n in zip(amounts, names, strict=True)]
+        if expires_at is not None and not _is_time(expires_at):
+            _report(self.path, "expires_at", f"not a time: {str(expires_at)[:40]!r}")
+            expires_at = None
+        return Reading(
+            account_id=str(account_id),
+            at=_dt(t),  # type: ignore[arg-type]  # checked by _is_time
+            status=str(status),
+            currency=currency if isinstance(currency, str) else None,
+            remaining=values[0],
+            remaining_granted=values[1],
+            remaining_paid=values[2],
+            granted_total=values[3],
+            used=values[4],
+            expires_at=None if expires_at is None else _dt(expires_at),  # type: ignore[arg-type]
+            error_kind=error_kind if isinstance(error_kind, str) else None,
+            alerts=tuple(alerts.split()) if isinstance(alerts, str) else (),
+        )
 
     def balances(self, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
         """(time, remaining, currency) of the successful readings since a time: what forecasts use."""
@@ -346,8 +403,10 @@ class HistoryStore:
         lo = _ts(since) if since else None
         hi = _ts(until) if until else None
         if lo is None:
-            row = self._conn.execute(f"SELECT min(t) FROM readings WHERE acct IN ({marks})", list(keys)).fetchone()
-            lo = int(row[0]) if row and row[0] is not None else 0
+            row = self._conn.execute(
+                f"SELECT min(t) FROM readings WHERE acct IN ({marks}) AND typeof(t) = 'integer'", list(keys)
+            ).fetchone()
+            lo = int(row[0]) if row and _is_time(row[0]) else 0
         if hi is None:
             hi = _ts(self._clock()) + 1
         slot = max(1, (hi - lo) // max(1, max_points))
@@ -359,7 +418,8 @@ class HistoryStore:
         )
         result: dict[str, list[Point]] = {}
         for key, t, remaining in cursor:
-            result.setdefault(keys[key], []).append(Point(_dt(t), None if remaining is None else float(remaining)))
+            if _is_time(t):
+                result.setdefault(keys[key], []).append(Point(_dt(t), self._float(remaining)))
         # ...and the first reading of the range, so that a line starts where the history does.
         firsts = self._conn.execute(
             f"SELECT acct, min(t), remaining FROM readings WHERE acct IN ({marks}) AND t >= ? AND t < ? GROUP BY acct",
@@ -367,12 +427,18 @@ class HistoryStore:
         )
         for key, t, remaining in firsts:
             series = result.get(keys[key])
-            if series and series[0].at != _dt(t):
-                series.insert(0, Point(_dt(t), None if remaining is None else float(remaining)))
+            if series and _is_time(t) and series[0].at != _dt(t):
+                series.insert(0, Point(_dt(t), self._float(remaining)))
         return result
 
+    def _float(self, remaining: object) -> float | None:
+        value = _undec(remaining, self.path)
+        return None if value is None else float(value)
+
     def newest(self) -> datetime | None:
-        row = self._conn.execute("SELECT max(t) FROM readings").fetchone()
+        row = self._conn.execute(
+            "SELECT max(t) FROM readings WHERE typeof(t) = 'integer' AND t BETWEEN ? AND ?", (T_MIN, T_MAX)
+        ).fetchone()
         return None if row is None or row[0] is None else _dt(row[0])
 
     def count(self) -> int:
@@ -381,8 +447,7 @@ class HistoryStore:
     # ------------------------------------------------------------ retention
 
     def last_compacted(self) -> datetime | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'last_compacted'").fetchone()
-        return None if row is None else datetime.fromisoformat(row[0])
+        return _last_compacted(self._conn, self.path)
 
     def compaction_due(self, now: datetime) -> bool:
         last = self.last_compacted()
@@ -419,9 +484,27 @@ class HistoryStore:
             self._compactor.join(timeout)
 
 
-def _compact(conn: sqlite3.Connection, now: datetime) -> int:
+def _is_time(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and T_MIN <= value <= T_MAX
+
+
+def _last_compacted(conn: sqlite3.Connection, path: Path | None = None) -> datetime | None:
+    """When compaction last ran; None (so it runs again, and writes a good one) when what is stored is no time."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'last_compacted'").fetchone()
-    previous = datetime.fromisoformat(row[0]) if row else None
+    if row is None:
+        return None
+    try:
+        when = datetime.fromisoformat(row[0]) if isinstance(row[0], str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        _report(path, "last_compacted", f"not a time: {str(row[0])[:40]!r}")
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _compact(conn: sqlite3.Connection, now: datetime) -> int:
+    previous = _last_compacted(conn)
     if previous is not None and previous > now:
         previous = None  # the clock went back: look at everything
     cut_raw = _ts(now - timedelta(days=RAW_DAYS))
@@ -465,7 +548,11 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
         yield
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite may have rolled back already (SQLITE_FULL does): the error to raise is that one, not
+        # "cannot rollback - no transaction is active".
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
 
 
@@ -476,7 +563,7 @@ def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -
     start = start - start % slot
     rows = conn.execute(
         "SELECT t, remaining IS NOT NULL OR error_kind IS NULL FROM readings WHERE acct = ? AND t >= ? AND t < ?"
-        " ORDER BY t",
+        " AND typeof(t) = 'integer' ORDER BY t",
         (key, start, end),
     ).fetchall()
     keep: dict[int, tuple[int, bool]] = {}
@@ -497,7 +584,12 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
         " WHERE account_id = ? AND t >= ? AND remaining IS NOT NULL ORDER BY t",
         (account_id, _ts(since)),
     )
-    return [(_dt(t), Decimal(rem), cur) for t, rem, cur in cursor]
+    found = []
+    for t, rem, cur in cursor:
+        amount = _undec(rem)
+        if amount is not None and _is_time(t):
+            found.append((_dt(t), amount, cur if isinstance(cur, str) else None))
+    return found
 
 
 def open_history(

@@ -9,12 +9,13 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
-from ..core.errors import ConfigError, SecretStoreError
+from ..core.errors import ConfigError, SecretStoreError, TrayError
 from ..core.models import Account, ErrorKind
 from ..core.monitor import AccountView, FetchResult
 from ..platform import firstrun
@@ -154,6 +155,7 @@ class AppController(QObject):
             self.scheduler.start()
         monitor = self.service.monitor
         self.recorder.forecast([a.id for a in monitor.accounts if a.id not in monitor.forecasts])
+        self.watch_config()
         self.poll_due()
 
     def attach_scheduler(self, scheduler: PollScheduler) -> None:
@@ -366,7 +368,11 @@ class AppController(QObject):
 
     def snooze(self, how: str) -> None:
         """Silence notifications for a while (the icon's badge still shows alerts); "resume" ends it."""
-        until = self.service.snooze(how, self.clock())
+        try:
+            until = self.service.snooze(how, self.clock())
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self.tray.snoozed_until = until
         if until is None:
             self.deliver_alerts()
@@ -435,7 +441,11 @@ class AppController(QObject):
         if code != dialog.DialogCode.Accepted:
             return
         before = self.service.config.settings.start_at_login
-        self.service.set_settings(dialog.result_settings())
+        try:
+            self.service.set_settings(dialog.result_settings())
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self.tray.icon_style = self.service.config.settings.icon_style
         self._apply_start_at_login(before)
         self.refresh_views()
@@ -535,7 +545,12 @@ class AppController(QObject):
             return
         assert dialog.pending is not None
         account, result = dialog.pending
-        self.service.put_account(account)
+        try:
+            self.service.put_account(account)
+        except TrayError as exc:
+            self.service.state.orphaned_keys.add(account.id)  # its keys go, unless it is on disk after all
+            dialog.show_error(self._not_saved(exc))
+            return
         views = self.service.take([result], self.clock())
         dialog.clear_keys()
         dialog.accept()
@@ -572,7 +587,11 @@ class AppController(QObject):
         if error:
             self.details.set_banner(error)
             return
-        self.service.remove_account(account_id)
+        try:
+            self.service.remove_account(account_id)
+        except TrayError as exc:
+            self.details.set_banner(self._not_saved(exc))
+            return
         self.refresh_views()
         self._arm()
         self.account_removed.emit(account_id)
@@ -580,6 +599,63 @@ class AppController(QObject):
     def _acknowledge_identity(self, account_id: str) -> None:
         self.service.acknowledge_identity(account_id)
         self.refresh_views()
+
+    # ------------------------------------------------------------ config.json changed by another process
+
+    CONFIG_SETTLE_MS = 150  # a save is a burst of events (temp file, backup, rename): reload once it is over
+
+    def watch_config(self) -> None:
+        """Follow config.json as other processes change it (`trayapp accounts add/remove/grant`): an account
+        added appears and is polled, a removed one disappears, a setting applies. Both the file and its folder
+        are watched: a save replaces the file (a rename), which ends a watch on the old file."""
+        if self.service.config_store is None or getattr(self, "_config_watch", None) is not None:
+            return  # the demo writes no config
+        path = self.service.paths.config_file
+        self._config_seen = _file_stamp(path)
+        self._config_reload = QTimer(self)
+        self._config_reload.setSingleShot(True)
+        self._config_reload.setInterval(self.CONFIG_SETTLE_MS)
+        self._config_reload.timeout.connect(self._reload_config)
+        self._config_watch = QFileSystemWatcher(self)
+        self._config_watch.fileChanged.connect(self._config_touched)
+        self._config_watch.directoryChanged.connect(self._config_touched)
+        self._config_watch.addPath(str(path.parent))
+        self._config_touched()
+
+    def _config_touched(self, _changed: str = "") -> None:
+        path = self.service.paths.config_file
+        if path.exists() and str(path) not in self._config_watch.files():
+            self._config_watch.addPath(str(path))  # the new file a save renamed into place
+        if _file_stamp(path) != self._config_seen:  # not state.json or a log in the same folder
+            self._config_reload.start()
+
+    def _not_saved(self, exc: TrayError) -> str:
+        """What the user reads when config.json could not be changed (a full disk, a newer version's file):
+        the file was left as it was."""
+        log.error("not saved: %s: %s", exc.title, exc.message)
+        return f"{local(exc.title)}: {local(exc.message)}"
+
+    def _reload_config(self) -> None:
+        self._config_seen = _file_stamp(self.service.paths.config_file)
+        try:
+            changed = self.service.reload_config()
+        except TrayError as exc:  # another writer holds the lock too long: the next change tries again
+            log.warning("config.json not reloaded: %s", exc)
+            return
+        if not changed:
+            return  # our own save, or nothing that matters
+        self.tray.snoozed_until = self.service.config.settings.snoozed_until
+        self.tray.icon_style = self.service.config.settings.icon_style
+        self.refresh_views()
+        self.poll_due()  # an account added elsewhere is read now (the scheduler is re-armed either way)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _new_details_window() -> DetailsWindow:
