@@ -326,8 +326,8 @@ def sample_state(config: Config) -> AppState:
 def what_the_app_does_with(config_dir: Path) -> None:
     """Open the service on these files and do what the tray and `check` do with them: the views (alerts
     evaluated), the text and JSON reports, a failed poll applied (backoff), the history read and exported."""
-    from trayapp.cli import text_report
     from trayapp.core.monitor import FetchResult
+    from trayapp.monitoring import nagios
     from trayapp.service import open_service
     from trayapp.storage.atomic import dumps
 
@@ -335,7 +335,14 @@ def what_the_app_does_with(config_dir: Path) -> None:
     try:
         for lang in ("en", "ja"):
             views = service.views(NOW)
-            text_report(views, NOW, lang)
+            nagios.plugin_output(
+                views,
+                NOW,
+                lang,
+                service.config.settings,
+                nagios.parse_thresholds((), ()),
+                nagios.long_text(views, NOW, lang),
+            )
             dumps(report_json(views, NOW))
         error = FetchError(ErrorKind.NETWORK, "No connection", "refused", "deepseek")
         service.apply([FetchResult(a.id, error=error) for a in service.config.accounts], NOW)

@@ -473,6 +473,11 @@ def settings_in(d: Mapping[str, Any], misread: Bad = strict) -> Settings:
             raise ValueError(f"further ahead than {MAX_SNOOZE.days} days: {show(value)}")
         return until
 
+    def style(value: object) -> str:
+        if value not in ICON_STYLES:  # a look, not data: told, and the default drawn
+            raise ValueError(f"not one of {', '.join(ICON_STYLES)}: {show(value)}")
+        return str(value)
+
     def language(value: object) -> str | None:
         text = _str(value, "language")
         if text is not None and (len(text) > 35 or not text.replace("-", "").replace("_", "").isalnum()):
@@ -502,6 +507,5 @@ def settings_in(d: Mapping[str, Any], misread: Bad = strict) -> Settings:
         snoozed_until=pick("snoozed_until", snoozed, None, "not snoozed"),
         language=pick("language", language, None, "the system's"),
         start_at_login=pick("start_at_login", flag, defaults.start_at_login),
-        # A look, not data: a style this version lacks falls back quietly, and the file is not called bad.
-        icon_style=d["icon_style"] if d.get("icon_style") in ICON_STYLES else defaults.icon_style,
+        icon_style=pick("icon_style", style, defaults.icon_style),
     )

@@ -220,7 +220,9 @@ def long_text(views: Sequence[AccountView], now: datetime, lang: str = "en") -> 
 def account_line(v: AccountView, now: datetime, lang: str = "en") -> str:
     parts = [f"{v.account.label}: {v.remaining_in(lang)}"]
     if v.days_to_expiry is not None:
-        parts.append(f"expires in {v.days_to_expiry} d")
+        # What expires may be counted apart from the amount (a token pack beside a wallet): said so.
+        apart = v.snapshot is not None and "expiry_outside_balance" in v.snapshot.flags
+        parts.append(f"{'a pack expires' if apart else 'expires'} in {v.days_to_expiry} d")
     parts.append(v.age_in(now, lang))
     if v.status.value != "ok":
         parts.append(v.status.value)
