@@ -473,9 +473,9 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if not loopback:
         for pattern, proxy in get_environment_proxies().items():
-            mounts[pattern] = None if proxy is None else transport(rules, proxy=proxy, verify=ssl_context(True))
+            mounts[pattern] = None if proxy is None else transport(rules, shared_pool(proxy, True))
     return httpx2.Client(
-        transport=transport(rules, verify=ssl_context(not loopback)),
+        transport=transport(rules, shared_pool(None, not loopback)),
         mounts=mounts,
         trust_env=False,
         follow_redirects=False,
@@ -484,8 +484,37 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     )
 
 
+# ---------------------------------------------------------------- connections kept alive within a poll
+
+KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this: a poll's requests are seconds apart at most
+MAX_CONNECTIONS = 64  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
+_POOL_LOCK = threading.Lock()
+_POOLS: dict[tuple[str | None, bool], httpx2.HTTPTransport] = {}
+
+
+def shared_pool(proxy: str | None, trust_env: bool) -> httpx2.HTTPTransport:
+    """The process's connection pool for this proxy (None: direct) and TLS trust, shared by every client.
+
+    Each request is still checked by its own client's guarded transport; the pool only keeps connections open
+    (HTTP/1.1 keep-alive, per origin): the relay's two requests, /v1/models then /v1/me, and accounts on one
+    host reuse one connection and its TLS session instead of a handshake each. A fetch child lives one poll."""
+    import httpx2
+
+    key = (proxy, trust_env)
+    with _POOL_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            limits = httpx2.Limits(
+                max_connections=MAX_CONNECTIONS,
+                max_keepalive_connections=MAX_CONNECTIONS,
+                keepalive_expiry=KEEPALIVE_SECONDS,
+            )
+            pool = _POOLS[key] = httpx2.HTTPTransport(verify=ssl_context(trust_env), proxy=proxy, limits=limits)
+        return pool
+
+
 @cache
-def _guarded() -> Callable[..., httpx2.HTTPTransport]:
+def _guarded() -> Callable[..., httpx2.BaseTransport]:
     """The transport class, defined on first use so that httpx2 is imported only when a request is made."""
     import httpx2
     from httpx2._decoders import MultiDecoder  # the decoders httpx2 itself would use, applied here
@@ -531,10 +560,12 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
         def close(self) -> None:
             self._inner.close()
 
-    class GuardedTransport(httpx2.HTTPTransport):
-        def __init__(self, rules: Rules, **options: Any) -> None:
-            super().__init__(**options)
+    class GuardedTransport(httpx2.BaseTransport):
+        """One client's rules, in front of the shared pool (which it never closes)."""
+
+        def __init__(self, rules: Rules, pool: httpx2.HTTPTransport) -> None:
             self.rules = rules
+            self._pool = pool
             base = httpx2.URL(rules.base_url.rstrip("/") + "/")
             self._origin = (base.scheme, base.host, base.port)
             under = (rules.only_under or "").strip("/")
@@ -556,7 +587,7 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
             request.headers["Authorization"] = f"Bearer {rules.key}"
             end = time.monotonic() + rules.timeout
             try:
-                response = super().handle_request(request)
+                response = self._pool.handle_request(request)
             except httpx2.HTTPError as exc:
                 raise failure_of(rules, endpoint, exc) from None
             status = response.status_code
