@@ -473,9 +473,9 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     mounts: dict[str, httpx2.BaseTransport | None] = {}
     if not loopback:
         for pattern, proxy in get_environment_proxies().items():
-            mounts[pattern] = None if proxy is None else transport(rules, shared_pool(proxy, True))
+            mounts[pattern] = None if proxy is None else transport(rules, shared_pool(proxy, True, rules.base_url))
     return httpx2.Client(
-        transport=transport(rules, shared_pool(None, not loopback)),
+        transport=transport(rules, shared_pool(None, not loopback, rules.base_url)),
         mounts=mounts,
         trust_env=False,
         follow_redirects=False,
@@ -488,22 +488,27 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
 
 KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this: a poll's requests are seconds apart at most
 MAX_CONNECTIONS = 64  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
+MAX_POOLS = 512  # base URLs with a pool in this process; the oldest is let go beyond (a long-lived process)
 _POOL_LOCK = threading.Lock()
-_POOLS: dict[tuple[str | None, bool], httpx2.HTTPTransport] = {}
+_POOLS: dict[tuple[str | None, bool, str], httpx2.HTTPTransport] = {}
 
 
-def shared_pool(proxy: str | None, trust_env: bool) -> httpx2.HTTPTransport:
-    """The process's connection pool for this proxy (None: direct) and TLS trust, shared by every client.
+def shared_pool(proxy: str | None, trust_env: bool, base_url: str) -> httpx2.HTTPTransport:
+    """The process's connection pool for this proxy (None: direct), TLS trust and base URL.
 
     Each request is still checked by its own client's guarded transport; the pool only keeps connections open
-    (HTTP/1.1 keep-alive, per origin): the relay's two requests, /v1/models then /v1/me, and accounts on one
-    host reuse one connection and its TLS session instead of a handshake each. A fetch child lives one poll."""
+    (HTTP/1.1 keep-alive): an account's requests (a new OpenAI account's four, a relay's two to four) and the
+    accounts on one base URL reuse a connection and its TLS session instead of a handshake each. One pool per
+    base URL, not one for all: httpcore looks at every connection of a pool for each request, which with
+    hundreds of accounts in one pool cost more CPU than the handshakes saved. A fetch child lives one poll."""
     import httpx2
 
-    key = (proxy, trust_env)
+    key = (proxy, trust_env, base_url)
     with _POOL_LOCK:
         pool = _POOLS.get(key)
         if pool is None:
+            if len(_POOLS) >= MAX_POOLS:  # not closed: a request may still be using it; its sockets go with it
+                _POOLS.pop(next(iter(_POOLS)))
             limits = httpx2.Limits(
                 max_connections=MAX_CONNECTIONS,
                 max_keepalive_connections=MAX_CONNECTIONS,
