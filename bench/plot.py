@@ -9,9 +9,9 @@ from xml.sax.saxutils import escape
 from . import report
 
 FILE = "performance-growth.svg"
-WIDTH, HEIGHT = 820, 330
+WIDTH, HEIGHT = 820, 345
 PANEL_W, PANEL_H = 320, 220
-LEFT, TOP = 70, 50
+LEFT, TOP = 70, 62
 GAP = 90
 APP, LIMIT, TARGET, INK, GRID = "#1f6fb2", "#6b6b6b", "#d9730d", "#222222", "#e3e3e3"
 

@@ -499,10 +499,21 @@ Timing targets live only here, never in unit tests.
   SecretService backend opens a D-Bus connection, checks the collection and negotiates an encrypted session
   (a Diffie-Hellman exchange) for every key; one connection, one session, a `SearchItems` per key and one
   `GetSecrets` read 50 keys in 0.14-0.16 s instead of 2.2-3.1 s.
-- **Connections kept alive within a poll** (`providers/http.py`, `shared_pool`): one pool per proxy and TLS
-  trust for the process, each client's guarded transport in front of it; a new OpenAI account's four
-  requests and the relay's two go on one connection (on https hosts one TLS handshake instead of several;
-  the benchmark's loopback http does not show it).
+- **Connections kept alive within a poll** (`providers/http.py`, `shared_pool`): one pool per base URL (and
+  proxy, TLS trust) for the process, each client's guarded transport in front of it; a new OpenAI account's
+  four requests and a relay's two to four go on one connection, and so do accounts on one base URL (on https
+  hosts one TLS handshake instead of several; the benchmark's loopback http does not show it). One pool for
+  the whole process was tried and dropped: httpcore looks at every connection of a pool for each request, so
+  500 accounts in one pool cost ~0.7-1 s more CPU in the fetch child.
+- **Tried and not kept**: importing the HTTP stack on a thread while `check` reads the keys (no difference
+  in 6 alternating runs each); 256 fetch threads instead of 64 for 500 accounts (the child is CPU-bound at
+  ~3 ms per request, so more threads do not shorten it).
+
+What is left, measured (`python -m bench --only refresh,cpu,growth`): the fetch child spends ~0.3 s of CPU
+before its first request (the interpreter, httpx2 with httpcore2 and anyio ~0.15 s, the providers ~0.05 s),
+and a relay (one-api) asks `subscription` then `usage` one after the other, so a refresh lasts two answers
+and a new relay's first poll four (`/api/status`, `/api/usage/token`, then the two): asked in parallel they
+would take one and two.
 
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
