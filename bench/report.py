@@ -377,7 +377,7 @@ TEXT = """\
 ## How it is measured
 
 `make bench` (= `scripts/desktop-session -- .venv/bin/python -m bench`) takes about eight minutes
-(the growth measurement stores 760 keys in gnome-keyring and seeds a year of history for each). It
+(the growth measurement stores ~800 keys in gnome-keyring and seeds a year of history for each). It
 starts a loopback HTTP server that answers like every provider (OpenAI, DeepSeek, Moonshot, SiliconFlow,
 OpenRouter, an OpenAI-compatible relay) and counts the requests per account;
 nothing leaves 127.0.0.1. Results: a table on stdout, `bench/results/bench-<time>.json` and
