@@ -106,3 +106,26 @@ def test_prepare_jobs_hands_each_account_its_own_keys() -> None:
         "b": {"api": "sk-proj-b-0123456789", "admin": "sk-admin-b-0123456789"},
     }
     assert [(r.account_id, r.error.title if r.error else None) for r in failed] == [("c", "Key missing")]
+
+
+def test_a_store_that_reads_only_one_key_at_a_time_is_read_key_by_key() -> None:
+    """A store with `get` alone (systemd credentials in front of the keyring, say) is still read whole."""
+
+    class OneByOne:
+        def __init__(self) -> None:
+            self.asked: list[tuple[str, str]] = []
+
+        def get(self, account_id: str, kind: str) -> Secret | None:
+            self.asked.append((account_id, kind))
+            return Secret(f"sk-{account_id}-0123456789") if account_id != "c" else None
+
+        def set(self, account_id: str, kind: str, secret: Secret) -> None: ...
+        def delete(self, account_id: str, kind: str) -> None: ...
+        def describe(self) -> str:
+            return "one by one"
+
+    store = OneByOne()
+    accounts = [Account(i, "deepseek", i.upper(), NOW) for i in ("a", "b", "c")]
+    jobs, failed = prepare_jobs(accounts, {}, store)
+    assert [j.account.id for j in jobs] == ["a", "b"] and jobs[1].secrets["api"] == Secret("sk-b-0123456789")
+    assert [r.account_id for r in failed] == ["c"] and store.asked == [("a", "api"), ("b", "api"), ("c", "api")]

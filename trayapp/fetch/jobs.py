@@ -12,7 +12,7 @@ from ..core.models import Account, AccountState, ErrorKind, FetchError
 from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..secrets.secret import Secret
-from ..secrets.store import SecretStore
+from ..secrets.store import SecretStore, read_many
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def prepare_jobs(
     unreadable: SecretStoreError | None = None
     try:
         wanted = [(a.id, kind) for a in accounts if a.provider in catalog.CATALOG for kind in a.secret_kinds]
-        keys = store.get_many(wanted)
+        keys = read_many(store, wanted)
     except SecretStoreError as exc:
         keys, unreadable = {}, exc
     for account in accounts:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from ..core.errors import SecretStoreError
 from ..core.i18n import tr
@@ -27,10 +27,28 @@ _REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.
 
 class SecretStore(Protocol):
     def get(self, account_id: str, kind: str) -> Secret | None: ...
-    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]: ...
     def set(self, account_id: str, kind: str, secret: Secret) -> None: ...
     def delete(self, account_id: str, kind: str) -> None: ...
     def describe(self) -> str: ...
+
+
+@runtime_checkable
+class ReadsMany(Protocol):
+    """A store that reads a poll's keys at once (KeyringStore); any other store is read key by key."""
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]: ...
+
+
+def read_many(store: SecretStore, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]:
+    """(account id, kind) -> Secret for the keys found: in one exchange where the store offers it."""
+    if isinstance(store, ReadsMany):
+        return store.get_many(wanted)
+    found: dict[tuple[str, str], Secret] = {}
+    for key in wanted:
+        secret = store.get(*key)
+        if secret is not None:
+            found[key] = secret
+    return found
 
 
 def item_name(account_id: str, kind: str) -> str:
