@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
+import resource
 import statistics
 import sys
 import time
@@ -21,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from . import fixtures, history
+from . import fixtures, history, procs
 from .server import fetch_counts
 
 TICK_MS = 5
@@ -100,7 +102,7 @@ def by_provider(before: dict[str, dict[str, int]], after: dict[str, dict[str, in
 
 def refresh(args: argparse.Namespace) -> dict[str, Any]:
     config_dir = Path(args.config_dir)
-    specs = fixtures.specs(args.accounts, args.port, slow=True, prefix="r")
+    specs = fixtures.specs(args.accounts, args.port, slow=not args.fast, prefix="r")
     if not (config_dir / "config.json").exists():
         fixtures.add_in_process(config_dir, specs)
         # As for a user who has run it for a year: each poll's forecasts read two weeks of history.
@@ -122,6 +124,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
     def one(label: str, start: Callable[[], None]) -> None:
         before = fetch_counts(args.port)
         count, calm = len(finished), len(settled)
+        cpu0 = cpu_seconds()
         t0 = time.monotonic()
         start()
         if not spin(lambda: len(finished) > count, 60):
@@ -132,6 +135,7 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"{label}: the poll did not settle within 30 s")
         t2 = settled[-1] + 0.2
         spin(lambda: time.monotonic() > t2, 1)
+        cpu1 = cpu_seconds()
         views = controller.service.views(controller.clock())
         polls.append(
             {
@@ -139,6 +143,9 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
                 "wall_s": t1 - t0,
                 "settled_s": t2 - 0.2 - t0,
                 "max_gap_ms": monitor.max_gap_ms(t0, t2),
+                # this process (the tray's objects) and the fetch child, which has been waited for by now
+                "cpu_tray_s": cpu1[0] - cpu0[0],
+                "cpu_child_s": cpu1[1] - cpu0[1],
                 "errors": sum(1 for v in views if v.error is not None),
                 "requests": by_provider(before, fetch_counts(args.port), tags),
             }
@@ -149,16 +156,27 @@ def refresh(args: argparse.Namespace) -> dict[str, Any]:
     for i in range(args.runs):
         spin(lambda: False, 0.3)
         one(f"refresh {i + 1}", controller.refresh_now)
+    spin(lambda: False, args.rest)  # at rest, as between polls: what the accounts keep in memory
+    rss_rest_kib = procs.rss_kib(os.getpid())
     controller.stop()
     measured = polls[1:]
     return {
         "accounts": args.accounts,
+        "fast": args.fast,
+        "rss_rest_kib": rss_rest_kib,
+        "cpu_s_median": statistics.median(p["cpu_tray_s"] + p["cpu_child_s"] for p in measured),
         "first_poll": polls[0],
         "refreshes": measured,
         "wall_s_median": statistics.median(p["wall_s"] for p in measured),
         "max_gap_ms_median": statistics.median(p["max_gap_ms"] for p in measured),
         "max_gap_ms_worst": max(p["max_gap_ms"] for p in measured),
     }
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """utime + stime of this process and of its children that have ended (the fetch child of each poll)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 class PaintProbe(QObject):
@@ -218,6 +236,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--accounts", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fast", action="store_true", help="refresh: answers at once (the CPU of a poll)")
+    parser.add_argument("--rest", type=float, default=2.0, help="refresh: seconds at rest before the RSS")
     args = parser.parse_args()
     result = refresh(args) if args.mode == "refresh" else details(args)
     print(json.dumps(result))

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
-IDLE_ALLOWANCE_MS = 20.0  # two clock ticks (CLK_TCK 100) over the baseline in 60 s
+# Issue 20's targets (the limit each is measured against is in the row's note or the plot).
+START_RATIO = 1.15  # start -> icon, against the baseline tray
+RSS_RATIO = 1.10  # memory at rest, tray and children, against the baseline tray
+IDLE_ALLOWANCE_MS = 0.0  # idle CPU above the baseline (the clock tick is 10 ms: one tick more is a miss)
+REFRESH_S = 0.6  # a refresh of 50 accounts answering in 300 ms (limit: 0.3 s, one answer)
+STALL_MS = 30.0  # the longest UI-thread stall during those refreshes, every run
+FIRST_POLL_S = 1.0  # the first poll after start, 50 accounts, keys in gnome-keyring (limit 0.3 s)
+CHECK_S = 0.9  # `trayapp check --json`, 50 accounts, a new process (limit: 0.3 s + the interpreter's start)
+POLL_CPU_S = 0.3  # CPU of one poll of the 10-account mix, tray + fetch child
+GROWTH_REFRESH_S = 1.5  # a refresh of 500 accounts answering in 300 ms
+GROWTH_KIB_PER_ACCOUNT = 50.0  # memory at rest per account, 10 -> 500 accounts
+STATUS_MS = 100.0  # `trayapp status --format waybar`, a new process
+DETAILS_MS = 300.0
+ANSWER_S = 0.3  # how long the benchmark's server takes to answer: the least a poll can take
 # Requests one poll needs per account, with the identity already known (see docs/PERFORMANCE.md).
 NEEDED = {
     "openai": (1, "/v1/models (is the key alive, which organization); /v1/me daily, credit_grants weekly"),
@@ -31,111 +45,201 @@ def _row(
 
 
 def rows(out: dict[str, Any]) -> list[dict[str, Any]]:
-    result = []
-    sb = out["start"]["baseline"]["median_s"]
+    """A row per target of the sections that ran (a run of every section has every row of issue 20)."""
+    result: list[dict[str, Any]] = []
+    if "start" in out:
+        result += _start_rows(out["start"])
+    if "rest" in out:
+        result += _rest_rows(out["rest"])
+    if "refresh" in out:
+        result += _refresh_rows(out["refresh"])
+    if "check" in out:
+        c = out["check"]
+        result.append(
+            _row(
+                "5. `trayapp check --json`, 50 accounts, cold (new process, keys from gnome-keyring)",
+                f"{c['wall_s_median']:.2f} s",
+                "—",
+                "—",
+                f"≤ {CHECK_S:g} s",
+                c["wall_s_median"] <= CHECK_S,
+                f"limit {ANSWER_S:g} s + the interpreter's start; fastest {min(c['runs_s']):.2f} s",
+            )
+        )
+    if "cpu" in out:
+        c = out["cpu"]
+        tray = statistics.median(p["cpu_tray_s"] for p in c["refreshes"])
+        child = statistics.median(p["cpu_child_s"] for p in c["refreshes"])
+        result.append(
+            _row(
+                "6. CPU of one poll of the 10-account mix, tray + fetch child",
+                f"{c['cpu_s_median']:.2f} s",
+                "—",
+                "—",
+                f"≤ {POLL_CPU_S:g} s",
+                c["cpu_s_median"] <= POLL_CPU_S,
+                f"tray {tray:.2f} s + child {child:.2f} s (medians of {len(c['refreshes'])})",
+            )
+        )
+    if "growth" in out:
+        result += _growth_rows(out["growth"])
+    if "status" in out:
+        st = out["status"]
+        measured = "wall_ms_median" in st
+        result.append(
+            _row(
+                "8. `trayapp status --format waybar`, new process",
+                f"{st['wall_ms_median']:.0f} ms" if measured else "not built" if not st["built"] else "failed",
+                "—",
+                "—",
+                f"≤ {STATUS_MS:g} ms",
+                (st["wall_ms_median"] <= STATUS_MS) if measured else (None if not st["built"] else False),
+                f"fastest {min(st['runs_ms']):.0f} ms" if measured else st["why"],
+            )
+        )
+    if "refresh" in out and "first_poll_requests" in out:
+        result += _request_rows(out)
+    if "details" in out:
+        d = out["details"]
+        result.append(
+            _row(
+                "10. Details window, 20 accounts, a year of history: open → painted",
+                f"{d['open_to_painted_ms_median']:.0f} ms",
+                "—",
+                "—",
+                f"≤ {DETAILS_MS:g} ms",
+                d["open_to_painted_ms_median"] <= DETAILS_MS and d["history_seeded"],
+                "with a year of history" if d["history_seeded"] else f"no history: {d['history']}",
+            )
+        )
+    return result
+
+
+def _start_rows(start: dict[str, Any]) -> list[dict[str, Any]]:
+    sb = start["baseline"]["median_s"]
+    out = []
     for side, name in (
         ("project", "1a. Start → icon registered (SNI), 10 accounts, first start"),
         ("restart", "1b. Start → icon registered (SNI), 10 accounts, restart"),
     ):
-        sp = out["start"][side]["median_s"]
-        result.append(
+        sp = start[side]["median_s"]
+        out.append(
             _row(
                 name,
                 f"{sp * 1000:.0f} ms",
                 f"{sb * 1000:.0f} ms",
                 f"{sp / sb:.2f}×",
-                "≤ 1.5× baseline",
-                sp / sb <= 1.5,
-                _fastest(out["start"], side),
+                f"≤ {START_RATIO:g}× baseline",
+                sp / sb <= START_RATIO,
+                _fastest(start, side),
             )
         )
-    rp, rb = out["rest"]["project"]["rss_mib_median"], out["rest"]["baseline"]["rss_mib_median"]
-    pp, pb = out["rest"]["project"]["pss_mib_median"], out["rest"]["baseline"]["pss_mib_median"]
-    result.append(
+    return out
+
+
+def _rest_rows(rest: dict[str, Any]) -> list[dict[str, Any]]:
+    rp, rb = rest["project"]["rss_mib_median"], rest["baseline"]["rss_mib_median"]
+    pp, pb = rest["project"]["pss_mib_median"], rest["baseline"]["pss_mib_median"]
+    cp, cb = rest["project"]["idle_cpu_ms_median"], rest["baseline"]["idle_cpu_ms_median"]
+    wp, wb = rest["project"]["idle_wakeups_median"], rest["baseline"]["idle_wakeups_median"]
+    return [
         _row(
             "2. RSS after first poll + 10 s rest (tray + children)",
             f"{rp:.1f} MiB",
             f"{rb:.1f} MiB",
             f"{rp / rb:.2f}×",
-            "≤ 1.2× baseline",
-            rp / rb <= 1.2,
+            f"≤ {RSS_RATIO:g}× baseline",
+            rp / rb <= RSS_RATIO,
             f"PSS {pp:.1f} vs {pb:.1f} MiB",
-        )
-    )
-    cp, cb = out["rest"]["project"]["idle_cpu_ms_median"], out["rest"]["baseline"]["idle_cpu_ms_median"]
-    wp, wb = out["rest"]["project"]["idle_wakeups_median"], out["rest"]["baseline"]["idle_wakeups_median"]
-    result.append(
+        ),
         _row(
             "3. CPU idle between polls, 60 s (utime+stime)",
             f"{cp:.0f} ms",
             f"{cb:.0f} ms",
             f"+{cp - cb:.0f} ms",
-            f"≈ 0: ≤ baseline + {IDLE_ALLOWANCE_MS:.0f} ms",
+            "0 ms above the baseline (10 ms clock ticks)",
             cp <= cb + IDLE_ALLOWANCE_MS,
             f"context switches in 60 s: {wp:.0f} vs {wb:.0f}",
-        )
-    )
-    r = out["refresh"]
-    result.append(
+        ),
+    ]
+
+
+def _refresh_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    first = r["first_poll"]
+    return [
         _row(
-            "4a. Refresh of 50 accounts, 300 ms answers: wall",
+            "4a. Refresh of 50 accounts, 300 ms answers, in the tray: wall",
             f"{r['wall_s_median']:.2f} s",
             "—",
             "—",
-            "≤ 1.5 s",
-            r["wall_s_median"] <= 1.5,
-            f"first poll (cold): {r['first_poll']['wall_s']:.2f} s",
-        )
-    )
-    result.append(
+            f"≤ {REFRESH_S:g} s",
+            r["wall_s_median"] <= REFRESH_S,
+            f"limit {ANSWER_S:g} s (one answer); fastest {min(p['wall_s'] for p in r['refreshes']):.2f} s",
+        ),
         _row(
             "4b. Longest UI-thread stall during those refreshes (worst run)",
             f"{r['max_gap_ms_worst']:.0f} ms",
             "—",
             "—",
-            "≤ 50 ms, every run",
-            r["max_gap_ms_worst"] <= 50,
+            f"≤ {STALL_MS:g} ms, every run",
+            r["max_gap_ms_worst"] <= STALL_MS,
             f"median of {len(r['refreshes'])}: {r['max_gap_ms_median']:.0f} ms (5 ms timer)",
-        )
-    )
-    steady = r["refreshes"][-1]["requests"]
+        ),
+        _row(
+            "4c. First poll after start, 50 accounts, keys in gnome-keyring",
+            f"{first['wall_s']:.2f} s",
+            "—",
+            "—",
+            f"≤ {FIRST_POLL_S:g} s",
+            first["wall_s"] <= FIRST_POLL_S,
+            f"limit {ANSWER_S:g} s; identities fetched too; stall {first['max_gap_ms']:.0f} ms",
+        ),
+    ]
+
+
+def _growth_rows(growth: dict[str, Any]) -> list[dict[str, Any]]:
+    sizes = sorted(int(n) for n in growth)
+    big, small = growth[str(sizes[-1])], growth[str(sizes[0])]
+    per = (big["rss_rest_kib"] - small["rss_rest_kib"]) / (sizes[-1] - sizes[0]) if len(sizes) > 1 else 0.0
+    walls = ", ".join(f"{n}: {growth[str(n)]['wall_s_median']:.2f} s" for n in sizes)
+    return [
+        _row(
+            f"7a. Growth: refresh of {sizes[-1]} accounts, 300 ms answers",
+            f"{big['wall_s_median']:.2f} s",
+            "—",
+            "—",
+            f"≤ {GROWTH_REFRESH_S:g} s",
+            big["wall_s_median"] <= GROWTH_REFRESH_S,
+            f"{walls}; worst stall at {sizes[-1]}: {big['max_gap_ms_worst']:.0f} ms",
+        ),
+        _row(
+            f"7b. Growth: memory at rest per account, {sizes[0]} → {sizes[-1]} accounts",
+            f"{per:+.1f} KiB",
+            "—",
+            "—",
+            f"≤ +{GROWTH_KIB_PER_ACCOUNT:g} KB per account",
+            per * 1024 <= GROWTH_KIB_PER_ACCOUNT * 1000,
+            ", ".join(f"{n}: {growth[str(n)]['rss_rest_kib'] / 1024:.1f} MiB" for n in sizes),
+        ),
+    ]
+
+
+def _request_rows(out: dict[str, Any]) -> list[dict[str, Any]]:
+    result = []
+    steady = out["refresh"]["refreshes"][-1]["requests"]
     for provider, (needed, what) in NEEDED.items():
         got = steady.get(provider, {}).get("per_account")
         first = out["first_poll_requests"].get(provider, {}).get("per_account")
         first_text = f"first poll after `accounts add`: {first:g}" if first is not None else ""
         result.append(
             _row(
-                f"5. Requests per account per poll: {provider}",
+                f"9. Requests per account per poll: {provider}",
                 "—" if got is None else f"{got:g}",
                 "—",
                 "—",
                 f"≤ {needed} ({what})",
                 None if got is None else got <= needed,
                 first_text,
-            )
-        )
-    d = out["details"]
-    result.append(
-        _row(
-            "6. Details window, 20 accounts, as on this branch: open → painted",
-            f"{d['open_to_painted_ms_median']:.0f} ms",
-            "—",
-            "—",
-            "≤ 300 ms",
-            d["open_to_painted_ms_median"] <= 300,
-            "no history in the window yet" if not d["history_seeded"] else "with a year of history",
-        )
-    )
-    if not d["history_seeded"]:
-        result.append(
-            _row(
-                "6. Details window with a year of history, 20 accounts",
-                "not measured",
-                "—",
-                "—",
-                "≤ 300 ms",
-                None,
-                d["history"],
             )
         )
     return result
@@ -191,26 +295,78 @@ def markdown(out: dict[str, Any]) -> str:
             r["note"],
         ]
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
-    s, rest, ref = out["start"], out["rest"], out["refresh"]
+    lines += ["", "Runs behind the medians, and the load average (1 min) when each part began:", ""]
+    lines += [f"- {line}" for line in runs_behind(out)]
     lines += [
         "",
-        "Runs behind the medians:",
+        "![Refresh time and memory at rest against the number of accounts](performance-growth.svg)",
         "",
-        f"- start → icon (s): app, first start {_list(s['project']['runs_s'])}; app, restart "
-        f"{_list(s['restart']['runs_s'])}; baseline {_list(s['baseline']['runs_s'])}",
-        f"- RSS (MiB): app {_list(f['rss_mib'] for f in rest['project']['runs'])}; baseline "
-        f"{_list(f['rss_mib'] for f in rest['baseline']['runs'])}",
-        f"- idle CPU over 60 s (ms): app {_list(f['idle_cpu_ms'] for f in rest['project']['runs'])}; baseline "
-        f"{_list(f['idle_cpu_ms'] for f in rest['baseline']['runs'])}",
-        f"- refresh of 50 (s): {_list(p['wall_s'] for p in ref['refreshes'])}; longest stall (ms): "
-        f"{_list((p['max_gap_ms'] for p in ref['refreshes']), 0)}; first poll {ref['first_poll']['wall_s']:.2f} s "
-        f"(keys read from gnome-keyring, identities fetched), stall {ref['first_poll']['max_gap_ms']:.0f} ms",
-        f"- details open → painted (ms): {_list((d['open_to_painted_ms'] for d in out['details']['runs']), 0)}",
-        f"- threads of the app at rest: {', '.join(rest['project']['runs'][0]['threads'])}",
+        "The plot (`bench/plot.py`, from the growth measurement): the app's median refresh of 10, 50, 200 and 500",
+        "accounts answering in 300 ms and its memory at rest, against the limit (one answer; nothing kept per",
+        "account) and the targets.",
         "",
     ]
     lines += TEXT.splitlines()
     return "\n".join(lines) + "\n"
+
+
+def runs_behind(out: dict[str, Any]) -> list[str]:
+    """One line per measurement: every run behind its median, and the machine's load then."""
+    load = out.get("load_by_section", {})
+
+    def at(section: str) -> str:
+        return f" (load {load[section][0]:.1f})" if section in load else ""
+
+    lines = []
+    if "start" in out:
+        s = out["start"]
+        lines.append(
+            f"start → icon (s){at('start')}: app, first start {_list(s['project']['runs_s'])}; app, restart "
+            f"{_list(s['restart']['runs_s'])}; baseline {_list(s['baseline']['runs_s'])}"
+        )
+    if "rest" in out:
+        rest = out["rest"]
+        lines.append(
+            f"RSS (MiB){at('rest')}: app {_list(f['rss_mib'] for f in rest['project']['runs'])}; baseline "
+            f"{_list(f['rss_mib'] for f in rest['baseline']['runs'])}"
+        )
+        lines.append(
+            f"idle CPU over 60 s (ms): app {_list(f['idle_cpu_ms'] for f in rest['project']['runs'])}; baseline "
+            f"{_list(f['idle_cpu_ms'] for f in rest['baseline']['runs'])}"
+        )
+        lines.append(f"threads of the app at rest: {', '.join(rest['project']['runs'][0]['threads'])}")
+    if "refresh" in out:
+        ref = out["refresh"]
+        lines.append(
+            f"refresh of 50 (s){at('refresh')}: {_list(p['wall_s'] for p in ref['refreshes'])}; longest stall (ms): "
+            f"{_list((p['max_gap_ms'] for p in ref['refreshes']), 0)}; first poll {ref['first_poll']['wall_s']:.2f} s "
+            f"(keys read from gnome-keyring, identities fetched), stall {ref['first_poll']['max_gap_ms']:.0f} ms"
+        )
+    if "check" in out:
+        lines.append(f"`check --json`, 50 accounts (s){at('check')}: {_list(out['check']['runs_s'])}")
+    if "cpu" in out:
+        polls = out["cpu"]["refreshes"]
+        lines.append(
+            f"CPU of a poll, 10 accounts (s){at('cpu')}: tray {_list(p['cpu_tray_s'] for p in polls)}; child "
+            f"{_list(p['cpu_child_s'] for p in polls)}"
+        )
+    if "growth" in out:
+        for n in sorted(int(k) for k in out["growth"]):
+            g = out["growth"][str(n)]
+            lines.append(
+                f"growth, {n} accounts{at('growth')}: refresh (s) {_list(p['wall_s'] for p in g['refreshes'])}; "
+                f"first poll {g['first_poll']['wall_s']:.2f} s; RSS at rest {g['rss_rest_kib'] / 1024:.1f} MiB"
+            )
+    if "status" in out:
+        st = out["status"]
+        text = _list(st["runs_ms"], 0) + " ms" if "runs_ms" in st else st["why"]
+        lines.append(f"`status --format waybar`{at('status')}: {text}")
+    if "details" in out:
+        lines.append(
+            f"details open → painted (ms){at('details')}: "
+            f"{_list((d['open_to_painted_ms'] for d in out['details']['runs']), 0)}"
+        )
+    return lines
 
 
 def _list(values: Any, digits: int = 2) -> str:
@@ -220,12 +376,18 @@ def _list(values: Any, digits: int = 2) -> str:
 TEXT = """\
 ## How it is measured
 
-`make bench` (= `scripts/desktop-session -- .venv/bin/python -m bench`) takes about two and a half
-minutes. It starts a loopback HTTP server that answers like every provider (OpenAI, DeepSeek,
-Moonshot, SiliconFlow, OpenRouter, an OpenAI-compatible relay) and counts the requests per account;
+`make bench` (= `scripts/desktop-session -- .venv/bin/python -m bench`) takes about eight minutes
+(the growth measurement stores ~800 keys in gnome-keyring and seeds a year of history for each). It
+starts a loopback HTTP server that answers like every provider (OpenAI, DeepSeek, Moonshot, SiliconFlow,
+OpenRouter, an OpenAI-compatible relay) and counts the requests per account;
 nothing leaves 127.0.0.1. Results: a table on stdout, `bench/results/bench-<time>.json` and
 `latest.json` (not committed), and this file. Exit status 1 when a target is missed, 2 when it cannot
 run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
+
+Before measuring, the app's modules are compiled to bytecode (`compileall`), as an installed app has them: a
+session with `PYTHONDONTWRITEBYTECODE` would otherwise compile every module at every start (~0.1 s of CPU per
+process). `--only SECTIONS` runs a part (start, rest, refresh, check, cpu, growth, status, details); only a run
+of every part rewrites this file and its plot.
 
 1. **Start → icon registered.** Ten accounts (two OpenAI normal keys, two DeepSeek, Moonshot,
    SiliconFlow, two OpenRouter, two relays) are added with `trayapp accounts add … --key-stdin`, so the
@@ -244,21 +406,32 @@ run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
    PSS is noted because the two sides share the PySide6 libraries.
 3. **Idle CPU.** Right after, `utime + stime` of the process (all threads) and its descendants from
    `/proc/PID/stat`, over 60 s, and the context switches of all its threads (how often it woke). The
-   resolution is one clock tick (10 ms), so "0 ms" is read as "no more than the baseline + 2 ticks". The
+   resolution is one clock tick (10 ms): the target is no tick more than the baseline (medians of 3). The
    app's scheduler has a 60 s wake-check job (a suspend detector): it runs once or twice in the window.
    Running the instances side by side does not change their own CPU time or memory.
 4. **Refresh of 50 accounts.** `python -m bench.harness refresh` builds what `run_tray` builds — the
    real `AppController`, the real `Poller` fetching in `python -m trayapp.fetch`, the keyring store on
    gnome-keyring, the tray icon, the history, the notifier — for 50 accounts (the same mix) whose server
-   answers after 300 ms, each with a year of history (seeded as in measurement 6: every poll's forecasts
-   read two weeks of it). After a first poll (keys read, identities fetched), each "Refresh now" is
-   timed from the call to the poller's `finished` signal handled on the UI thread (median of 5); a 5 ms
-   precise QTimer on the UI thread records its ticks, and the longest gap between ticks, from the refresh
-   until 200 ms after the poll settled (results recorded, forecasts in, alerts delivered), is the longest
-   stall. The target holds for the worst of the 5 runs ("never blocked").
-5. **Requests per account per poll** are counted by the server, per provider: in the steady state (the
-   last refresh of 4), and in the tray's first poll after `accounts add` (from measurement 2).
-6. **Details window.** `python -m bench.harness details`: 20 accounts with a reading each; the time from
+   answers after 300 ms, each with a year of history (seeded as in measurement 10: every poll's forecasts
+   read two weeks of it). The **first poll** after start (4c: the keys read from gnome-keyring, the
+   identities fetched) is timed on its own; then each "Refresh now" is timed from the call to the poller's
+   `finished` signal handled on the UI thread (median of 5); a 5 ms precise QTimer on the UI thread records
+   its ticks, and the longest gap between ticks, from the refresh until 200 ms after the poll settled
+   (results recorded, forecasts in, alerts delivered), is the longest stall. The stall target holds for the
+   worst of the 5 runs ("never blocked").
+5. **`trayapp check --json`, cold.** The same 50 accounts (keys in gnome-keyring, 300 ms answers), each
+   run a new interpreter, timed from `exec` to exit (median of 5): what a script or a monitoring system pays.
+6. **CPU of one poll.** The harness again, with the 10-account mix answering at once: `utime + stime` of
+   the harness process (the tray's objects: the poller, the recorder, the forecasts, the redraw) and of the
+   fetch child (`RUSAGE_CHILDREN`, the child has been waited for) from the refresh to the poll settled.
+7. **Growth.** The refresh of measurement 4 with 10, 50, 200 and 500 accounts (median of 3; 50 is
+   measurement 4's), and the harness process's `VmRSS` after 2 s at rest: the memory per account is the
+   difference from 10 to 500 accounts over 490. Plotted in `performance-growth.svg`.
+8. **`trayapp status --format waybar`** (what a status bar runs every few seconds), a new process each time
+   (median of 9), on the 50 accounts' saved state; "not built" while the command does not exist.
+9. **Requests per account per poll** are counted by the server, per provider: in the steady state (the
+   last refresh of measurement 4), and in the tray's first poll after `accounts add` (from measurement 2).
+10. **Details window.** `python -m bench.harness details`: 20 accounts with a reading each; the time from
    `controller.open_details()` (what the menu's Details… calls) to the end of the window's first paint
    pass (a zero-delay timer posted from its first paint event). Each run is a fresh process (the first
    open is the one users wait for). Each account has a year of history in the app's SQLite store
@@ -319,6 +492,30 @@ Timing targets live only here, never in unit tests.
   restart ~225 ms (baseline ~205 ms). An earlier version of this benchmark timed only first starts,
   where the cached icon never existed, so that cache had not shown in its figures.
 
+- **The openai SDK only for an admin key** (`providers/openai/http.py`): a normal or session key's endpoints
+  (`/v1/models`, `/v1/me`, `credit_grants`, the probe) are plain requests on the shared transport; the SDK
+  (~0.5-0.75 s of CPU to import) is loaded by the admin key's client alone. The fetch child of the 10-account
+  mix went from ~1.25 s to ~0.45 s of CPU on this machine (side by side, loaded).
+- **A poll's keys in one Secret Service exchange** (`secrets/store.py`, `KeyringStore.get_many`): keyring's
+  SecretService backend opens a D-Bus connection, checks the collection and negotiates an encrypted session
+  (a Diffie-Hellman exchange) for every key; one connection, one session, a `SearchItems` per key and one
+  `GetSecrets` read 50 keys in 0.14-0.16 s instead of 2.2-3.1 s.
+- **Connections kept alive within a poll** (`providers/http.py`, `shared_pool`): one pool per base URL (and
+  proxy, TLS trust) for the process, each client's guarded transport in front of it; a new OpenAI account's
+  four requests and a relay's two to four go on one connection, and so do accounts on one base URL (on https
+  hosts one TLS handshake instead of several; the benchmark's loopback http does not show it). One pool for
+  the whole process was tried and dropped: httpcore looks at every connection of a pool for each request, so
+  500 accounts in one pool cost ~0.7-1 s more CPU in the fetch child.
+- **Tried and not kept**: importing the HTTP stack on a thread while `check` reads the keys (no difference
+  in 6 alternating runs each); 256 fetch threads instead of 64 for 500 accounts (the child is CPU-bound at
+  ~3 ms per request, so more threads do not shorten it).
+
+What is left, measured (`python -m bench --only refresh,cpu,growth`): the fetch child spends ~0.3 s of CPU
+before its first request (the interpreter, httpx2 with httpcore2 and anyio ~0.15 s, the providers ~0.05 s),
+and a relay (one-api) asks `subscription` then `usage` one after the other, so a refresh lasts two answers
+and a new relay's first poll four (`/api/status`, `/api/usage/token`, then the two): asked in parallel they
+would take one and two.
+
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
 ## Costs the code is shaped around
@@ -328,7 +525,9 @@ says *why* briefly; the numbers live here.
 
 | cost | figure | what the code does about it |
 |---|---|---|
-| `import openai` (SDK) | ~50 MB resident, ~0.5 s | fetching runs in a short-lived child; the tray never imports it |
+| `import openai` (SDK) | ~50 MB, 0.5-0.75 s of CPU | only a poll with an admin key imports it, in the fetch child |
+| `import httpx2` (with httpcore2, anyio, h11) | ~0.15 s of CPU | imported by the fetch child only |
+| keyring's SecretService `get_password` | a D-Bus connection and a DH session: 40-60 ms | one exchange a poll |
 | one verifying SSL context (CA bundle) | 25-40 ms of CPU | built once per process and shared by every client |
 | PySide6's `Qt` namespace enums, first use | ~25 ms | the first icon is painted without touching them |
 | APScheduler's imports | ~0.1 s | the scheduler is attached once the icon is up |

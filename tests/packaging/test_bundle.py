@@ -114,11 +114,13 @@ def test_frozen_fetch_child_has_the_http_stack(bundle: Path, server: HTTPServer)
 
 
 def test_frozen_fetch_child_has_the_openai_sdk(bundle: Path, server: HTTPServer) -> None:
-    # A rejected key is enough: only a working openai SDK turns the 401 into "key rejected".
+    # A rejected admin key is enough: only a working openai SDK (an admin key's client) turns the 401 into
+    # "key rejected"; a normal key's requests no longer go through the SDK.
     error = {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
              "param": None, "code": "invalid_api_key"}}  # fmt: skip
     server.expect_request(re.compile(".*")).respond_with_json(error, status=401)
-    results = fetch_in_bundle(bundle, [account("openai", f"http://127.0.0.1:{server.port}/v1")], {"api": KEY})
+    admin = "sk-admin-CANARY-bundle-0123456789ab"
+    results = fetch_in_bundle(bundle, [account("openai", f"http://127.0.0.1:{server.port}/v1")], {"api": admin})
     result = results["openai-1"]
     assert result.error is not None and result.error.kind is ErrorKind.AUTH, result.error
     assert len(server.log) >= 1

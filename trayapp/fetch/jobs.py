@@ -12,7 +12,7 @@ from ..core.models import Account, AccountState, ErrorKind, FetchError
 from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..secrets.secret import Secret
-from ..secrets.store import SecretStore
+from ..secrets.store import SecretStore, read_many
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,19 @@ def prepare_jobs(
     states: Mapping[str, AccountState],
     store: SecretStore,
 ) -> tuple[list[Job], list[FetchResult]]:
-    """Jobs for accounts whose keys could be read; failed results for the others."""
+    """Jobs for accounts whose keys could be read; failed results for the others.
+
+    The keys of the whole poll are read at once (one exchange with the OS store, not one per key); when the store
+    cannot be read, every account that needs a key says why."""
     jobs: list[Job] = []
     failed: list[FetchResult] = []
+    accounts = list(accounts)
+    unreadable: SecretStoreError | None = None
+    try:
+        wanted = [(a.id, kind) for a in accounts if a.provider in catalog.CATALOG for kind in a.secret_kinds]
+        keys = read_many(store, wanted)
+    except SecretStoreError as exc:
+        keys, unreadable = {}, exc
     for account in accounts:
         try:
             info = catalog.info(account.provider)
@@ -46,15 +56,10 @@ def prepare_jobs(
                 )
             )
             continue
-        secrets: dict[str, Secret] = {}
-        try:
-            for kind in account.secret_kinds:
-                secret = store.get(account.id, kind)
-                if secret is not None:
-                    secrets[kind] = secret
-        except SecretStoreError as exc:
-            failed.append(_fail(account.id, ErrorKind.SECRET, exc.title, exc.message))
+        if unreadable is not None and account.secret_kinds:
+            failed.append(_fail(account.id, ErrorKind.SECRET, unreadable.title, unreadable.message))
             continue
+        secrets = {kind: keys[(account.id, kind)] for kind in account.secret_kinds if (account.id, kind) in keys}
         required = [s.kind for s in info.secrets if s.required]
         missing = [k for k in required if k not in secrets and info.needs_network]
         if missing:

@@ -486,7 +486,7 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
         for pattern, proxy in get_environment_proxies().items():
             mounts[pattern] = None if proxy is None else _proxy_transport(transport, rules, proxy)
     return httpx2.Client(
-        transport=transport(rules, verify=ssl_context(not loopback)),
+        transport=transport(rules, shared_pool(None, not loopback, rules.base_url)),
         mounts=mounts,
         trust_env=False,
         follow_redirects=False,
@@ -495,11 +495,48 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
     )
 
 
-def _proxy_transport(transport: Callable[..., httpx2.HTTPTransport], rules: Rules, proxy: Any) -> httpx2.HTTPTransport:
+# ---------------------------------------------------------------- connections kept alive within a poll
+
+KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this: a poll's requests are seconds apart at most
+MAX_CONNECTIONS = 64  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
+MAX_POOLS = 512  # base URLs with a pool in this process; the oldest is let go beyond (a long-lived process)
+_POOL_LOCK = threading.Lock()
+_POOLS: dict[tuple[str | None, bool, str], httpx2.HTTPTransport] = {}
+
+
+def shared_pool(proxy: str | None, trust_env: bool, base_url: str) -> httpx2.HTTPTransport:
+    """The process's connection pool for this proxy (None: direct), TLS trust and base URL.
+
+    Each request is still checked by its own client's guarded transport; the pool only keeps connections open
+    (HTTP/1.1 keep-alive): an account's requests (a new OpenAI account's four, a relay's two to four) and the
+    accounts on one base URL reuse a connection and its TLS session instead of a handshake each. One pool per
+    base URL, not one for all: httpcore looks at every connection of a pool for each request, which with
+    hundreds of accounts in one pool cost more CPU than the handshakes saved. A fetch child lives one poll."""
+    import httpx2
+
+    key = (proxy, trust_env, base_url)
+    with _POOL_LOCK:
+        pool = _POOLS.get(key)
+        if pool is None:
+            if len(_POOLS) >= MAX_POOLS:  # not closed: a request may still be using it; its sockets go with it
+                _POOLS.pop(next(iter(_POOLS)))
+            limits = httpx2.Limits(
+                max_connections=MAX_CONNECTIONS,
+                max_keepalive_connections=MAX_CONNECTIONS,
+                keepalive_expiry=KEEPALIVE_SECONDS,
+            )
+            pool = httpx2.HTTPTransport(verify=ssl_context(trust_env), proxy=proxy, limits=limits)
+            if urlsplit(base_url).scheme == "http":
+                _only_to_loopback(pool)  # each connection of this pool is checked to reach this machine
+            _POOLS[key] = pool
+        return pool
+
+
+def _proxy_transport(transport: Callable[..., httpx2.BaseTransport], rules: Rules, proxy: Any) -> httpx2.BaseTransport:
     """The guarded transport through a proxy from the environment; a proxy httpx2 cannot use (SOCKS without
     its optional package, an unknown scheme) is a clear error naming the variable to fix, not an ImportError."""
     try:
-        return transport(rules, proxy=proxy, verify=ssl_context(True))
+        return transport(rules, shared_pool(proxy, True, rules.base_url))
     except ImportError:
         raise ProviderError(
             ErrorKind.CONFIG,
@@ -539,7 +576,7 @@ def _port_of(parts: Any) -> int | None:
 
 
 @cache
-def _guarded() -> Callable[..., httpx2.HTTPTransport]:
+def _guarded() -> Callable[..., httpx2.BaseTransport]:
     """The transport class, defined on first use so that httpx2 is imported only when a request is made."""
     import httpx2
     from httpx2._decoders import MultiDecoder  # the decoders httpx2 itself would use, applied here
@@ -585,13 +622,13 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
         def close(self) -> None:
             self._inner.close()
 
-    class GuardedTransport(httpx2.HTTPTransport):
-        def __init__(self, rules: Rules, **options: Any) -> None:
-            super().__init__(**options)
+    class GuardedTransport(httpx2.BaseTransport):
+        """One client's rules, in front of the shared pool (which it never closes)."""
+
+        def __init__(self, rules: Rules, pool: httpx2.HTTPTransport) -> None:
             self.rules = rules
+            self._pool = pool
             base = httpx2.URL(rules.base_url.rstrip("/") + "/")
-            if base.scheme == "http":
-                _only_to_loopback(self)
             self._origin = (base.scheme, base.host, base.port)
             under = (rules.only_under or "").strip("/")
             self._under = base.path.rstrip("/") + "/" + (under + "/" if under else "")
@@ -612,7 +649,7 @@ def _guarded() -> Callable[..., httpx2.HTTPTransport]:
             request.headers[rules.auth_header] = rules.auth_prefix + rules.key
             end = time.monotonic() + rules.timeout
             try:
-                response = super().handle_request(request)
+                response = self._pool.handle_request(request)
             except httpx2.HTTPError as exc:
                 raise failure_of(rules, endpoint, exc) from None
             status = response.status_code

@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from ..core.errors import SecretStoreError
 from ..core.i18n import tr
@@ -30,6 +30,25 @@ class SecretStore(Protocol):
     def set(self, account_id: str, kind: str, secret: Secret) -> None: ...
     def delete(self, account_id: str, kind: str) -> None: ...
     def describe(self) -> str: ...
+
+
+@runtime_checkable
+class ReadsMany(Protocol):
+    """A store that reads a poll's keys at once (KeyringStore); any other store is read key by key."""
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]: ...
+
+
+def read_many(store: SecretStore, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]:
+    """(account id, kind) -> Secret for the keys found: in one exchange where the store offers it."""
+    if isinstance(store, ReadsMany):
+        return store.get_many(wanted)
+    found: dict[tuple[str, str], Secret] = {}
+    for key in wanted:
+        secret = store.get(*key)
+        if secret is not None:
+            found[key] = secret
+    return found
 
 
 def item_name(account_id: str, kind: str) -> str:
@@ -61,6 +80,30 @@ class KeyringStore:
         with self._lock:
             self._cache[(account_id, kind)] = secret
         return secret
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]:
+        """The keys of a whole poll (account id, kind) -> Secret, those found; read in one exchange with the
+        store (one D-Bus connection and session on the Secret Service, instead of one each per key), in one
+        bounded wait. Raises SecretStoreError when the store cannot be read (locked, absent, not answering)."""
+        found: dict[tuple[str, str], Secret] = {}
+        todo: list[tuple[str, str]] = []
+        with self._lock:
+            for key in dict.fromkeys(wanted):
+                cached = self._cache.get(key)
+                if cached is not None:
+                    found[key] = cached
+                else:
+                    todo.append(key)
+        if not todo:
+            return found
+        names = [item_name(*key) for key in todo]
+        values = self._call(lambda kr: _read_many(kr, names))
+        with self._lock:
+            for key, name in zip(todo, names, strict=True):
+                value = values.get(name)
+                if value is not None:
+                    found[key] = self._cache[key] = Secret(value)
+        return found
 
     def set(self, account_id: str, kind: str, secret: Secret) -> None:
         self._call(lambda kr: kr.set_password(SERVICE, item_name(account_id, kind), secret.reveal()))
@@ -144,6 +187,63 @@ def _refused(backend: Any) -> bool:
     return type(backend).__module__.startswith(_REFUSED_MODULES)
 
 
+def _read_many(kr: Any, names: Sequence[str]) -> dict[str, str]:
+    """Item name -> value for the items found; through the Secret Service in one exchange, else one by one
+    through keyring's API (macOS Keychain, Windows Credential Locker, KWallet, a chainer of several)."""
+    if type(kr).__module__ == "keyring.backends.SecretService" and type(kr).__name__ == "Keyring":
+        return _read_secret_service(kr, names)
+    out: dict[str, str] = {}
+    for name in names:
+        value = kr.get_password(SERVICE, name)
+        if value is not None:
+            out[name] = str(value)
+    return out
+
+
+def _read_secret_service(kr: Any, names: Sequence[str]) -> dict[str, str]:
+    """What keyring's SecretService backend does per key (open a connection, find the collection, unlock it,
+    search, open an encrypted session, read), done once for all: one connection, one unlock check, a
+    SearchItems per key, one session and one GetSecrets. An item locked on its own is unlocked and read as
+    keyring reads it. The values are decrypted here and never leave this function but as the result."""
+    from secretstorage.defines import SS_PATH, SS_PREFIX
+    from secretstorage.item import Item
+    from secretstorage.util import DBusAddressWrapper, open_session
+
+    collection = kr.get_preferred_collection()  # raises KeyringLocked if it stays locked
+    with contextlib.closing(collection.connection) as connection:
+        items: dict[str, Item] = {}
+        for name in names:
+            for item in collection.search_items(kr._query(SERVICE, name)):
+                items[name] = item  # the first, as keyring's get_password takes it
+                break
+        if not items:
+            return {}
+        session = open_session(connection)
+        service = DBusAddressWrapper(SS_PATH, SS_PREFIX + "Service", connection)
+        (secrets,) = service.call("GetSecrets", "aoo", [i.item_path for i in items.values()], session.object_path)
+        out: dict[str, str] = {}
+        for name, item in items.items():
+            raw = secrets.get(item.item_path)
+            if raw is None:  # locked on its own: not in GetSecrets' answer
+                kr.unlock(item)
+                item.session = session
+                out[name] = item.get_secret().decode("utf-8")
+            else:
+                out[name] = _decrypt(session, raw).decode("utf-8")
+        return out
+
+
+def _decrypt(session: Any, secret: Any) -> bytes:
+    """A Secret struct (session, parameters, value, content type) as secretstorage's Item.get_secret reads it."""
+    if not session.encrypted:
+        return bytes(secret[2])
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    decryptor = Cipher(algorithms.AES(session.aes_key), modes.CBC(bytes(secret[1]))).decryptor()
+    padded = decryptor.update(bytes(secret[2])) + decryptor.finalize()
+    return padded[: -padded[-1]]
+
+
 def translate(exc: BaseException) -> BaseException:
     """keyring's errors into one error with a title and a message; the key never appears in either."""
     if isinstance(exc, SecretStoreError):
@@ -182,6 +282,9 @@ class MemorySecretStore:
 
     def get(self, account_id: str, kind: str) -> Secret | None:
         return self._items.get((account_id, kind))
+
+    def get_many(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Secret]:
+        return {key: self._items[key] for key in wanted if key in self._items}
 
     def set(self, account_id: str, kind: str, secret: Secret) -> None:
         self._items[(account_id, kind)] = secret

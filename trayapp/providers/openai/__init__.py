@@ -34,7 +34,8 @@ from . import parse
 from .parse import region_refused, scope_missing
 
 if TYPE_CHECKING:
-    from .http import Client  # imported when polled: it loads the openai SDK and httpx2
+    # Imported when polled: they load httpx2 (and AdminClient the openai SDK).
+    from .http import AdminClient, Client
 
 # Sources: OpenAI's help articles (the trial-credit wording of article 6643435: "an initial credit of $5 that
 # expires after three months if this is your first OpenAI account"; error 429 insufficient_quota, article
@@ -363,7 +364,7 @@ class OpenAIProvider:
         reading = _Reading(currency=parse.currency_code(INFO.currency_for(base_url, account.currency)))
         probe: str | None = None
 
-        from .http import Client
+        from .http import AdminClient, Client
 
         if api is not None:
             role = key_kind(api)
@@ -388,13 +389,13 @@ class OpenAIProvider:
             finally:
                 client.close()
         if admin is not None:
-            client = Client(INFO, base_url, admin.reveal(), "admin", request.timeout, api)
+            admin_client = AdminClient(INFO, base_url, admin.reveal(), request.timeout, api)
             try:
-                self._spend_limit(client, reading)
+                self._spend_limit(admin_client, reading)
                 if reading.remaining is None:
-                    self._admin_credit(client, account, now, reading)
+                    self._admin_credit(admin_client, account, now, reading)
             finally:
-                client.close()
+                admin_client.close()
         elif reading.remaining is None and account.grants:
             reading.reason = tr(
                 "{not_readable}: subtracting what was spent since your grants needs an admin key "
@@ -590,11 +591,10 @@ class OpenAIProvider:
     def _run_probe(self, client: Client, model: str, reading: _Reading) -> str | None:
         endpoint = "POST /v1/chat/completions (1-token probe)"
         try:
-            client.call(
+            client.post(
+                "/chat/completions",
                 endpoint,
-                lambda: client.sdk.chat.completions.with_raw_response.create(
-                    model=model, messages=[{"role": "user", "content": "1"}], max_tokens=1
-                ),
+                {"model": model, "messages": [{"role": "user", "content": "1"}], "max_tokens": 1},
             )
         except HttpFailure as exc:
             if exc.kind is ErrorKind.QUOTA:
@@ -611,17 +611,15 @@ class OpenAIProvider:
 
     # ------------------------------------------------------------ admin key: spend limit and costs
 
-    def _spend_limit(self, client: Client, reading: _Reading) -> None:
+    def _spend_limit(self, client: AdminClient, reading: _Reading) -> None:
         try:
-            response = client.call(
-                SPEND_LIMIT_EP, lambda: client.sdk.admin.organization.spend_limit.with_raw_response.retrieve()
-            )
+            response = client.call(SPEND_LIMIT_EP, client.spend_limit)
         except HttpFailure as exc:
             if exc.status in (403, 404) and not region_refused(exc):
                 reading.notes.append(tr("The spend limit could not be read ({why}).", why=exc.title))
                 return
             raise
-        limit = parse.parse_spend_limit(client.json(response.http_response, SPEND_LIMIT_EP))
+        limit = parse.parse_spend_limit(client.json(response, SPEND_LIMIT_EP))
         if limit.enforcing:
             reading.flags.add("spend_limit_enforcing")
             amount = tr(" of {amount}", amount=_money(limit.threshold_usd)) if limit.threshold_usd is not None else ""
@@ -634,7 +632,7 @@ class OpenAIProvider:
                 )
             )
 
-    def _costs(self, client: Client, start: datetime) -> list[tuple[datetime, Decimal]]:
+    def _costs(self, client: AdminClient, start: datetime) -> list[tuple[datetime, Decimal]]:
         buckets: list[tuple[datetime, Decimal]] = []
         page: str | None = None
         seen: set[str] = set()
@@ -650,7 +648,7 @@ class OpenAIProvider:
             page = result.next_page
         raise bad_response(INFO, COSTS_EP, "next_page", tr("goes on beyond {pages} pages", pages=MAX_COST_PAGES))
 
-    def _admin_credit(self, client: Client, account: Account, now: datetime, reading: _Reading) -> None:
+    def _admin_credit(self, client: AdminClient, account: Account, now: datetime, reading: _Reading) -> None:
         today = now.date()
         grants = [g for g in account.grants if g.currency == "USD"]
         others = [g for g in account.grants if g.currency != "USD"]

@@ -1,6 +1,11 @@
-"""One OpenAI SDK client per key, on the shared HTTP layer's transport (http.http_client): the same address
-check, no redirects, the same cap after decompression, timeout, scrubbing and status mapping as every other
-provider. The SDK is kept for its typed endpoints, with no retries of its own.
+"""OpenAI's requests on the shared HTTP layer's transport (http.http_client): the same address check, no
+redirects, the same cap after decompression, proxies and TLS trust, timeout, scrubbing and status mapping as
+every other provider.
+
+A normal or session key's endpoints are plain GETs (and the probe a plain POST): `Client` sends them itself, so a
+poll without an admin key never imports the openai SDK (~0.5-0.75 s of CPU and ~50 MB per fetch child; see
+docs/PERFORMANCE.md). `AdminClient` keeps the SDK for the organization endpoints (costs, spend limit), on the
+same transport, with nothing from the environment (OPENAI_CUSTOM_HEADERS, OPENAI_ORG_ID, ...) riding along.
 
 What is OpenAI's own is layered on the shared failures here: which key kind a refusal concerns, and the
 reasons only OpenAI's codes tell (insufficient_quota, billing_not_active, a region OpenAI does not serve).
@@ -11,30 +16,42 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
-import openai
 
 from ...core.i18n import tr
 from ...core.models import ErrorKind
 from ...secrets.secret import Secret
 from ..base import ProviderInfo
-from ..http import HttpFailure, Refinement, Refusal, Rules, failure_of, http_client, json_of
+from ..http import USER_AGENT, HttpFailure, Refinement, Refusal, Rules, failure_of, http_client, json_of
 from .parse import SUPPORTED_COUNTRIES, is_region, missing_scopes
+
+if TYPE_CHECKING:
+    import openai
 
 ROLE_LABELS = {"api": tr("API key"), "session": tr("session key"), "admin": tr("admin key")}
 _T = TypeVar("_T")
 
+# The only headers a request may carry: everything else the SDK adds (OPENAI_CUSTOM_HEADERS, OPENAI_ORG_ID,
+# OPENAI_PROJECT_ID from the environment, its telemetry) is dropped before the request leaves. The SDK reads its
+# raw-response marker back from the request it sent, so that one stays.
+_SDK_HEADERS = frozenset(
+    (
+        *("accept", "accept-encoding", "authorization", "connection", "content-length", "content-type", "host"),
+        *("user-agent", "x-stainless-raw-response"),
+    )
+)
 
-def _without_environment_headers(request: httpx2.Request) -> None:
-    # Nothing from the environment (OPENAI_ORG_ID, OPENAI_PROJECT_ID, OPENAI_CUSTOM_HEADERS) rides along.
-    for name in ("OpenAI-Organization", "OpenAI-Project"):
-        request.headers.pop(name, None)
+
+def _only_own_headers(request: httpx2.Request) -> None:
+    for name in [n for n in request.headers if n.lower() not in _SDK_HEADERS]:
+        del request.headers[name]
+    request.headers["User-Agent"] = USER_AGENT
 
 
 class Client:
-    """The SDK, configured for polling one key of one account."""
+    """Polling one key of one account: plain requests on the shared transport, no SDK."""
 
     def __init__(
         self, info: ProviderInfo, base_url: str, key: str, role: str, timeout: float, scrub_also: Secret | None
@@ -42,6 +59,7 @@ class Client:
         self.info = info
         self.role = role
         self.label = ROLE_LABELS[role]
+        self.base_url = base_url.rstrip("/")
         self.rules = Rules(
             info,
             base_url,
@@ -52,20 +70,11 @@ class Client:
             only_under="organization" if role == "admin" else None,
             refine=self._refine,
         )
-        self._http = http_client(self.rules, event_hooks={"request": [_without_environment_headers]})
-        self.sdk = openai.OpenAI(
-            api_key=key,
-            admin_api_key=key if role == "admin" else None,
-            base_url=base_url,
-            max_retries=0,
-            timeout=timeout,
-            http_client=self._http,
+        self._http = http_client(
+            self.rules,
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            event_hooks={"request": [_only_own_headers]},
         )
-        # Nothing from the environment (OPENAI_ADMIN_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID) rides along.
-        if role != "admin":
-            self.sdk.admin_api_key = None
-        self.sdk.organization = None
-        self.sdk.project = None
 
     def close(self) -> None:
         self._http.close()
@@ -77,22 +86,16 @@ class Client:
             return send()
         except HttpFailure as exc:
             raise self._own_words(exc) from None
-        except openai.OpenAIError as exc:
-            # The transport turns every failure into an HttpFailure; what the SDK still raises on its own
-            # (a timeout or connection error outside the transport, an answer it cannot read) is worded the same.
-            cause = exc.__cause__
-            if cause is not None and isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
-                raise failure_of(self.rules, endpoint, cause) from None
-            raise self.rules.fail(
-                ErrorKind.BAD_RESPONSE,
-                tr("OpenAI could not be read"),
-                tr("{endpoint}: {error}.", endpoint=endpoint, error=type(exc).__name__),
-                endpoint=endpoint,
-            ) from None
+        except httpx2.HTTPError as exc:  # raised outside the transport (a URL httpx2 cannot build, say)
+            raise failure_of(self.rules, endpoint, exc) from None
 
     def get(self, path: str, endpoint: str, params: Mapping[str, Any] | None = None) -> httpx2.Response:
-        options: openai.RequestOptions = {"params": dict(params)} if params else {}
-        return self.call(endpoint, lambda: self.sdk.get(path, cast_to=httpx2.Response, options=options))
+        url = self.base_url + path
+        return self.call(endpoint, lambda: self._http.get(url, params=dict(params) if params else None))
+
+    def post(self, path: str, endpoint: str, body: Mapping[str, Any]) -> httpx2.Response:
+        url = self.base_url + path
+        return self.call(endpoint, lambda: self._http.post(url, json=dict(body)))
 
     def get_json(self, path: str, endpoint: str) -> tuple[Any, httpx2.Response]:
         response = self.get(path, endpoint)
@@ -100,14 +103,6 @@ class Client:
 
     def json(self, response: httpx2.Response, endpoint: str) -> Any:
         return json_of(response, self.info, endpoint, self.rules.secrets)
-
-    def costs_page(self, start: datetime, page: str | None) -> httpx2.Response:
-        return self.sdk.admin.organization.usage.with_raw_response.costs(
-            start_time=int(start.timestamp()),
-            bucket_width="1d",
-            limit=180,
-            page=page if page else openai.omit,
-        ).http_response
 
     def _refine(self, refusal: Refusal) -> Refinement | None:
         """OpenAI's own reasons, added to the shared reading where its codes and the key kind say more.
@@ -219,3 +214,54 @@ class Client:
             said=exc.said,
             retry_after=exc.retry_after,
         )
+
+
+class AdminClient(Client):
+    """An admin key's client: the SDK's typed organization endpoints, on this client's transport. The SDK is
+    imported here, so only a poll with an admin key pays for it."""
+
+    def __init__(self, info: ProviderInfo, base_url: str, key: str, timeout: float, scrub_also: Secret | None) -> None:
+        super().__init__(info, base_url, key, "admin", timeout, scrub_also)
+        import openai
+
+        self._openai = openai
+        self.sdk: openai.OpenAI = openai.OpenAI(
+            api_key=key,
+            admin_api_key=key,
+            base_url=base_url,
+            max_retries=0,
+            timeout=timeout,
+            http_client=self._http,
+        )
+        # Nothing from the environment (OPENAI_ORG_ID, OPENAI_PROJECT_ID) rides along; the request hook drops
+        # whatever else the SDK took from it.
+        self.sdk.organization = None
+        self.sdk.project = None
+
+    def call(self, endpoint: str, send: Callable[[], _T]) -> _T:
+        openai = self._openai
+        try:
+            return super().call(endpoint, send)
+        except openai.OpenAIError as exc:
+            # The transport turns every failure into an HttpFailure; what the SDK still raises on its own
+            # (a timeout or connection error outside the transport, an answer it cannot read) is worded the same.
+            cause = exc.__cause__
+            if cause is not None and isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
+                raise failure_of(self.rules, endpoint, cause) from None
+            raise self.rules.fail(
+                ErrorKind.BAD_RESPONSE,
+                tr("OpenAI could not be read"),
+                tr("{endpoint}: {error}.", endpoint=endpoint, error=type(exc).__name__),
+                endpoint=endpoint,
+            ) from None
+
+    def spend_limit(self) -> httpx2.Response:
+        return self.sdk.admin.organization.spend_limit.with_raw_response.retrieve().http_response
+
+    def costs_page(self, start: datetime, page: str | None) -> httpx2.Response:
+        return self.sdk.admin.organization.usage.with_raw_response.costs(
+            start_time=int(start.timestamp()),
+            bucket_width="1d",
+            limit=180,
+            page=page if page else self._openai.omit,
+        ).http_response
