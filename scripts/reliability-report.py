@@ -29,12 +29,14 @@ AREAS = [
     ("test_canary.py", "Secrets canary"),
     ("test_key_routing.py", "Keys only to their own host"),
     ("test_keys_round2.py", "Keys where they do not belong, round two"),
+    ("test_writers.py", "Many writers, full disk"),
+    ("test_values.py", "Bad values in files that parse"),
     ("test_fuzz_parsers.py", "Parsers under hostile answers"),
     ("test_faults.py", "Network faults, budgets, backoff"),
     ("test_state.py", "Corrupt files and kill -9"),
     ("test_recovery.py", "Recovery and single instance"),
 ]
-PROVIDERS = ["deepseek", "moonshot", "siliconflow", "openrouter", "openai-compatible", "openai"]
+PROVIDERS = ["deepseek", "moonshot", "siliconflow", "openrouter", "openai-compatible", "openai"]  # fuzzed
 
 
 def run(extra: list[str], junit: Path, counts: Path) -> int:
@@ -175,6 +177,54 @@ def render(j: dict[str, Any], counts: dict[str, int]) -> str:
         f"| failures that now give a message (proxy, config dir, closed pipe) | {c(counts, 'round2.clear_messages')} |",
         f"| planted demo folders passed over | {c(counts, 'round2.planted_folders_passed_over')} |",
         f"| files checked 0600 after a tray run with umask 022 | {c(counts, 'round2.private_files_checked')} |",
+        "",
+        "## No lost account, no crash on a value (issue 16)",
+        "",
+        "**Many writers, one config.json** (`test_writers.py`). Every writer of config.json (the tray: Settings ›",
+        "Save, Snooze, the account dialog; `trayapp accounts add/remove/grant`) reads the file as it is on disk",
+        "under an exclusive lock (`config.json.lock`: `flock` on POSIX, `msvcrt.locking` on Windows) and applies",
+        "only its own change (one account added, removed or edited field by field, one grant, the settings it",
+        "changed), so no writer erases another's account or brings back a removed one. The running tray watches",
+        "config.json (the file and its folder: a save replaces the file) and applies a change made elsewhere within",
+        "a second: an account added appears in the menu and is polled, a removed one disappears, a setting applies",
+        "(`tests/qt/test_config_watch.py`). A key left in the keyring by an account gone from config.json is",
+        "deleted by the next `accounts add` or `accounts remove`, after a fresh look at the file: never a key of",
+        "an account on disk.",
+        "",
+        "**A full disk is not corruption.** A write that fails (ENOSPC, EFBIG, SQLITE_FULL, a disk I/O error)",
+        "leaves the file as it was and says which file and why; only a database that fails its integrity check (or",
+        "that SQLite calls malformed / not a database) is set aside. `check`, `check --json`, `accounts add` and",
+        "`accounts grant` on a really full file system (a 1 MiB tmpfs in a user namespace) and under RLIMIT_FSIZE",
+        "say the disk is full with no traceback, change no file byte for byte (config, backup, state, history,",
+        "the keyring), and the history records again once there is room.",
+        "",
+        "**No crash on a value that parses** (`test_values.py`). Every value read from config.json, state.json",
+        "and history.sqlite3 is checked against its bounds (amounts finite and under 10^12, the poll interval",
+        "1–1440 min, warning days 0–3650, a snooze at most 31 days ahead, Retry-After at most a week, texts at",
+        "most 10,000 characters). A bad setting, label, currency or grant is reported naming the file and the",
+        "field, its default used, the file kept; a state entry with a bad value is left out (learned again at the",
+        "next poll); a history row whose time is no time is skipped, an amount that is not one read as unknown.",
+        "A config from a newer version (`version` above 1) is not corrupt: what this version understands is used,",
+        "the user told, and the file is never written over with less. `accounts grant --amount` takes a positive,",
+        "finite number up to 1,000,000,000 with at most 6 decimals; JSON the app writes never holds `NaN` or",
+        "`Infinity`.",
+        "",
+        "| Figure | Count |",
+        "|---|---:|",
+        f"| rounds of concurrent `accounts add`/`remove` processes, nothing lost "
+        f"| {c(counts, 'writers.concurrent_runs')} ({c(counts, 'writers.concurrent_writes')} writes) |",
+        f"| tray saves interleaved with CLI adds and removes, both orders | {c(counts, 'writers.interleavings')} |",
+        f"| keys left by a removed account deleted (none of an account on disk) "
+        f"| {c(counts, 'writers.orphaned_keys_deleted')} |",
+        f"| commands on a full disk or past RLIMIT_FSIZE: told, every file unchanged "
+        f"| {c(counts, 'faults.full_disk_runs')} |",
+        f"| SQLITE_FULL writes: the history kept, not set aside | {c(counts, 'faults.sqlite_full')} |",
+        f"| bad values read (config {c(counts, 'values.config_cases')}, state {c(counts, 'values.state_cases')}, "
+        f"history {c(counts, 'values.history_cases')}; hypothesis and the attack run's cases) "
+        f"| {c(counts, 'values.corrupt_value_cases')} |",
+        f"| grant amounts refused (`1e30`, `Infinity`, `NaN`, too many decimals…) "
+        f"| {c(counts, 'values.amounts_refused')} |",
+        "| exceptions escaping | **0** |",
         "",
         "## No wrong number: parsers under hostile answers",
         "",
