@@ -95,7 +95,10 @@ def test_the_number_style_draws_the_amount(qtbot) -> None:
 def test_icon_style_is_a_setting_kept_in_config(qtbot) -> None:
     assert Settings().icon_style == "bar"
     assert settings_in(settings_out(replace(Settings(), icon_style="number"))).icon_style == "number"
-    assert settings_in({"icon_style": "sparkles"}).icon_style == "bar", "a style this version lacks: the default"
+    told: list[str] = []
+    read = settings_in({"icon_style": "sparkles"}, lambda field, problem, instead: told.append(field))
+    assert read.icon_style == "bar", "a style this version lacks: the default"
+    assert told == ["settings.icon_style"], "and the user is told, as for every bad value (the file is kept)"
 
 
 def test_the_controller_draws_the_style_the_settings_name(qtbot, make_controller) -> None:
