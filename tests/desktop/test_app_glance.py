@@ -31,10 +31,12 @@ GLANCE_WIDTH = 340
 DEMO_MENU = [
     r"‼ Moonshot \(demo\): 0\.00 CNY — no credit left",
     r"‼ OpenAI alias \(demo\): \$0\.00 — second account, no trial credit, no credit left",
+    r"⚠ Zhipu \(demo\): 42\.57 CNY · a pack expires in 4 d",
     r"⚠ OpenAI trial \(demo\): \$3\.20 · expires in 5 d — low credit, will expire unused",
     r"⚠ OpenRouter \(demo\): \$1\.85 — low credit, runs out around [A-Z][a-z]{2} \d{1,2}",
     r"OpenAI main \(demo\): \$14\.50 · expires in 70 d",
     r"DeepSeek \(demo\): 82\.40 CNY",
+    r"Poe \(demo\): 18450 points",
 ]
 
 
@@ -149,7 +151,7 @@ def test_dunst_shows_one_bubble_per_poll_with_one_line_per_account(dunst, notify
     calls = [c for c in notify_calls.wait(1, timeout=15) if c.app_name == "Credit Tray"]
     assert len(calls) == 1
     (call,) = calls
-    assert call.summary == "4 accounts need attention"
+    assert call.summary == "5 accounts need attention"
     assert call.hints["urgency"] == 2  # the worst item is critical
     assert call.actions == ["default", "Show accounts"]  # one action: a click on the bubble
     assert call.app_icon == "credit-tray" and call.hints["image-data"][0] == 48  # the app's icon, as pixels too
@@ -159,11 +161,12 @@ def test_dunst_shows_one_bubble_per_poll_with_one_line_per_account(dunst, notify
     dunst.action(0)  # a left click on the bubble: the glance (the bubble is about several accounts)
     app.wait_log("glance opened from a notification")
     (shown,) = dunst.collect()
-    assert shown["summary"] == "4 accounts need attention"
+    assert shown["summary"] == "5 accounts need attention"
     lines = shown["body"].splitlines()
     assert [re.sub(r"around \w+ \d+", "around …", line) for line in lines] == [
         "Moonshot (demo): 0.00 CNY — no credit left",
         "OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left",
+        "Zhipu (demo): 42.57 CNY · a pack expires in 4 d",
         "OpenAI trial (demo): $3.20 · expires in 5 d — low credit, will expire unused",
         "OpenRouter (demo): $1.85 — low credit, runs out around …",
     ]

@@ -39,11 +39,11 @@ def app_notifications(notify_calls, count: int = 1):
 def test_demo_alerts_arrive_grouped_and_critical_and_a_click_opens_the_glance(dunst, notify_calls, launch):
     app: TrayApp = launch("--demo")
     (call,) = app_notifications(notify_calls)
-    assert call.summary == "4 accounts need attention"
+    assert call.summary == "5 accounts need attention"
     body = call.body.splitlines()  # one line per account, most urgent first, none hidden
     assert body[0] == "Moonshot (demo): 0.00 CNY — no credit left"
     assert body[1] == "OpenAI alias (demo): $0.00 — second account, no trial credit, no credit left"
-    assert len(body) == 4 and not any(re.fullmatch(r"…and \d+ more", line) for line in body), body
+    assert len(body) == 5 and not any(re.fullmatch(r"…and \d+ more", line) for line in body), body
     assert call.hints["urgency"] == 2  # critical: zero credit and a second account
     assert call.actions == ["default", "Show accounts"]
     assert call.replaces_id == 0
@@ -55,7 +55,7 @@ def test_demo_alerts_arrive_grouped_and_critical_and_a_click_opens_the_glance(du
     assert app.windows(DETAILS_TITLE) == []
 
     (shown,) = dunst.collect()
-    assert (shown["appname"], shown["summary"]) == ("Credit Tray", "4 accounts need attention")
+    assert (shown["appname"], shown["summary"]) == ("Credit Tray", "5 accounts need attention")
 
 
 @pytest.mark.parametrize(

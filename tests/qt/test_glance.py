@@ -83,6 +83,9 @@ def test_bars_only_where_the_total_is_known(qtbot, make_controller) -> None:
     assert cards["demo-zero"].bar is not None and cards["demo-zero"].bar.value() == 0
     # DeepSeek reports a balance but no total: no bar rather than an invented "full".
     assert cards["demo-healthy"].bar is None and cards["demo-healthy"].fraction is None
+    # A total the amount is not part of ($14.50 with $5.00 granted and $10.00 paid on top; Zhipu's 42.57 CNY
+    # beside 10.00 CNY given over the account's life): no bar, never a full one.
+    assert cards["demo-main"].bar is None and cards["demo-pack"].bar is None
 
 
 def test_keyboard_tab_between_cards_enter_opens_escape_closes(qtbot, make_controller) -> None:

@@ -98,6 +98,8 @@ def known_fraction(view: AccountView) -> float | None:
         return 0.0
     if snap.granted_total is None or snap.granted_total <= 0:
         return None
+    if snap.remaining > snap.granted_total:  # paid credit on top, or a lifetime total: not what this is left of
+        return None
     return float(min(Decimal(1), max(Decimal("0.04"), snap.remaining / snap.granted_total)))
 
 
