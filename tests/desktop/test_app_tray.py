@@ -109,7 +109,9 @@ def test_icon_registers_with_the_panel_and_shows_every_account(sni_items, launch
 
     # The menu as exported, without AboutToShow (what a host that caches the layout shows), once the
     # first poll is over ("Refreshing…" until then).
-    labels = poll(lambda: (m := app.menu_labels())[1 + len(DEMO_LABELS) :] == MENU_COMMANDS and m, what="the menu after the poll")
+    labels = poll(
+        lambda: (m := app.menu_labels())[1 + len(DEMO_LABELS) :] == MENU_COMMANDS and m, what="the menu after the poll"
+    )
     assert labels[0] == "Updated just now"
     assert [strip_marker(line) for line in account_entries(labels[1:])] == DEMO_LABELS
 
