@@ -30,13 +30,14 @@ from ..core.alerts import AlertCode, kind_of
 from ..core.explain import TODO_HEADING, explain
 from ..core.i18n import localize, translate
 from ..core.models import Alert, Severity, Status
-from ..core.monitor import AccountView
+from ..core.monitor import AccountView, by_urgency
 from ..providers import catalog
 from ..storage.history import HistoryStore
 from . import i18n
 from .history_panel import TREND_COLUMN, HistoryPanel
 from .icon import COLOURS
 
+ALERTS_COLUMN = str(QT_TRANSLATE_NOOP("DetailsWindow", "Alerts"))
 COLUMNS = (  # translated when shown (context DetailsWindow)
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Account")),
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Provider")),
@@ -45,7 +46,7 @@ COLUMNS = (  # translated when shown (context DetailsWindow)
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Expires in")),
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Status")),
     str(QT_TRANSLATE_NOOP("DetailsWindow", "Updated")),
-    str(QT_TRANSLATE_NOOP("DetailsWindow", "Alerts")),
+    ALERTS_COLUMN,
     TREND_COLUMN,
 )
 # The Status column in words: the worst alert's severity where there is one ("OK" beside $0.00 would lie),
@@ -150,11 +151,13 @@ class DetailsWindow(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a row: a long cell is cut with "…" (its tooltip has it all)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrow keys move between rows
         self.table.setAccessibleName(self.tr("Accounts"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the label takes the spare width
+        # The alerts take the spare width and are cut first (their tooltip has them all); labels stay whole.
+        header.setSectionResizeMode(COLUMNS.index(ALERTS_COLUMN), QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(len(COLUMNS) - 1, 120)  # the sparkline's width, never cut
         header.setStretchLastSection(False)
@@ -197,7 +200,7 @@ class DetailsWindow(QWidget):
         self.panes.addWidget(self.history)
         self.panes.setSizes([560, 440])
         self.panes.setChildrenCollapsible(False)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.panes)
         splitter.setChildrenCollapsible(False)
@@ -254,10 +257,12 @@ class DetailsWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_table()
         self.history.refresh(self._views, self.selected_view())
 
     def set_views(self, views: list[AccountView]) -> None:
         selected = self.selected_account_id()
+        views = by_urgency(views)  # most urgent first, as in the menu and the glance, until a header is clicked
         self._views = list(views)
         now = self._clock()
         lang = i18n.language()
@@ -326,6 +331,10 @@ class DetailsWindow(QWidget):
         scroll = table.horizontalScrollBar().sizeHint().height()
         table.setMaximumHeight(table.horizontalHeader().height() + rows + 2 * table.frameWidth() + scroll)
         table.setMinimumHeight(min(table.maximumHeight(), table.horizontalHeader().height() + 3 * 30))
+        total = sum(self.splitter.sizes())
+        if total > 0:  # every row shown while it takes at most half the window; the rest to the explanation
+            top = min(table.maximumHeight(), max(table.minimumHeight(), total // 2))
+            self.splitter.setSizes([top, total - top])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
