@@ -219,9 +219,10 @@ def render(j: dict[str, Any], counts: dict[str, int]) -> str:
         f"| commands on a full disk or past RLIMIT_FSIZE: told, every file unchanged "
         f"| {c(counts, 'faults.full_disk_runs')} |",
         f"| SQLITE_FULL writes: the history kept, not set aside | {c(counts, 'faults.sqlite_full')} |",
-        f"| bad values read (config {c(counts, 'values.config_cases')}, state {c(counts, 'values.state_cases')}, "
-        f"history {c(counts, 'values.history_cases')}; hypothesis and the attack run's cases) "
-        f"| {c(counts, 'values.corrupt_value_cases')} |",
+        f"| bad values put in by hypothesis (config.json {c(counts, 'values.config_cases')}, state.json "
+        f"{c(counts, 'values.state_cases')}, history {c(counts, 'values.history_cases')}) "
+        f"| {c(counts, 'values.config_cases') + c(counts, 'values.state_cases') + c(counts, 'values.history_cases')} |",
+        f"| the attack run's corrupt-value cases, through the CLI | {c(counts, 'values.corrupt_value_cases')} |",
         f"| grant amounts refused (`1e30`, `Infinity`, `NaN`, too many decimals…) "
         f"| {c(counts, 'values.amounts_refused')} |",
         "| exceptions escaping | **0** |",

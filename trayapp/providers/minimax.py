@@ -109,7 +109,12 @@ class MiniMaxProvider:
         if owed:
             notes.append(tr("MiniMax says {amount} is owed.", amount=format_money(owed, currency)))
         if voucher:
-            notes.append(tr("MiniMax does not say when vouchers expire; enter it with `accounts grant`."))
+            notes.append(
+                tr(
+                    "MiniMax does not say when vouchers expire"
+                    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`)."
+                )
+            )
         snapshot = Snapshot(
             account_id=request.account.id,
             checked_at=request.now,
@@ -177,8 +182,10 @@ JA: dict[str, str] = {  # the Japanese of this module's texts, merged into the c
         "自分のお金でもバウチャーでもありません。"
     ),
     "MiniMax says {amount} is owed.": "MiniMax によると未払い額は {amount} です。",
-    "MiniMax does not say when vouchers expire; enter it with `accounts grant`.": (
-        "MiniMax はバウチャーの有効期限を示しません。`accounts grant` で入力してください。"
+    "MiniMax does not say when vouchers expire"
+    ": enter it under Credit grants in Edit account (or `trayapp accounts grant`).": (
+        "MiniMax はバウチャーの有効期限を示しません。"
+        "「アカウントの編集」の「クレジット付与」（または `trayapp accounts grant`）で入力してください。"
     ),
     "{refusal} A MiniMax key works only on the site that made it (minimax.io or minimaxi.com: set the account's "
     "base URL), and the balance needs a pay-as-you-go key (sk-api-…).": (
