@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,7 @@ from trayapp.core.errors import ProviderError
 from trayapp.core.models import ErrorKind
 from trayapp.providers import catalog
 
-from ..contract.conftest import KEY, base, request_for
+from ..contract.conftest import KEY, _servers, base, request_for, server
 from ..contract.test_relay_variants import one_api_status, subscription, token_usage
 
 SUB = "/v1/dashboard/billing/subscription"
@@ -31,15 +30,7 @@ TOKEN_USAGE = "/api/usage/token"
 STATUS = "/api/status"
 SELF = "/api/user/self"
 BARRIER_WAIT = 5.0  # seconds a handler waits for its pair: only a failing (sequential) run waits it out
-
-
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    s = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    s.start()
-    yield s
-    s.clear()
-    s.stop()
+__all__ = ["_servers", "server"]  # the contract tests' loopback servers, as fixtures here
 
 
 def together(server: HTTPServer, answers: dict[str, tuple[Any, int]]) -> list[str]:
