@@ -120,3 +120,22 @@ def test_a_poll_whose_keys_are_all_missing_leaves_no_child(qtbot) -> None:  # ty
         assert poller.poll(accounts, {})
     assert [r.error.title for r in results] == ["Key missing"]  # type: ignore[attr-defined]
     assert not _live  # the child started for it was ended
+
+
+def test_import_http_stack_meanwhile_loads_it_on_a_thread() -> None:
+    """`trayapp check` polls in its own process: it imports the HTTP stack on a thread while the keyring answers.
+    In a fresh interpreter, where nothing has imported httpx2 yet."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from trayapp.fetch.run import import_http_stack_meanwhile\n"
+        "assert 'httpx2' not in sys.modules\n"
+        "thread = import_http_stack_meanwhile()\n"
+        "thread.join(60)\n"
+        "print(thread.name != 'MainThread', all(m in sys.modules for m in ('httpx2', 'httpcore2', 'h11')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "True"]

@@ -23,7 +23,7 @@ from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.secret import Secret
 from .jobs import Job
-from .run import DEFAULT_TIMEOUT, ResultCallback, run_requests
+from .run import DEFAULT_TIMEOUT, ResultCallback, import_http_stack, run_requests
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def child_main() -> int:
     harden()  # before the keys arrive on stdin
     _end_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="fetcher: %(levelname)s %(message)s")
-    _warm_up()  # while the tray reads the keys: the parent starts this child before it knows the request
+    import_http_stack()  # while the tray reads the keys: the parent starts this child before it knows the request
     data = sys.stdin.buffer.readline()
     if not data:
         return 0  # the parent had nothing for it after all (Started.discard), or is gone
@@ -270,16 +270,6 @@ def child_main() -> int:
     run_requests(requests, timeout=timeout, on_result=emit)
     sys.stdout.flush()
     return 0
-
-
-def _warm_up() -> None:
-    """Import what every poll's requests need, before the request is read: the HTTP stack (httpx2, httpcore2,
-    h11) and the modules that read the request. No SSL context: which one (the loopback's or the system's
-    trust) is known only from the request, and building one that is not used costs more than the import."""
-    import httpcore2  # noqa: F401
-    import httpx2  # noqa: F401
-    from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
-    from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
 
 
 def _end_with_parent() -> None:
