@@ -506,15 +506,31 @@ Timing targets live only here, never in unit tests.
   hosts one TLS handshake instead of several; the benchmark's loopback http does not show it). One pool for
   the whole process was tried and dropped: httpcore looks at every connection of a pool for each request, so
   500 accounts in one pool cost ~0.7-1 s more CPU in the fetch child.
-- **Tried and not kept**: importing the HTTP stack on a thread while `check` reads the keys (no difference
-  in 6 alternating runs each); 256 fetch threads instead of 64 for 500 accounts (the child is CPU-bound at
-  ~3 ms per request, so more threads do not shorten it).
+- **A relay's independent requests at once** (`providers/relay.py`, `_Ahead`): `/api/usage/token` with
+  `/api/status`, `subscription` with `usage`, `/api/user/self` with `/api/status` are in flight together (the
+  second on its own thread, its answer or error taken where it used to be asked, so the reading and which
+  error wins are unchanged, and no request outlives the poll). A steady refresh waits one answer instead of
+  two, a new relay's first poll two instead of four. Refresh of 50: 1.78 s → 1.50 s (3 runs each, loaded).
+- **The fetch child started first** (`fetch/child.py` `Started`, `ui/poller.py`): the tray starts the child at
+  the very start of a poll; it imports its HTTP stack (`fetch.run.import_http_stack`) while the tray reads the
+  keys, then reads its request. A child not needed after all (no account had its keys) is ended at once.
+  Refresh of 50: 1.50 s → 1.18 s (5 runs, loaded).
+- **prctl without `ctypes.util.find_library`** (`platform/hardening.py`): finding libc ran `ldconfig` (a
+  process, and `subprocess` imported), ~20-25 ms in every process that hardens itself (tray, fetch child,
+  `check`, `status`); the process's own symbols have `prctl`.
+- **`check` computes the forecasts once** (`cli.py`): `open_service` computed every account's forecast from the
+  history and `take()` computed the polled ones again; now only `take()` does. And the HTTP stack is imported
+  on a thread while the keyring answers (tried alone in the first round without a measurable gain; kept as
+  part of this change). `check --json` cold, 50 accounts: 2.36-2.41 s → 1.92-1.99 s (alternating, loaded).
+- **Tried and not kept**: 256 fetch threads instead of 64 for 500 accounts (the child is CPU-bound at ~3 ms
+  per request, so more threads do not shorten it).
 
-What is left, measured (`python -m bench --only refresh,cpu,growth`): the fetch child spends ~0.3 s of CPU
-before its first request (the interpreter, httpx2 with httpcore2 and anyio ~0.15 s, the providers ~0.05 s),
-and a relay (one-api) asks `subscription` then `usage` one after the other, so a refresh lasts two answers
-and a new relay's first poll four (`/api/status`, `/api/usage/token`, then the two): asked in parallel they
-would take one and two.
+What is left, measured: reading two weeks of history for the forecasts (`storage/history.py` `_balances`,
+a Decimal parsed per row) takes ~0.35 s for 50 accounts with a year of history (42,000 rows), in `check`
+and on the tray's forecast thread; `status --format waybar` is ~35-45 ms of interpreter start and ~60-90 ms of
+importing the core it renders with (`core.models`, `core.monitor`, `core.codec`, `monitoring.nagios`; 11 ms
+of work): under 100 ms it would need a line rendered ahead by the tray, not fewer imports. The fetch child
+still spends ~0.3 s of CPU before its first request, now while the keyring answers.
 
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
@@ -526,7 +542,9 @@ says *why* briefly; the numbers live here.
 | cost | figure | what the code does about it |
 |---|---|---|
 | `import openai` (SDK) | ~50 MB, 0.5-0.75 s of CPU | only a poll with an admin key imports it, in the fetch child |
-| `import httpx2` (with httpcore2, anyio, h11) | ~0.15 s of CPU | imported by the fetch child only |
+| `import httpx2` (with httpcore2, anyio, h11) | ~0.15 s of CPU | in the fetch child, while the keys are read |
+| `ctypes.util.find_library("c")` | ~20-25 ms (runs `ldconfig`) | not used: `prctl` from the process's own symbols |
+| an account's two weeks of history, read | ~7 ms (a year of 15-minute polls) | once a poll (`check`: not at open) |
 | keyring's SecretService `get_password` | a D-Bus connection and a DH session: 40-60 ms | one exchange a poll |
 | one verifying SSL context (CA bundle) | 25-40 ms of CPU | built once per process and shared by every client |
 | PySide6's `Qt` namespace enums, first use | ~25 ms | the first icon is painted without touching them |

@@ -315,6 +315,7 @@ def cmd_check(config_dir: str | None, demo: bool, args: argparse.Namespace) -> i
     import time
 
     from .fetch import DEFAULT_TIMEOUT, prepare_jobs, run_jobs
+    from .fetch.run import import_http_stack_meanwhile
     from .monitoring import nagios
 
     started = time.monotonic()
@@ -337,11 +338,13 @@ def cmd_check(config_dir: str | None, demo: bool, args: argparse.Namespace) -> i
     try:
         from .service import open_service
 
-        service = open_service(config_dir, demo=demo)
+        service = open_service(config_dir, demo=demo, with_history=False)
+        service.open_history(forecasts=False)  # the poll's forecasts are computed once, by take() below
         for problem in service.problems:
             print(f"trayapp: {problem}", file=sys.stderr)
         accounts = nagios.select(service.config.accounts, args.provider, args.account)
         service.run_with_settings(nagios.run_settings(service.config.settings, thresholds))
+        import_http_stack_meanwhile()  # while the keyring answers
         jobs, failed = prepare_jobs(accounts, service.monitor.states, service.secrets)
         left = args.timeout - (time.monotonic() - started) - 1.0  # a second to print and save
         fetched = time.monotonic()

@@ -23,7 +23,7 @@ from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.secret import Secret
 from .jobs import Job
-from .run import DEFAULT_TIMEOUT, ResultCallback, run_requests
+from .run import DEFAULT_TIMEOUT, ResultCallback, import_http_stack, run_requests
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,51 @@ def result_in(d: Mapping[str, Any]) -> FetchResult:
     )
 
 
+class Started:
+    """A fetch child started before its request is known: it imports its HTTP stack while the tray reads the
+    poll's keys, and waits on stdin for the request (child_main). Its stderr is drained from the start."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        child_environment = dict(env) if env is not None else dict(os.environ)
+        child_environment[PARENT_ENV] = str(os.getpid())
+        self.proc = subprocess.Popen(
+            child_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_environment,
+        )
+        assert self.proc.stdin and self.proc.stdout and self.proc.stderr
+        with _live_lock:
+            _live.add(self.proc)
+        # Its stderr is read all along: a child that writes much there (a traceback per account, say) would
+        # otherwise block on a full pipe, and its results with it, until the watchdog kills it.
+        self.err_tail = bytearray()
+        self.drain = threading.Thread(
+            target=_drain, args=(self.proc.stderr, self.err_tail), name="fetch-stderr", daemon=True
+        )
+        self.drain.start()
+
+    def end(self) -> str:
+        """The child ended (killed if still running) and its pipes closed; the end of its stderr."""
+        proc = self.proc
+        assert proc.stdin and proc.stdout
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        with _live_lock:
+            _live.discard(proc)
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        self.drain.join(5)
+        proc.stdout.close()
+        return self.err_tail.decode("utf-8", "replace")
+
+    def discard(self) -> None:
+        """Not needed after all (no account had its keys, the poll failed before): it ends at once."""
+        self.end()
+
+
 def run_in_child(
     jobs: Sequence[Job],
     now: datetime,
@@ -105,28 +150,18 @@ def run_in_child(
     timeout: float = DEFAULT_TIMEOUT,
     on_result: ResultCallback | None = None,
     env: Mapping[str, str] | None = None,
+    started: Started | None = None,
 ) -> list[FetchResult]:
-    """Run the fetches in `python -m trayapp.fetch`; blocks, so call it off the UI thread."""
+    """Run the fetches in `python -m trayapp.fetch`; blocks, so call it off the UI thread. `started`: a child
+    started earlier (Started), which this call then owns and ends, even with no jobs."""
     if not jobs:
+        if started is not None:
+            started.discard()
         return []
     budget = timeout * 2 + 10
-    child_environment = dict(env) if env is not None else dict(os.environ)
-    child_environment[PARENT_ENV] = str(os.getpid())
-    proc = subprocess.Popen(
-        child_command(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=child_environment,
-    )
-    assert proc.stdin and proc.stdout and proc.stderr
-    with _live_lock:
-        _live.add(proc)
-    # Its stderr is read all along: a child that writes much there (a traceback per account, say) would
-    # otherwise block on a full pipe, and its results with it, until the watchdog kills it.
-    err_tail = bytearray()
-    drain = threading.Thread(target=_drain, args=(proc.stderr, err_tail), name="fetch-stderr", daemon=True)
-    drain.start()
+    child = started if started is not None else Started(env)
+    proc = child.proc
+    assert proc.stdin and proc.stdout
     results: dict[str, FetchResult] = {}
     # A child that hangs is killed at the deadline; reading its output then ends.
     watchdog = threading.Timer(budget, proc.kill)
@@ -151,16 +186,7 @@ def run_in_child(
         pass
     finally:
         watchdog.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        with _live_lock:
-            _live.discard(proc)
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-        drain.join(5)
-        err = err_tail.decode("utf-8", "replace")
-        proc.stdout.close()
+        err = child.end()
     if proc.returncode not in (0, None):
         # Its stderr is not logged: a provider's traceback could quote an answer that echoes the key.
         log.error("fetch process exited with %s (%d bytes on stderr)", proc.returncode, len(err))
@@ -225,7 +251,10 @@ def child_main() -> int:
     harden()  # before the keys arrive on stdin
     _end_with_parent()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="fetcher: %(levelname)s %(message)s")
+    import_http_stack()  # while the tray reads the keys: the parent starts this child before it knows the request
     data = sys.stdin.buffer.readline()
+    if not data:
+        return 0  # the parent had nothing for it after all (Started.discard), or is gone
     try:
         requests, timeout = decode_request(data)
     except (ValueError, KeyError, TypeError):

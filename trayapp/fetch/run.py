@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -130,6 +132,31 @@ def _scrub_text(text: LocalText, secrets: Sequence[str]) -> str:
     for secret in secrets:
         masked = mask_fragments(masked, secret)
     return rebuilt if masked == english else masked
+
+
+def import_http_stack() -> None:
+    """Import what every poll's requests need (httpx2, httpcore2, h11, and what the HTTP layer takes from them)
+    ahead of the first request, while this process waits for something else (the keyring, its request). No SSL
+    context: which one (the loopback's or the system's trust) is known only from the requests, and building
+    one that is not used costs more than the import."""
+    import httpcore2  # noqa: F401
+    import httpx2  # noqa: F401
+    from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
+    from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
+
+
+def import_http_stack_meanwhile() -> threading.Thread:
+    """`import_http_stack` on a thread: for a process that polls in itself (`trayapp check`) while it waits for
+    the keyring. Joined by nobody: a request that needs a module still being imported waits for it (the import
+    lock), and an import that fails here fails again, with its message, where the request needs it."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            import_http_stack()
+
+    thread = threading.Thread(target=run, name="import-http", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_jobs(

@@ -53,13 +53,19 @@ def no_core_files() -> None:
 def _prctl(option: int, arg: int) -> int | None:
     """prctl(2) through the C library; None where it cannot be called."""
     import ctypes
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        result = libc.prctl(ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0))
+        # The process's own symbols hold the C library's: no ctypes.util.find_library, which runs ldconfig
+        # (a process, and the subprocess module imported) in every process that hardens itself.
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        return None
+        try:
+            import ctypes.util
+
+            prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+        except (OSError, AttributeError):
+            return None
+    result = prctl(ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(0), ctypes.c_ulong(0))
     return int(result)
 
 

@@ -28,10 +28,12 @@ affiliate code, group) is personal and never kept.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from ..core.errors import ProviderError
@@ -77,6 +79,37 @@ class Site:
 
 UNKNOWN_SITE = Site(None, None, None, None, None)
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
+T = TypeVar("T")
+
+
+class _Ahead(Generic[T]):
+    """A request that depends on no other, sent now on its own thread while this one makes the next: a poll
+    waits for one answer, not two in a row. Its answer, or its error, is taken with `result()`, where the
+    request used to be made, so what a poll reports (and which error wins) is as when they went in turn.
+    Not the poll's thread pool: an account's thread waiting on a task queued behind every account's could
+    wait for them all."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._value: list[T] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call,), name="relay-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self._value.append(call())
+        except BaseException as exc:  # handed to the caller, raised where the request used to be made
+            self._error = exc
+
+    def wait(self) -> None:
+        """Bounded by the request's own timeout (the HTTP layer's whole-call timeout)."""
+        self._thread.join()
+
+    def result(self) -> T:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value[0]
 
 
 def _positive(value: Any) -> Decimal | None:
@@ -205,16 +238,23 @@ class RelayProvider:
         memory = _Memory(request.cache, root, request.now)
         if request.secrets.get("access") is not None:
             return replace(self._user_balance(at_root, memory), cache=memory.data)
-        token_usage = None
-        if not memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL):
-            token_usage, absent = self._token_usage(at_root)
-            if absent:
-                memory.mark("no_token_route_at")
         site = memory.site()
-        if site is None:
-            site, answered = self._site(at_root)
+        # The public /api/status and the token's usage do not depend on each other: asked at once.
+        status = _Ahead(lambda: self._site(at_root)) if site is None else None
+        token_usage = None
+        try:
+            if not memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL):
+                token_usage, absent = self._token_usage(at_root)
+                if absent:
+                    memory.mark("no_token_route_at")
+        finally:
+            if status is not None:
+                status.wait()  # no request of this poll is left running after it ends, even on an error
+        if status is not None:
+            site, answered = status.result()
             if answered:
                 memory.keep_site(site)
+        assert site is not None
         if token_usage is not None and site.quota_per_unit is not None:
             outcome = self._from_token_usage(request, token_usage, site)
         else:
@@ -261,6 +301,42 @@ class RelayProvider:
             )
         # Every key is scrubbed from quotes, not the id: a short number that may appear in any text.
         with_token = replace(request, secrets={k: v for k, v in request.secrets.items() if k != "user"})
+        site = memory.site()
+        status = _Ahead(lambda: self._site(request)) if site is None else None  # asked with the balance, at once
+        try:
+            root = self._self_answer(with_token, user_id)
+        finally:
+            if status is not None:
+                status.wait()
+        data = root.obj("data")
+        if status is not None:
+            site, answered = status.result()
+            if answered:
+                memory.keep_site(site)
+        assert site is not None
+        notes: list[str] = []
+        per_unit = site.quota_per_unit
+        if per_unit is None:
+            per_unit = DEFAULT_QUOTA_PER_UNIT
+            notes.append(
+                tr(
+                    "The relay does not say its quota unit (/api/status): 500,000 units = 1 USD, the default of "
+                    "new-api and one-api, is assumed."
+                )
+            )
+        factor, currency = Decimal(1) / per_unit, "USD"
+        if site.display == "CNY" and site.usd_rate is not None and request.account.currency in (None, "CNY"):
+            factor, currency = factor * site.usd_rate, "CNY"
+        # quota is what is left (spending decrements it; new-api's own clients show it as the balance), and may
+        # dip below zero on the last call: the relay's figure, shown.
+        remaining = data.decimal("quota", negative=True) * factor
+        used = data.decimal("used_quota") * factor if data.has("used_quota") else None
+        notes.append(tr("These figures are the relay account's, shared by all its keys, not this key's own."))
+        told = site.display in ("USD", "CNY")
+        return self._snapshot(request, remaining, used, 0, None, set(), notes, currency, told)
+
+    def _self_answer(self, with_token: FetchRequest, user_id: str) -> Fields:
+        """/api/user/self's answer with success: true, or the error a user should see."""
         try:
             answer = get_json(
                 with_token,
@@ -303,32 +379,7 @@ class RelayProvider:
                     provider=self.info.name,
                 )
             raise business_error(self.info, answer.endpoint, "success=false", said, answer.secrets)
-        data = root.obj("data")
-        site = memory.site()
-        if site is None:
-            site, answered = self._site(request)
-            if answered:
-                memory.keep_site(site)
-        notes: list[str] = []
-        per_unit = site.quota_per_unit
-        if per_unit is None:
-            per_unit = DEFAULT_QUOTA_PER_UNIT
-            notes.append(
-                tr(
-                    "The relay does not say its quota unit (/api/status): 500,000 units = 1 USD, the default of "
-                    "new-api and one-api, is assumed."
-                )
-            )
-        factor, currency = Decimal(1) / per_unit, "USD"
-        if site.display == "CNY" and site.usd_rate is not None and request.account.currency in (None, "CNY"):
-            factor, currency = factor * site.usd_rate, "CNY"
-        # quota is what is left (spending decrements it; new-api's own clients show it as the balance), and may
-        # dip below zero on the last call: the relay's figure, shown.
-        remaining = data.decimal("quota", negative=True) * factor
-        used = data.decimal("used_quota") * factor if data.has("used_quota") else None
-        notes.append(tr("These figures are the relay account's, shared by all its keys, not this key's own."))
-        told = site.display in ("USD", "CNY")
-        return self._snapshot(request, remaining, used, 0, None, set(), notes, currency, told)
+        return root
 
     def _site(self, request: FetchRequest) -> tuple[Site, bool]:
         """What /api/status tells, and whether the relay answered (an answer, even "none", is kept a day)."""
@@ -368,7 +419,12 @@ class RelayProvider:
 
     def _from_dashboard(self, request: FetchRequest, base: str, site: Site) -> FetchOutcome:
         secrets = secret_values(request)
-        sub_answer = get_json(request, self.info, billing_path(base, "subscription"))
+        # The quota and what was used come from two endpoints that do not depend on each other: asked at once.
+        usage_answer = _Ahead(lambda: get_json(request, self.info, billing_path(base, "usage")))
+        try:
+            sub_answer = get_json(request, self.info, billing_path(base, "subscription"))
+        finally:
+            usage_answer.wait()
         sub = sub_answer.root()
         if not sub.has("hard_limit_usd") and sub.has("error"):
             err = sub.raw("error")
@@ -376,7 +432,7 @@ class RelayProvider:
             raise business_error(self.info, sub_answer.endpoint, "error", str(message) if message else None, secrets)
         hard_limit = sub.decimal("hard_limit_usd")
         access_until = sub.integer("access_until", minimum=-1, maximum=MAX_TIMESTAMP) if sub.has("access_until") else 0
-        usage = get_json(request, self.info, billing_path(base, "usage")).root()
+        usage = usage_answer.result().root()
         used = usage.decimal("total_usage") / 100
 
         notes: list[str] = []

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.models import Account, AccountState
 from ..core.monitor import FetchResult
 from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
-from ..fetch.child import stop_children
+from ..fetch.child import Started, stop_children
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore
 
@@ -27,6 +27,7 @@ class Poller(QObject):
         super().__init__()
         self._store = store
         self._salt = salt
+        self._in_process = in_process
         self._runner: Runner = run_jobs if in_process else self._child
         self._in_flight: set[str] = set()
         self._lock = threading.Lock()
@@ -58,12 +59,20 @@ class Poller(QObject):
         snapshot_states = dict(states)
 
         def work() -> None:
+            # The child first: it starts and imports its HTTP stack while the keys are read, then takes the jobs.
+            child = None if self._in_process else Started(child_env())
             try:
                 jobs, failed = prepare_jobs(todo, snapshot_states, self._store)  # keyring: bounded waits
                 for r in failed:
                     self.result.emit(r)
-                self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
+                if child is None:
+                    self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
+                else:
+                    started, child = child, None  # run_in_child owns it now, and ends it
+                    run_in_child(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit, started=started)
             finally:
+                if child is not None:  # the keys could not be read: the child is not needed
+                    child.discard()
                 with self._lock:
                     self._in_flight.difference_update(a.id for a in todo)
                 self.finished.emit()
