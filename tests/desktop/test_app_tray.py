@@ -147,7 +147,7 @@ def test_menu_entries_open_the_details_window(sni_items, launch):
     app: TrayApp = launch("--demo")
     app.click_menu("Details…")
     app.wait_details_window()
-    app.wait_log("details opened for demo-healthy")  # the first account (in the config) is selected
+    app.wait_log("details opened for demo-zero")  # the first row, the most urgent account, is selected
 
     alias = next(label for label in app.menu_labels() if "OpenAI alias (demo)" in label)
     app.click_menu(alias)
@@ -190,4 +190,4 @@ def test_xembed_icon_is_embedded_in_trayer_and_its_menu_opens(tray_host, launch,
     assert popup[3] >= 20 * (1 + len(DEMO_LABELS) + len(MENU_COMMANDS)), popup
     run(["xdotool", "key", *(["Down"] * (len(DEMO_LABELS) + 2)), "Return"])  # the accounts, Refresh, Details…
     app.wait_details_window()
-    app.wait_log("details opened for demo-healthy")
+    app.wait_log("details opened for demo-zero")  # the most urgent account first
