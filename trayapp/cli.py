@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls = asub.add_parser("list", parents=[common], help="list accounts")
     ls.add_argument("--json", action="store_true")
     add = asub.add_parser("add", parents=[common], help="add an account; prints its id last")
-    offered = [i.name for i in catalog.CATALOG.values() if not i.sample]  # declared ones too (main reads them)
+    offered = catalog.offered()  # declared ones too (main reads them)
     add.add_argument(
         "--provider", required=True, type=_provider_name, metavar="NAME", help=f"one of: {', '.join(offered)}"
     )
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _provider_name(name: str) -> str:
     """A provider that can be added: built in, or declared in a file of <config dir>/providers that is not broken."""
-    offered = [i.name for i in catalog.CATALOG.values() if not i.sample]
+    offered = catalog.offered()
     if name in offered:
         return name
     why = catalog.broken(name)

@@ -139,7 +139,7 @@ def test_the_account_dialog_builds_its_key_fields_from_the_declared_kinds(qtbot,
         display_name="Example",
         secrets=(SecretSpec("api", tr_noop("API key")), SecretSpec("billing", "Billing key", required=False)),
     )
-    monkeypatch.setitem(catalog.CATALOG, "example", extra)
+    monkeypatch.setitem(catalog.CATALOG.declared, "example", extra)
     dialog = AccountDialog()
     qtbot.addWidget(dialog)
     offered = {dialog.provider.itemData(i) for i in range(1, dialog.provider.count())}

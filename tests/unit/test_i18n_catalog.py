@@ -16,6 +16,8 @@ from trayapp.core.i18n import catalog, fields
 from trayapp.core.texts_ja import JA as CORE_JA
 from trayapp.providers import registry
 
+registry.import_all()  # so that the catalog holds every provider's JA
+catalog.cache_clear()
 JA = catalog("ja")
 
 SRC = Path(__file__).resolve().parents[2] / "trayapp"

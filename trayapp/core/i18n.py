@@ -75,7 +75,7 @@ def translate(template: str, lang: str, /, **params: object) -> str:
     """A template marked with `tr_noop`, in `lang` and filled in; English where the catalog has no entry
     (or one that does not fit)."""
     if lang != "en":
-        local = catalog(lang).get(template)
+        local = _lookup(template, lang)
         if local is not None:
             try:
                 return local.format_map(params)
@@ -99,18 +99,39 @@ def localize(value: str | None, lang: str) -> str | None:
         return None
     if not isinstance(value, LocalText) or lang == "en":
         return str(value)
-    return _render(value, catalog(lang))
+    return _render(value, lang)
 
 
 TextSource = Callable[[str], Mapping[str, str]]  # language -> English template -> translation
 _SOURCES: list[TextSource] = []
+_COMPLETERS: list[Callable[[], object]] = []  # make every source complete (import what it reads from)
 
 
-def add_texts(source: TextSource) -> None:
-    """Merge another layer's translations into the catalog (the providers' own, from providers/registry.py)."""
+def add_texts(source: TextSource, complete: Callable[[], object] | None = None) -> None:
+    """Merge another layer's translations into the catalog (the providers' own, from providers/registry.py).
+    `source` may give only the texts of what is loaded so far (the providers imported); `complete` then loads
+    the rest, called once, when a text is missing from the catalog (see `_lookup`)."""
     if source not in _SOURCES:
         _SOURCES.append(source)
+        if complete is not None:
+            _COMPLETERS.append(complete)
         catalog.cache_clear()
+
+
+def _lookup(template: str, lang: str) -> str | None:
+    """The translation of `template`. While a source is incomplete, a miss rebuilds the catalog from what has
+    been loaded since (a provider module imported later), and a miss again loads every source in full, once."""
+    local = catalog(lang).get(template)
+    if local is None and _COMPLETERS:
+        catalog.cache_clear()
+        local = catalog(lang).get(template)
+        if local is None:
+            for complete in _COMPLETERS:
+                complete()
+            _COMPLETERS.clear()
+            catalog.cache_clear()
+            local = catalog(lang).get(template)
+    return local
 
 
 @functools.cache
@@ -127,9 +148,9 @@ def catalog(lang: str) -> Mapping[str, str]:
     return merged
 
 
-def _render(value: LocalText, table: Mapping[str, str]) -> str:
-    params = {k: _render(v, table) if isinstance(v, LocalText) else v for k, v in value.params.items()}
-    template = table.get(value.template)
+def _render(value: LocalText, lang: str) -> str:
+    params = {k: _render(v, lang) if isinstance(v, LocalText) else v for k, v in value.params.items()}
+    template = _lookup(value.template, lang)
     if template is not None:
         try:
             return template.format_map(params)

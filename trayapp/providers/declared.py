@@ -35,8 +35,9 @@ from ..core.models import Snapshot
 from ..core.validation import parse_currency, validate_base_url
 from .base import FetchOutcome, FetchRequest, ProviderInfo
 from .http import Fields, bad_response, business_error, get_json
+from .registry import DECLARED_FOLDER
 
-FOLDER = "providers"  # under the config dir
+FOLDER = DECLARED_FOLDER  # under the config dir
 MAX_FILE = 64 * 1024  # bytes: a declaration is a dozen lines
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # a file stem usable as `--provider` and in config.json
 HEADER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
