@@ -11,7 +11,6 @@ from functools import cache
 from pathlib import Path
 
 from .. import APP_ID
-from ..core.errors import ConfigError
 from ..core.i18n import tr
 
 ENV_CONFIG_DIR = "TRAYAPP_CONFIG_DIR"
@@ -67,6 +66,10 @@ class Paths:
                 if not d.is_dir():
                     raise NotADirectoryError(20, os.strerror(20))
             except OSError as exc:
+                # Here, not at the top: the tray resolves its paths before its icon shows, and the errors
+                # module brings in the models (~15 ms of dataclasses), which the icon does not need.
+                from ..core.errors import ConfigError
+
                 raise ConfigError(
                     tr("Folder unusable"),
                     tr(
