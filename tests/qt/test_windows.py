@@ -279,3 +279,24 @@ def test_details_show_the_age_of_the_data_and_the_failed_last_try(qtbot) -> None
     assert shown[ids[1]] == "never read · last try failed 1 min ago"
     window.select_account("old")
     assert "data from 3 days ago · last try failed 1 min ago" in window.explanation_html()
+
+
+def test_the_instance_socket_is_the_users_alone_and_a_stale_one_is_taken_over(qtbot, tmp_path: Path) -> None:
+    """A crashed tray leaves its socket file: the next start finds nobody answering, takes the name over and
+    is found by the start after it. The socket is 0600, and closing removes only its own file."""
+    import socket as stdlib_socket
+    import stat
+
+    name = f"credit-tray-test-stale-{tmp_path.name}"
+    crashed = stdlib_socket.socket(stdlib_socket.AF_UNIX, stdlib_socket.SOCK_STREAM)
+    first = SingleInstance(name)
+    crashed.bind(str(first.path))
+    crashed.close()  # the file stays, nobody listens: as after a crash
+    assert first.path.exists() and not first.ask_running()
+    assert first.listen()
+    assert stat.S_IMODE(first.path.stat().st_mode) == 0o600
+    with qtbot.waitSignal(first.activated, timeout=5000) as got:
+        assert SingleInstance(name).ask_running("details")
+    assert got.args == ["details"]
+    first.close()
+    assert not first.path.exists() and not SingleInstance(name).ask_running()
