@@ -107,7 +107,12 @@ def _outline_pen(s: float) -> QPen:
 
 
 def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
-    """A white glyph centred in `box`: a character, or the hourglass drawn as two triangles."""
+    """A white glyph centred in `box`, drawn as strokes, not with a font: the same on every system (minimal
+    ones lack some characters), crisp at 16 px, and painting the icon loads no font (fontconfig and a font
+    file cost the tray ~3.5 MiB). A glyph with no drawing (none today) falls back to the font."""
+    side = min(box.width(), box.height()) * scale
+    unit = QRectF(box.center().x() - side / 2, box.center().y() - side / 2, side, side)
+    strokes = _GLYPH_STROKES.get(glyph)
     if glyph == HOURGLASS:
         w, h = box.width() * 0.5, box.height() * 0.62
         x0, y0 = box.center().x() - w / 2, box.center().y() - h / 2
@@ -119,12 +124,77 @@ def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
         path.closeSubpath()
         p.fillPath(path, QBrush(QColor("white")))
         return
-    font = p.font()
-    font.setBold(True)
-    font.setPixelSize(max(7, int(box.height() * scale)))
-    p.setFont(font)
-    p.setPen(QColor("white"))
-    p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, glyph)
+    if strokes is None:
+        font = p.font()
+        font.setBold(True)
+        font.setPixelSize(max(7, int(box.height() * scale)))
+        p.setFont(font)
+        p.setPen(QColor("white"))
+        p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, glyph)
+        return
+    path, dots = strokes(unit)
+    pen = QPen(QColor("white"), max(1.2, side * 0.15))
+    pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(QtCore.Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    p.drawPath(path)
+    p.setPen(QtCore.Qt.PenStyle.NoPen)
+    p.setBrush(QColor("white"))
+    for centre in dots:
+        p.drawEllipse(centre, pen.widthF() * 0.62, pen.widthF() * 0.62)
+
+
+def _at(u: QRectF, x: float, y: float) -> QPointF:
+    """A point of the glyph's unit square (0..1 both ways, y down)."""
+    return QPointF(u.x() + x * u.width(), u.y() + y * u.height())
+
+
+def _box(u: QRectF, cx: float, cy: float, r: float) -> QRectF:
+    return QRectF(u.x() + (cx - r) * u.width(), u.y() + (cy - r) * u.height(), 2 * r * u.width(), 2 * r * u.height())
+
+
+def _exclamation(u: QRectF) -> tuple[QPainterPath, list[QPointF]]:
+    path = QPainterPath(_at(u, 0.5, 0.14))
+    path.lineTo(_at(u, 0.5, 0.58))
+    return path, [_at(u, 0.5, 0.84)]
+
+
+def _question(u: QRectF) -> tuple[QPainterPath, list[QPointF]]:
+    hook = _box(u, 0.5, 0.33, 0.2)
+    path = QPainterPath()
+    path.arcMoveTo(hook, 160)
+    path.arcTo(hook, 160, -250)  # over the top and round to below the centre
+    path.lineTo(_at(u, 0.5, 0.62))
+    return path, [_at(u, 0.5, 0.86)]
+
+
+def _zero(u: QRectF) -> tuple[QPainterPath, list[QPointF]]:
+    path = QPainterPath()
+    path.addEllipse(QRectF(_at(u, 0.27, 0.12), _at(u, 0.73, 0.88)))
+    return path, []
+
+
+def _two(u: QRectF) -> tuple[QPainterPath, list[QPointF]]:
+    top = _box(u, 0.5, 0.34, 0.22)
+    path = QPainterPath()
+    path.arcMoveTo(top, 165)
+    path.arcTo(top, 165, -200)
+    path.lineTo(_at(u, 0.26, 0.86))
+    path.lineTo(_at(u, 0.76, 0.86))
+    return path, []
+
+
+def _down(u: QRectF) -> tuple[QPainterPath, list[QPointF]]:
+    path = QPainterPath(_at(u, 0.5, 0.12))
+    path.lineTo(_at(u, 0.5, 0.86))
+    path.moveTo(_at(u, 0.22, 0.58))
+    path.lineTo(_at(u, 0.5, 0.86))
+    path.lineTo(_at(u, 0.78, 0.58))
+    return path, []
+
+
+_GLYPH_STROKES = {"!": _exclamation, "?": _question, "0": _zero, "2": _two, "↓": _down}
 
 
 def _draw_bar(p: QPainter, spec: IconSpec, s: float) -> None:
