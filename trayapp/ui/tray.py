@@ -304,7 +304,9 @@ class TrayController(QObject):
         if self._icon_cache is not None and self._cached_spec != spec:
             self._save_icon(self.tray.icon(), self._icon_cache)
             self._cached_spec = spec
-        self.tray.setToolTip(self.tooltip())
+        tooltip = self.tooltip()
+        if tooltip != self.tray.toolTip():  # Qt re-exports it (NewToolTip, the panel reads it again) even unchanged
+            self.tray.setToolTip(tooltip)
         if not self.menu.isVisible():
             # SNI hosts (xfce4-panel, KDE) size the exported menu from the layout they already have,
             # before aboutToShow's rebuild reaches them: keep it current, or the menu opens cut short.
