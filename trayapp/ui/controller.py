@@ -106,6 +106,7 @@ class AppController(QObject):
         self._resumed.connect(self._on_resumed)
         self._keys_saved.connect(self._on_keys_saved)
         self._keys_removed.connect(self._on_keys_removed)
+        self._stopped = False
         poller.result.connect(self._on_result)
         poller.finished.connect(self._on_finished)
         poller.tested.connect(self._on_tested)
@@ -166,6 +167,7 @@ class AppController(QObject):
             self._arm()
 
     def stop(self) -> None:
+        self._stopped = True  # a poll still running ends unheard: the tray it would update is going
         self.recorder.stop()  # what a quit interrupts is still recorded
         if self.scheduler is not None:
             self.scheduler.shutdown()
@@ -253,6 +255,8 @@ class AppController(QObject):
         self.refresh_now()
 
     def _on_result(self, result: FetchResult) -> None:
+        if self._stopped:
+            return
         # Results queued together are handled as one burst (one pass over the alerts, one history
         # transaction, one redraw), not one each: the recorder takes them once this pass of the loop ends.
         if result.error is not None and result.error.kind is ErrorKind.SECRET:
@@ -301,6 +305,8 @@ class AppController(QObject):
         self.poll_due()
 
     def _on_finished(self) -> None:
+        if self._stopped:
+            return
         self._polls = max(0, self._polls - 1)
         self.tray.busy = bool(self.poller.in_flight())
         self._update_glance()
@@ -312,6 +318,8 @@ class AppController(QObject):
         self._settle()
 
     def _on_recorded(self, views: list[AccountView]) -> None:
+        if self._stopped:
+            return
         self._show(views)
         self._settle()
 
