@@ -95,9 +95,9 @@ def run_status(config_dir: str | None, demo: bool, fmt: str, *, poll: bool = Fal
     if not (poll or demo):
         try:
             where = statuscache.locate(config_dir)
-            kept = where, statuscache.fingerprint(where)
+            kept = where, statuscache.fingerprint(where)  # before anything is read: a change after it is seen
         except (OSError, RuntimeError):  # a file that cannot even be looked at: the slow path says why
-            kept = None
+            pass
         else:
             cached = statuscache.cached_line(*kept, fmt, time.time())
             if cached is not None:
