@@ -31,19 +31,20 @@ def tray_arguments(argv: Sequence[str]) -> tuple[str | None, bool] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    tray = tray_arguments(args)
+    if tray is None:
+        from .monitoring.statusbar import status_argv
+
+        if (status := status_argv(args)) is not None:  # a bar runs it every few seconds: not through the CLI
+            from .monitoring.statusbar import main as status_main
+
+            return status_main(status)  # hardens itself past its cache, before it reads anything else
     from .platform.hardening import harden
 
     harden()  # before any key is read: the tray and every command hold keys (no core dump of them)
-    args = list(sys.argv[1:] if argv is None else argv)
-    tray = tray_arguments(args)
     if tray is not None:
         return start_tray(*tray)
-    from .monitoring.statusbar import status_argv
-
-    if (status := status_argv(args)) is not None:  # a bar runs it every few seconds: not through the CLI
-        from .monitoring.statusbar import main as status_main
-
-        return status_main(status)
     from .cli import main as cli_main
 
     return cli_main(args, start_tray=start_tray)

@@ -41,23 +41,40 @@ def age_readings(cli: CliRunner, by: timedelta) -> None:
     state_file.write_text(json.dumps(state))
 
 
-def test_status_line_from_the_last_state_without_network(cli: CliRunner, server: HTTPServer) -> None:
+def read_at(cli: CliRunner) -> dict[str, str]:
+    """{label: the local clock time of its last reading, HH:MM} from config.json and state.json."""
+    labels = {a["id"]: a["label"] for a in json.loads((cli.config_dir / "config.json").read_text())["accounts"]}
+    accounts = json.loads((cli.config_dir / "state.json").read_text())["accounts"]
+    return {
+        labels[k]: f"{datetime.fromisoformat(v['last_good']['checked_at']).astimezone():%H:%M}"
+        for k, v in accounts.items()
+    }
+
+
+def two_accounts_read(cli: CliRunner, server: HTTPServer) -> dict[str, str]:
+    """Accounts A and B read once by `trayapp check` (B low, with credit that expires in 60 days); their ids."""
     ids = add_accounts(cli, server, ["A", "B"])
     expires = (datetime.now(UTC) + timedelta(days=60)).date().isoformat()
     granted = cli("accounts", "grant", ids["B"], "--amount", "10", "--currency", "CNY", "--expires", expires)
     assert granted.code == 0, granted.err
     answer(server, {"A": "110.00", "B": "2.50"})
     assert cli("check", env=ENGLISH).code == 1
+    return ids
+
+
+def test_status_line_from_the_last_state_without_network(cli: CliRunner, server: HTTPServer) -> None:
+    two_accounts_read(cli, server)
     requests = len(server.log)
 
     waybar = json.loads(status(cli, "--format", "waybar"))
+    read = read_at(cli)  # a clock time in the tooltip, not an age (docs/status-bars.md)
     assert waybar == {
         "text": "B 2.50 CNY +1",
         "tooltip": "\n".join(
             [
                 "1 warning (B): B: credit is low: 2.50 CNY left (warning at 5.00 CNY).",
-                "A: 110.00 CNY · updated just now",
-                "B: 2.50 CNY · expires in 60 d · updated just now",
+                f"A: 110.00 CNY · updated {read['A']}",
+                f"B: 2.50 CNY · expires in 60 d · updated {read['B']}",
                 "B: credit is low: 2.50 CNY left (warning at 5.00 CNY).",
             ]
         ),

@@ -72,6 +72,10 @@ MESSAGES: dict[str, str] = {  # key -> English template; its Japanese is in the 
     "last_try_failed": tr_noop("last try failed {age}"),
     "age_ago": tr_noop("{age} ago"),
     "just_now": tr_noop("just now"),
+    # When the data was read, as a clock time (`trayapp status`' tooltip: a relative age would change each minute).
+    "updated_at": tr_noop("updated {time}"),
+    "data_from_at": tr_noop("data from {time}"),
+    "last_try_failed_at": tr_noop("last try failed at {time}"),
     "verdict_critical": tr_noop("{n} critical ({names})"),
     "verdict_warning": tr_noop("{n} warning ({names})"),
     "verdict_unknown": tr_noop("{n} unknown ({names})"),

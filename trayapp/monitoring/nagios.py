@@ -217,13 +217,14 @@ def long_text(views: Sequence[AccountView], now: datetime, lang: str = "en") -> 
     return lines
 
 
-def account_line(v: AccountView, now: datetime, lang: str = "en") -> str:
+def account_line(v: AccountView, now: datetime, lang: str = "en", age: str | None = None) -> str:
+    """One account in the long text: `age` in place of its relative age (`trayapp status` gives a clock time)."""
     parts = [f"{v.account.label}: {v.remaining_in(lang)}"]
     if v.days_to_expiry is not None:
         # What expires may be counted apart from the amount (a token pack beside a wallet): said so.
         apart = v.snapshot is not None and "expiry_outside_balance" in v.snapshot.flags
         parts.append(f"{'a pack expires' if apart else 'expires'} in {v.days_to_expiry} d")
-    parts.append(v.age_in(now, lang))
+    parts.append(v.age_in(now, lang) if age is None else age)
     if v.status.value != "ok":
         parts.append(v.status.value)
     return " · ".join(parts)

@@ -1,7 +1,9 @@
 """`trayapp status`: one line for a status bar (Waybar, i3blocks, polybar...) from the last state the tray or
 `trayapp serve` wrote: no network, no Qt, no history, no provider module. A bar runs it every few seconds,
-so `trayapp.entry` sends it here before the CLI's parser (which loads every provider) is imported, and
-this module imports only what reading config.json and state.json takes. `--poll` reads the accounts now.
+so `trayapp.entry` sends it here before the CLI's parser (which loads every provider) is imported, and this
+module imports, before its fast path, only what reading the line kept in status-cache.json takes
+(statuscache.py): while that line holds, it is printed and nothing else is loaded. Else the line is made from
+config.json and state.json (statusline.py) and kept. `--poll` reads the accounts now.
 
 It always exits 0: Waybar hides a custom module whose command fails, which would hide the very problem.
 
@@ -11,20 +13,25 @@ an account could not be read lately (or was never read: the tray or serve is not
 
 from __future__ import annotations
 
-import json
+import os
+import sys
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
+from . import statuscache
+from .statuscache import FORMATS
+
+TYPE_CHECKING = False  # typing is not imported: it would take as long as the rest of the fast path's imports
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
+    from datetime import datetime
 
     from ..core.monitor import AccountView
+    from ..storage.paths import Paths
+    from .statusline import Line
 
-FORMATS = ("waybar", "i3blocks", "text")
-CLASSES = {0: "ok", 1: "warning", 2: "critical", 3: "stale"}  # by the plugin state (core/rules.py)
-COLOURS = {"ok": "#98C379", "warning": "#E5C07B", "critical": "#E06C75", "stale": "#9DA5B4"}  # i3blocks
+    ViewsAt = Callable[[datetime], list[AccountView]]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,21 +89,86 @@ def _usage(message: str) -> int:
 
 
 def run_status(config_dir: str | None, demo: bool, fmt: str, *, poll: bool = False) -> int:
+    """Print the line: the one kept in status-cache.json while it holds (statuscache.py), else one made from
+    the files, then kept. `--poll` reads now and the demo makes its accounts from the clock: neither is kept."""
+    kept = None
+    if not (poll or demo):
+        try:
+            where = statuscache.locate(config_dir)
+            kept = where, statuscache.fingerprint(where)  # before anything is read: a change after it is seen
+        except (OSError, RuntimeError):  # a file that cannot even be looked at: the slow path says why
+            pass
+        else:
+            cached = statuscache.cached_line(*kept, fmt, time.time())
+            if cached is not None:
+                print(cached, flush=True)
+                return 0
+    from ..platform.hardening import harden
+    from .statusline import render, render_problem, summarize
+
+    harden()  # past the cache: from here on, config and state are read (and keys, with --poll)
     try:
-        views, lang, now = _poll(config_dir, demo) if poll else _last_state(config_dir, demo)
-        line = render(views, fmt, now, lang)
+        if poll:
+            views, lang, now = _poll(config_dir, demo)
+            print(render(summarize(views, now, lang), fmt), flush=True)
+            return 0
+        views_at, lang, now, paths = _last_state(config_dir, demo)
+        line = summarize(views_at(now), now, lang)
     except Exception as exc:  # the bar shows why rather than nothing; never a traceback, never exit 1
-        line = render_problem(fmt, f"{type(exc).__name__}: {exc}")
-    print(line, flush=True)
+        print(render_problem(fmt, f"{type(exc).__name__}: {exc}"), flush=True)
+        return 0
+    print(render(line, fmt), flush=True)
+    if kept is not None:
+        try:
+            _keep(*kept, paths, line, views_at, lang, now)
+        except OSError:  # a full disk, a read-only folder: the line is out, the next run makes it again
+            pass
+        except Exception as exc:  # the line is out already; a bar logs stderr, and no traceback
+            print(f"trayapp status: the line was not kept ({type(exc).__name__}: {exc})", file=sys.stderr)
     return 0
+
+
+def _keep(
+    where: statuscache.Where,
+    key: statuscache.Fingerprint,
+    paths: Paths,
+    line: Line,
+    views_at: ViewsAt,
+    lang: str,
+    now: datetime,
+) -> None:
+    """Write status-cache.json: the line in every format, valid from `now` until the same files would render
+    otherwise (statuscache.valid_until, rendering the views of the states already read at later moments)."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from ..storage.atomic import dumps, write_atomic
+    from .statusline import render, summarize
+
+    if (Path(where.config_dir), Path(where.data_dir)) != (paths.config_dir, paths.data_dir):
+        return  # statuscache.locate does not find what was read: a kept line would be found for other files
+    if not os.path.isdir(where.data_dir):
+        return  # nothing made it yet (no state): status makes no folder
+
+    def same_at(t: float) -> bool:
+        at = datetime.fromtimestamp(t, UTC)
+        return summarize(views_at(at), at, lang) == line
+
+    start = now.timestamp()
+    until = statuscache.valid_until(same_at, start)
+    data = statuscache.cache_data(key, {f: render(line, f) for f in FORMATS}, start, until)
+    write_atomic(Path(where.cache_file), (dumps(data, indent=None) + "\n").encode("utf-8"))
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _last_state(config_dir: str | None, demo: bool) -> tuple[list[AccountView], str, datetime]:
-    """The views of the last state on disk. Read only: a file that cannot be read is left where it is (the tray
-    sets it aside when it next starts); the bar says so."""
+def _last_state(config_dir: str | None, demo: bool) -> tuple[ViewsAt, str, datetime, Paths]:
+    """The views of the last state on disk, at any moment. Read only: a file that cannot be read is left where
+    it is (the tray sets it aside when it next starts); the bar says so."""
+    import json
+    from datetime import UTC, datetime
+
     from ..core import codec
     from ..core.monitor import Monitor
     from ..core.texts import resolve_language
@@ -114,7 +186,7 @@ def _last_state(config_dir: str | None, demo: bool) -> tuple[list[AccountView], 
 
         paths = resolve_paths(config_dir)
         if not paths.config_file.exists():
-            return [], "en", now
+            return lambda _: [], "en", now, paths
         config = ConfigStore._parse(paths.config_file.read_text(encoding="utf-8"), LoadReport(), "config.json")
     states = {}
     if paths.state_file.exists():
@@ -122,10 +194,12 @@ def _last_state(config_dir: str | None, demo: bool) -> tuple[list[AccountView], 
         states = {str(k): codec.state_in(v) for k, v in (data.get("accounts") or {}).items()}
     lang = resolve_language(config.settings.language)
     monitor = Monitor(config.accounts, config.settings, states, lang=lang)
-    return monitor.views(now), lang, now
+    return monitor.views, lang, now, paths
 
 
 def _poll(config_dir: str | None, demo: bool) -> tuple[list[AccountView], str, datetime]:
+    from datetime import UTC, datetime
+
     from ..fetch import prepare_jobs, run_jobs
     from ..service import open_service
 
@@ -134,79 +208,3 @@ def _poll(config_dir: str | None, demo: bool) -> tuple[list[AccountView], str, d
     jobs, failed = prepare_jobs(service.config.accounts, service.monitor.states, service.secrets)
     views = service.take(failed + run_jobs(jobs, now, service.state.identity_salt), now)
     return views, service.monitor.lang, now
-
-
-# ---------------------------------------------------------------- the line
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    tooltip: str
-    css_class: str
-    alt: str
-    percentage: int | None  # None: not known (Waybar then gets no percentage at all, never a 0)
-
-
-def summarize(views: Sequence[AccountView], now: datetime, lang: str = "en") -> Line:
-    from ..core.monitor import account_state, most_urgent, report_exit_code, verdict_summary
-    from .nagios import account_line
-
-    if not views:
-        return Line("no accounts", "Credit Tray: no accounts configured", "stale", "none", None)
-    urgent = most_urgent(views)
-    assert urgent is not None
-    state = report_exit_code(views)
-    # The class of a whole bar is the worst account's, but never "stale" over a real problem (core PRECEDENCE).
-    css = CLASSES[state]
-    head = urgent if account_state(urgent) == state else next(v for v in views if account_state(v) == state)
-    text = f"{head.account.label} {head.remaining_in(lang)}"
-    if len(views) > 1:
-        text += f" +{len(views) - 1}"
-    tooltip = "\n".join(
-        [
-            verdict_summary(views, lang),
-            *(account_line(v, now, lang) for v in views),
-            *(a.message for v in views for a in v.alerts),
-        ]
-    )
-    return Line(text, tooltip, css, head.level.name, _percentage(head))
-
-
-def _percentage(view: AccountView) -> int | None:
-    """The share of its credit an account has left, when it is known: of what was left plus what was used, or
-    of the credit granted while that covers the remaining (credit bought since would make it > 100 %)."""
-    snap = view.snapshot
-    if snap is None or snap.remaining is None:
-        return None
-    if snap.used is not None:
-        total = snap.remaining + snap.used
-    elif snap.granted_total is not None and snap.granted_total >= snap.remaining:
-        total = snap.granted_total
-    else:
-        return None
-    if total <= 0:
-        return None
-    return max(0, min(100, round(float(snap.remaining / total * 100))))
-
-
-def render(views: Sequence[AccountView], fmt: str, now: datetime, lang: str = "en") -> str:
-    line = summarize(views, now, lang)
-    if fmt == "waybar":
-        data: dict[str, object] = {"text": line.text, "tooltip": line.tooltip, "class": line.css_class, "alt": line.alt}
-        if line.percentage is not None:
-            data["percentage"] = line.percentage
-        return json.dumps(data, ensure_ascii=False)
-    if fmt == "i3blocks":  # full_text, short_text, color (https://vivien.github.io/i3blocks/#_format)
-        short = line.text.split(" +")[0]
-        return "\n".join([line.text, short, COLOURS[line.css_class]])
-    return line.text
-
-
-def render_problem(fmt: str, message: str) -> str:
-    text = "credit: error"
-    if fmt == "waybar":
-        return json.dumps({"text": text, "tooltip": message, "class": "stale", "alt": "error"}, ensure_ascii=False)
-    if fmt == "i3blocks":
-        return "\n".join([text, text, COLOURS["stale"]])
-    return f"{text} ({message})"
