@@ -11,6 +11,8 @@ Writes, under the output folder:
                                            "Template" suffix tells AppKit to tint it for light/dark)
   credit-tray.ico                          Windows: PNG-compressed entries, 16 to 256 px
   credit-tray.icns                         macOS app icon: PNG entries, 16 to 1024 px
+and, in the package, trayapp/ui/first-icon.png: the tray's first icon (the empty gauge, 64 px, as the icon cache
+keeps the last one drawn), shown on a first start without painting anything (trayapp/app.py).
 
 The output is deterministic for a given Qt version (pinned in requirements.lock), so a test can check
 that the committed files are up to date.
@@ -31,7 +33,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt  # noqa: T
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen  # noqa: TID251 (a build script, not the core)
 
 from trayapp.platform.autostart import APP_RDNN
-from trayapp.ui.icon import APP_ICON, COLOURS, IconSpec, render_image
+from trayapp.ui.icon import APP_ICON, COLOURS, EMPTY, FIRST_ICON, IconSpec, render_image
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SPEC = APP_ICON
@@ -186,13 +188,17 @@ def outputs() -> dict[str, bytes]:
     return files
 
 
+def first_icon() -> bytes:
+    """The tray's first icon, as the icon cache would keep it (64 px)."""
+    return png_bytes(render_image(EMPTY, 64))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "icons")
     args = parser.parse_args(argv)
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    for name, data in outputs().items():
-        path = args.out / name
+    for path, data in [*((args.out / name, data) for name, data in outputs().items()), (FIRST_ICON, first_icon())]:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)

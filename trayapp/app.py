@@ -63,10 +63,12 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     if tray_up:
         from PySide6.QtGui import QIcon
 
-        from .ui.icon import EMPTY, render_icon
+        from .ui.icon import EMPTY, FIRST_ICON, render_icon
 
         if icon_cache.exists():
             early = QSystemTrayIcon(QIcon(str(icon_cache)))
+        elif FIRST_ICON.exists():  # a first start: the empty gauge, drawn ahead (packaging/make_icons.py)
+            early, early_spec = QSystemTrayIcon(QIcon(str(FIRST_ICON))), EMPTY
         else:
             early, early_spec = QSystemTrayIcon(render_icon(EMPTY)), EMPTY
         early.show()

@@ -242,3 +242,16 @@ def test_macos_icns_has_retina_entries() -> None:
         offset += length
     assert offset == len(data)
     assert {b"ic07", b"ic08", b"ic09", b"ic10", b"ic13", b"ic14"} <= types
+
+
+def test_the_packaged_first_icon_is_the_empty_gauge_the_app_draws(qapp) -> None:
+    """A first start shows trayapp/ui/first-icon.png instead of painting (its first QImage costs 30-50 ms before
+    the icon can show): it must be what the app would draw, the empty gauge at the icon cache's 64 px."""
+    from trayapp.ui.icon import EMPTY, FIRST_ICON, IconSpec, render_image
+
+    packaged = QImage(str(FIRST_ICON)).convertToFormat(QImage.Format.Format_ARGB32)
+    drawn = render_image(EMPTY, 64).convertToFormat(QImage.Format.Format_ARGB32)
+    assert packaged.size() == drawn.size()
+    assert _drawing_differs(packaged, drawn) is None, "run `make icons` and commit trayapp/ui/first-icon.png"
+    other = render_image(IconSpec("healthy", 0.5), 64).convertToFormat(QImage.Format.Format_ARGB32)
+    assert _drawing_differs(packaged, other) is not None  # the comparison sees a different drawing

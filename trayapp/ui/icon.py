@@ -16,6 +16,7 @@ branches that need it: PySide6 creates its hundreds of enums on first use (docs/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -34,6 +35,9 @@ COLOURS = {
     "empty": QColor("#9aa0a6"),
     "second": QColor("#b83f8f"),  # a second account: not "low" (amber), its own mark
 }
+# The empty gauge, drawn by packaging/make_icons.py: a first start shows it as a restart shows the icon cache, without
+# painting (the process's first QImage costs 30-50 ms, before the icon can show).
+FIRST_ICON = Path(__file__).with_name("first-icon.png")
 HOURGLASS = "hourglass"  # a glyph drawn as a shape (fonts of minimal systems lack U+231B)
 SIZES = (16, 22, 24, 32, 48, 64)
 
