@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -99,6 +98,15 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
         if ctx is None:
             ctx = _SSL_CONTEXTS[trust_env] = httpx2.create_ssl_context(trust_env=trust_env)
         return ctx
+
+
+def _no_trust_context() -> ssl.SSLContext:
+    """For a plain-http pool (this machine only), which never makes a TLS connection: a context that verifies
+    and trusts no certificate at all, so that it could never accept one, and costs nothing to build (the CA
+    bundle is loaded only by a poll that has an https account)."""
+    import ssl
+
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname, with no CA loaded
 
 
 # Words that make a refusal mean "no credit left" rather than "slow down" or "not allowed".
@@ -219,6 +227,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if re.fullmatch(r"\d+(\.\d+)?", value):
         seconds = float(value)
     else:
+        from email.utils import parsedate_to_datetime  # ~12 ms of imports, for a rare header: here, not at start
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -407,9 +417,16 @@ def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
             provider=info.name,
         )
     try:
-        return validate_base_url(raw)
+        return _valid_base_url(raw)
     except ConfigError as exc:
         raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message, provider=info.name) from None
+
+
+@lru_cache(maxsize=1024)
+def _valid_base_url(raw: str) -> str:
+    """validate_base_url, once per address and process: a poll checks each account's twice or more (a refusal
+    raises every time; only an address found good is kept)."""
+    return validate_base_url(raw)
 
 
 def base_url_without(request: FetchRequest, info: ProviderInfo, suffixes: Sequence[str]) -> FetchRequest:
@@ -525,8 +542,10 @@ def shared_pool(proxy: str | None, trust_env: bool, base_url: str) -> httpx2.HTT
                 max_keepalive_connections=MAX_CONNECTIONS,
                 keepalive_expiry=KEEPALIVE_SECONDS,
             )
-            pool = httpx2.HTTPTransport(verify=ssl_context(trust_env), proxy=proxy, limits=limits)
-            if urlsplit(base_url).scheme == "http":
+            plain = urlsplit(base_url).scheme == "http"
+            verify = _no_trust_context() if plain and proxy is None else ssl_context(trust_env)
+            pool = httpx2.HTTPTransport(verify=verify, proxy=proxy, limits=limits)
+            if plain:
                 _only_to_loopback(pool)  # each connection of this pool is checked to reach this machine
             _POOLS[key] = pool
         return pool
@@ -622,16 +641,20 @@ def _guarded() -> Callable[..., httpx2.BaseTransport]:
         def close(self) -> None:
             self._inner.close()
 
+    @lru_cache(maxsize=1024)
+    def where_allowed(base_url: str, only_under: str | None) -> tuple[tuple[str, str, int | None], str]:
+        """The origin requests may go to and the path they must be under, parsed once per base URL."""
+        base = httpx2.URL(base_url.rstrip("/") + "/")
+        under = (only_under or "").strip("/")
+        return (base.scheme, base.host, base.port), base.path.rstrip("/") + "/" + (under + "/" if under else "")
+
     class GuardedTransport(httpx2.BaseTransport):
         """One client's rules, in front of the shared pool (which it never closes)."""
 
         def __init__(self, rules: Rules, pool: httpx2.HTTPTransport) -> None:
             self.rules = rules
             self._pool = pool
-            base = httpx2.URL(rules.base_url.rstrip("/") + "/")
-            self._origin = (base.scheme, base.host, base.port)
-            under = (rules.only_under or "").strip("/")
-            self._under = base.path.rstrip("/") + "/" + (under + "/" if under else "")
+            self._origin, self._under = where_allowed(rules.base_url, rules.only_under)
 
         def handle_request(self, request: httpx2.Request) -> httpx2.Response:
             rules, url = self.rules, request.url
