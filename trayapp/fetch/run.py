@@ -25,7 +25,7 @@ from .jobs import Job
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15.0  # seconds for one provider request
-MAX_WORKERS = 64  # every account of a large setup in one wave: the poll lasts one answer, not two
+MAX_WORKERS = 256  # requests at once in one process: a large poll in one wave (children: fetch/child.py)
 
 ResultCallback = Callable[[FetchResult], None]
 

@@ -100,6 +100,7 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
         return ctx
 
 
+@cache
 def _no_trust_context() -> ssl.SSLContext:
     """For a plain-http pool (this machine only), which never makes a TLS connection: a context that verifies
     and trusts no certificate at all, so that it could never accept one, and costs nothing to build (the CA
@@ -515,7 +516,7 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
 # ---------------------------------------------------------------- connections kept alive within a poll
 
 KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this: a poll's requests are seconds apart at most
-MAX_CONNECTIONS = 64  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
+MAX_CONNECTIONS = 256  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
 MAX_POOLS = 512  # base URLs with a pool in this process; the oldest is let go beyond (a long-lived process)
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[tuple[str | None, bool, str], httpx2.HTTPTransport] = {}
@@ -549,6 +550,15 @@ def shared_pool(proxy: str | None, trust_env: bool, base_url: str) -> httpx2.HTT
                 _only_to_loopback(pool)  # each connection of this pool is checked to reach this machine
             _POOLS[key] = pool
         return pool
+
+
+def warm_up(*, tls: bool) -> None:
+    """What a fresh process's first requests would otherwise build one after another, under the locks that
+    its parallel requests queue on: the transport's classes, and (for https) the shared verifying context."""
+    _guarded()
+    _loopback_backend()
+    if tls:
+        ssl_context(True)
 
 
 def _proxy_transport(transport: Callable[..., httpx2.BaseTransport], rules: Rules, proxy: Any) -> httpx2.BaseTransport:
