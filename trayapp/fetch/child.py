@@ -106,6 +106,8 @@ class Started:
     def __init__(self, env: Mapping[str, str] | None = None, accounts: Iterable[Account] = ()) -> None:
         child_environment = dict(env) if env is not None else dict(os.environ)
         child_environment[PARENT_ENV] = str(os.getpid())
+        if not getattr(sys, "frozen", False):
+            child_environment["PYTHONPATH"] = import_path()
         self.proc = subprocess.Popen(
             child_command(),
             stdin=subprocess.PIPE,
@@ -328,10 +330,21 @@ def stop_children() -> None:
 
 
 def child_command() -> list[str]:
-    """In a PyInstaller bundle sys.executable is the app itself, which has no `-m`: it takes a flag."""
+    """In a PyInstaller bundle sys.executable is the app itself, which has no `-m`: it takes a flag. Else `-S`:
+    no `site` at start (~30 ms of CPU a poll: .pth files, an editable install's finder); the child is given
+    this process's import path instead (import_path)."""
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-m", CHILD_MODULE]
+    return [sys.executable, "-S", "-m", CHILD_MODULE]
+
+
+def import_path() -> str:
+    """This process's import path for a child started without `site` (PYTHONPATH): every directory and archive
+    of sys.path (site-packages included), in their order, then where this package is (an editable install
+    finds it by a hook that `site` would set up)."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    entries = [*(p for p in sys.path if p and os.path.exists(p)), here]
+    return os.pathsep.join(dict.fromkeys(entries))
 
 
 def child_env() -> dict[str, str]:
