@@ -8,12 +8,11 @@ import contextlib
 import json
 import logging
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..core import codec
 from ..core.i18n import tr
@@ -22,8 +21,12 @@ from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.secret import Secret
-from .jobs import Job
 from .run import DEFAULT_TIMEOUT, ResultCallback, import_http_stack, run_requests
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from .jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,8 @@ class Started:
     poll's keys, and waits on stdin for the request (child_main). Its stderr is drained from the start."""
 
     def __init__(self, env: Mapping[str, str] | None = None, accounts: Iterable[Account] = ()) -> None:
+        import subprocess  # the tray's side only: the child itself never starts one
+
         child_environment = dict(env) if env is not None else dict(os.environ)
         child_environment[PARENT_ENV] = str(os.getpid())
         if not getattr(sys, "frozen", False):

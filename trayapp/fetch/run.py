@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ProviderError
 from ..core.i18n import LocalText, tr
@@ -20,7 +20,9 @@ from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.keys import Fragments
-from .jobs import Job
+
+if TYPE_CHECKING:
+    from .jobs import Job
 
 log = logging.getLogger(__name__)
 
