@@ -103,8 +103,8 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
 @cache
 def _no_trust_context() -> ssl.SSLContext:
     """For a plain-http pool (this machine only), which never makes a TLS connection: a context that verifies
-    and trusts no certificate at all, so that it could never accept one, and costs nothing to build (the CA
-    bundle is loaded only by a poll that has an https account)."""
+    and trusts no certificate at all, so that it could never accept one; one for every such pool (~0.3 ms to
+    build), and no CA bundle loaded (that is for a poll with an https account)."""
     import ssl
 
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname, with no CA loaded
