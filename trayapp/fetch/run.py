@@ -154,6 +154,8 @@ def import_http_stack() -> None:
     from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
     from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
 
+    "localhost".encode("idna")  # the codec the socket layer loads at the first connection (encodings.idna)
+
 
 def import_http_stack_meanwhile() -> threading.Thread:
     """`import_http_stack` on a thread: for a process that polls in itself (`trayapp check`) while it waits for
