@@ -177,7 +177,7 @@ def test_bundle_stores_keys_in_the_secret_service(bundle: Path, tmp_path: Path, 
 def test_the_fetch_child_starts_through_the_bundle_when_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     from trayapp.fetch import child
 
-    assert child.child_command() == [sys.executable, "-m", "trayapp.fetch"]
+    assert child.child_command() == [sys.executable, "-S", "-m", "trayapp.fetch"]
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", "/opt/credit-tray/trayapp")
     assert child.child_command() == ["/opt/credit-tray/trayapp", "--fetcher"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ProviderError
 from ..core.i18n import LocalText, tr
@@ -18,13 +19,15 @@ from ..core.models import ErrorKind, FetchError
 from ..core.monitor import FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
-from ..secrets.keys import mask_fragments
-from .jobs import Job
+from ..secrets.keys import Fragments
+
+if TYPE_CHECKING:
+    from .jobs import Job
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 15.0  # seconds for one provider request
-MAX_WORKERS = 64  # every account of a large setup in one wave: the poll lasts one answer, not two
+MAX_WORKERS = 256  # requests at once in one process: a large poll in one wave (children: fetch/child.py)
 
 ResultCallback = Callable[[FetchResult], None]
 
@@ -78,59 +81,66 @@ def scrubbed(result: FetchResult, secrets: Sequence[str]) -> FetchResult:
     keys and values) cleaned of the account's keys, whole or in part (secrets/keys.py), whatever the status
     that brought it. Every fetch passes here, so no provider can forget it: a provider that echoes the key in
     a field of a good answer (an id, a plan title, a header) does not get it into state.json or `check`."""
-    secrets = [s for s in secrets if s]
-    if not secrets:
+    keys = [Fragments(s) for s in secrets if s]  # each key's fragments worked out once for all the strings
+    if not keys:
         return result
     return FetchResult(
         result.account_id,
-        snapshot=_scrub(result.snapshot, secrets),
-        error=_scrub(result.error, secrets),
-        cache=_scrub(result.cache, secrets),
+        snapshot=_scrub(result.snapshot, keys),
+        error=_scrub(result.error, keys),
+        cache=_scrub(result.cache, keys),
     )
 
 
-def _scrub(value: Any, secrets: Sequence[str]) -> Any:
+def _mask(text: str, keys: Sequence[Fragments]) -> str:
+    for key in keys:
+        text = key.mask(text)
+    return text
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _scrub(value: Any, keys: Sequence[Fragments]) -> Any:
     """The same value with its strings scrubbed; the very object when nothing in it changed."""
     if isinstance(value, LocalText):
-        return _scrub_text(value, secrets)
+        return _scrub_text(value, keys)
     if isinstance(value, str):
-        masked = value
-        for secret in secrets:
-            masked = mask_fragments(masked, secret)
+        masked = _mask(value, keys)
         return value if masked == value else masked
     if isinstance(value, (tuple, list, frozenset, set)):
-        items = [_scrub(v, secrets) for v in value]
+        items = [_scrub(v, keys) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items)
     if isinstance(value, Mapping):
-        pairs = [(_scrub(k, secrets), _scrub(v, secrets)) for k, v in value.items()]
+        pairs = [(_scrub(k, keys), _scrub(v, keys)) for k, v in value.items()]
         if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True)):
             return value
         return dict(pairs)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
-            new = _scrub(old, secrets)
+        for name in _field_names(type(value)):
+            old = getattr(value, name)
+            new = _scrub(old, keys)
             if new is not old:
-                changes[f.name] = new
+                changes[name] = new
         return dataclasses.replace(value, **changes) if changes else value
     return value  # numbers, dates, None, enums: nothing a key could hide in
 
 
-def _scrub_text(text: LocalText, secrets: Sequence[str]) -> str:
+def _scrub_text(text: LocalText, keys: Sequence[Fragments]) -> str:
     """A translatable text keeps its template (ours) with its parameters scrubbed, so that every language
     shows it masked; should the key still show (split across template and parameter), plain masked English."""
-    params = {k: _scrub(v, secrets) for k, v in text.params.items()}
+    params = {k: _scrub(v, keys) for k, v in text.params.items()}
     if all(params[k] is v for k, v in text.params.items()):
         rebuilt: str = text
     else:
         rebuilt = LocalText(text.template, params)
     english = str.__str__(rebuilt)
-    masked = english
-    for secret in secrets:
-        masked = mask_fragments(masked, secret)
+    masked = _mask(english, keys)
     return rebuilt if masked == english else masked
 
 
@@ -143,6 +153,8 @@ def import_http_stack() -> None:
     import httpx2  # noqa: F401
     from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
     from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
+
+    "localhost".encode("idna")  # the codec the socket layer loads at the first connection (encodings.idna)
 
 
 def import_http_stack_meanwhile() -> threading.Thread:

@@ -29,8 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -99,6 +98,16 @@ def ssl_context(trust_env: bool = True) -> ssl.SSLContext:
         if ctx is None:
             ctx = _SSL_CONTEXTS[trust_env] = httpx2.create_ssl_context(trust_env=trust_env)
         return ctx
+
+
+@cache
+def _no_trust_context() -> ssl.SSLContext:
+    """For a plain-http pool (this machine only), which never makes a TLS connection: a context that verifies
+    and trusts no certificate at all, so that it could never accept one; one for every such pool (~0.3 ms to
+    build), and no CA bundle loaded (that is for a poll with an https account)."""
+    import ssl
+
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname, with no CA loaded
 
 
 # Words that make a refusal mean "no credit left" rather than "slow down" or "not allowed".
@@ -219,6 +228,8 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if re.fullmatch(r"\d+(\.\d+)?", value):
         seconds = float(value)
     else:
+        from email.utils import parsedate_to_datetime  # ~12 ms of imports, for a rare header: here, not at start
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
@@ -407,9 +418,16 @@ def base_url_of(request: FetchRequest, info: ProviderInfo) -> str:
             provider=info.name,
         )
     try:
-        return validate_base_url(raw)
+        return _valid_base_url(raw)
     except ConfigError as exc:
         raise ProviderError(ErrorKind.CONFIG, exc.title, exc.message, provider=info.name) from None
+
+
+@lru_cache(maxsize=1024)
+def _valid_base_url(raw: str) -> str:
+    """validate_base_url, once per address and process: a poll checks each account's twice or more (a refusal
+    raises every time; only an address found good is kept)."""
+    return validate_base_url(raw)
 
 
 def base_url_without(request: FetchRequest, info: ProviderInfo, suffixes: Sequence[str]) -> FetchRequest:
@@ -498,7 +516,7 @@ def http_client(rules: Rules, **options: Any) -> httpx2.Client:
 # ---------------------------------------------------------------- connections kept alive within a poll
 
 KEEPALIVE_SECONDS = 5.0  # an idle connection is closed after this: a poll's requests are seconds apart at most
-MAX_CONNECTIONS = 64  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
+MAX_CONNECTIONS = 256  # as many as requests run at once (fetch.MAX_WORKERS); all of them may be kept alive
 MAX_POOLS = 512  # base URLs with a pool in this process; the oldest is let go beyond (a long-lived process)
 _POOL_LOCK = threading.Lock()
 _POOLS: dict[tuple[str | None, bool, str], httpx2.HTTPTransport] = {}
@@ -525,11 +543,22 @@ def shared_pool(proxy: str | None, trust_env: bool, base_url: str) -> httpx2.HTT
                 max_keepalive_connections=MAX_CONNECTIONS,
                 keepalive_expiry=KEEPALIVE_SECONDS,
             )
-            pool = httpx2.HTTPTransport(verify=ssl_context(trust_env), proxy=proxy, limits=limits)
-            if urlsplit(base_url).scheme == "http":
+            plain = urlsplit(base_url).scheme == "http"
+            verify = _no_trust_context() if plain and proxy is None else ssl_context(trust_env)
+            pool = httpx2.HTTPTransport(verify=verify, proxy=proxy, limits=limits)
+            if plain:
                 _only_to_loopback(pool)  # each connection of this pool is checked to reach this machine
             _POOLS[key] = pool
         return pool
+
+
+def warm_up(*, tls: bool) -> None:
+    """What a fresh process's first requests would otherwise build one after another, under the locks that
+    its parallel requests queue on: the transport's classes, and (for https) the shared verifying context."""
+    _guarded()
+    _loopback_backend()
+    if tls:
+        ssl_context(True)
 
 
 def _proxy_transport(transport: Callable[..., httpx2.BaseTransport], rules: Rules, proxy: Any) -> httpx2.BaseTransport:
@@ -622,16 +651,20 @@ def _guarded() -> Callable[..., httpx2.BaseTransport]:
         def close(self) -> None:
             self._inner.close()
 
+    @lru_cache(maxsize=1024)
+    def where_allowed(base_url: str, only_under: str | None) -> tuple[tuple[str, str, int | None], str]:
+        """The origin requests may go to and the path they must be under, parsed once per base URL."""
+        base = httpx2.URL(base_url.rstrip("/") + "/")
+        under = (only_under or "").strip("/")
+        return (base.scheme, base.host, base.port), base.path.rstrip("/") + "/" + (under + "/" if under else "")
+
     class GuardedTransport(httpx2.BaseTransport):
         """One client's rules, in front of the shared pool (which it never closes)."""
 
         def __init__(self, rules: Rules, pool: httpx2.HTTPTransport) -> None:
             self.rules = rules
             self._pool = pool
-            base = httpx2.URL(rules.base_url.rstrip("/") + "/")
-            self._origin = (base.scheme, base.host, base.port)
-            under = (rules.only_under or "").strip("/")
-            self._under = base.path.rstrip("/") + "/" + (under + "/" if under else "")
+            self._origin, self._under = where_allowed(rules.base_url, rules.only_under)
 
         def handle_request(self, request: httpx2.Request) -> httpx2.Response:
             rules, url = self.rules, request.url

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ..core.codec import dec_in  # at the top: an import in a function called per row runs per row (PySide's hook)
 from ..core.forecast import WINDOW, Forecast, forecast
 from ..core.history import Reading
 from ..core.i18n import tr
@@ -109,8 +110,6 @@ def _undec(value: object, path: Path | None = None, field: str = "remaining") ->
     """A stored amount, or None when there is none or it is not a finite, sane amount (reported)."""
     if value is None:
         return None
-    from ..core.codec import dec_in
-
     try:
         return dec_in(value)
     except ValueError as exc:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from ..core.models import Account, AccountState
 from ..core.monitor import FetchResult
 from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
-from ..fetch.child import Started, stop_children
+from ..fetch.child import start_children, stop_children
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore
 
@@ -59,19 +59,20 @@ class Poller(QObject):
         snapshot_states = dict(states)
 
         def work() -> None:
-            # The child first: it starts and imports its HTTP stack while the keys are read, then takes the jobs.
-            child = None if self._in_process else Started(child_env())
+            # The children first (one, or two for a large poll): each starts and loads its HTTP stack and the
+            # accounts' providers while the keys are read, then takes its share of the jobs.
+            children = [] if self._in_process else start_children(todo, child_env())
             try:
                 jobs, failed = prepare_jobs(todo, snapshot_states, self._store)  # keyring: bounded waits
                 for r in failed:
                     self.result.emit(r)
-                if child is None:
+                if self._in_process:
                     self._runner(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit)
                 else:
-                    started, child = child, None  # run_in_child owns it now, and ends it
+                    started, children = children, []  # run_in_child owns them now, and ends them
                     run_in_child(jobs, datetime.now(UTC), self._salt, on_result=self.result.emit, started=started)
             finally:
-                if child is not None:  # the keys could not be read: the child is not needed
+                for child in children:  # the keys could not be read: the children are not needed
                     child.discard()
                 with self._lock:
                     self._in_flight.difference_update(a.id for a in todo)
