@@ -522,15 +522,60 @@ Timing targets live only here, never in unit tests.
   history and `take()` computed the polled ones again; now only `take()` does. And the HTTP stack is imported
   on a thread while the keyring answers (tried alone in the first round without a measurable gain; kept as
   part of this change). `check --json` cold, 50 accounts: 2.36-2.41 s → 1.92-1.99 s (alternating, loaded).
-- **Tried and not kept**: 256 fetch threads instead of 64 for 500 accounts (the child is CPU-bound at ~3 ms
-  per request, so more threads do not shorten it).
+- **Tried and not kept**: 256 fetch threads instead of 64 for 500 accounts, at the time (the child was
+  CPU-bound at ~3 ms per request, so more threads did not shorten it; with less CPU per request, below, they
+  now do).
 
-What is left, measured: reading two weeks of history for the forecasts (`storage/history.py` `_balances`,
-a Decimal parsed per row) takes ~0.35 s for 50 accounts with a year of history (42,000 rows), in `check`
-and on the tray's forecast thread; `status --format waybar` is ~35-45 ms of interpreter start and ~60-90 ms of
-importing the core it renders with (`core.models`, `core.monitor`, `core.codec`, `monitoring.nagios`; 11 ms
-of work): under 100 ms it would need a line rendered ahead by the tray, not fewer imports. The fetch child
-still spends ~0.3 s of CPU before its first request, now while the keyring answers.
+Round three (issue 20, with 17 and 19):
+
+- **A provider's module imported when its entry is first used** (`providers/catalog.py`, `registry.py`): the
+  catalog imported all 17 provider modules at start (for their `INFO`); the registry now names each provider's
+  module, so the tray, `check` and the fetch child load only the providers of their accounts, and the CLI's
+  parser lists the names without importing any. Importing the catalog: 0.17 s / 21.2 MB → 0.10 s / 14.5 MB
+  (a bare interpreter). A provider's Japanese is found when its module is imported after the catalog was
+  built (a rebuild on a missing text), or never (then every provider's texts are loaded, once).
+- **No QtNetwork** (`ui/single_instance.py`): the single-instance socket is a stdlib Unix socket served by a
+  QSocketNotifier (QLocalServer remains where there are no Unix sockets): ~15 ms before the icon, ~2.8 MiB.
+- **No font for the icon** (`ui/icon.py`): its glyphs are strokes; fontconfig and a font file cost the tray
+  ~3.5 MiB the moment a "?" or "!" was painted with text.
+- **The first start's icon from a file** (`trayapp/ui/first-icon.png`, made by `make icons`): the process's
+  first `QImage` costs 30-50 ms (the raster engine's set-up), which the empty gauge paid before it could show;
+  the restart already showed the icon cache. Icon imported → shown: first start ~100 ms → ~42 ms.
+- **The models not imported before the icon** (`storage/paths.py`): resolving the paths imported the errors
+  module and with it the models (~15 ms of dataclasses).
+- **An import statement per history row** (`storage/history.py`): `_undec` imported `dec_in` inside the
+  function; in the tray each such import runs PySide6's import hook (`shibokensupport.feature`), 42,000 times
+  for a poll of 50 accounts with a year of history: ~0.3 s of the tray's CPU, holding the GIL the UI thread
+  waits for. CPU of a 10-account poll, the tray's part: 0.16 s → 0.08 s.
+- **state.json on one line** (`storage/state.py`): `json.dumps(indent=2)` uses the pure-Python encoder; ~5×
+  the CPU of every save.
+- **The tooltip set only when it changed** (`ui/tray.py`): Qt re-exports it over D-Bus at every set, and the
+  panel reads it again.
+- **The fetch child** (`fetch/child.py`, `fetch/run.py`, `providers/http.py`, `secrets/keys.py`): started with
+  `-S` and the parent's import path (no `site`: .pth files, the editable install's finder, ~30 ms of CPU); its
+  first stdin line (no keys in it) names the poll's providers and whether one is on https, which it imports
+  (and the CA bundle only then) while the tray reads the keys; plain-http pools share one context that trusts
+  nothing; scrubbing checks each text for a block of the key at C speed first; base URLs are validated once
+  per process. A poll of more than 150 accounts runs in two children (one per core, each with a share; one
+  that dies loses only its own accounts' results), with up to 256 requests at once each. 500 accounts:
+  4.10 s → 2.16 s.
+- **`trayapp status` keeps its line** (`monitoring/statuscache.py`): the line made is kept in
+  `status-cache.json` with what it was made from and until when it holds (found by rendering later moments:
+  every text that ages only moves forward); the next run prints it after importing almost nothing
+  (docs/status-bars.md). 149 ms → ~40 ms.
+- **Tried and not kept**: reading the forecasts' history on a thread while `check` waits for the keyring and
+  the network (the decoding competed for the GIL with the keyring's session and the requests: 1.50 s → 1.78 s,
+  9 runs each); asking a relay's dashboard together with `/api/status` and `/api/usage/token` on its first poll
+  (one answer's wait less, for two requests a new-api relay does not need: the first poll after start reads the
+  relay's site from state.json anyway, except in a new config directory).
+
+What is left, measured: the fetch child still spends ~0.2-0.25 s of CPU before its first request (httpx2 and
+httpcore2 ~0.1 s, of which `importlib.metadata` ~35 ms for httpcore2's own version; the core's ~50 dataclasses),
+which is now the whole critical path of a refresh whose keys are read in ~10 ms; `check --json` waits in turn
+for the interpreter and its imports (~0.3 s), the keyring (~0.15 s), the answers (~0.4 s with 50 threads) and
+the forecasts' two weeks of history (42,000 rows, ~0.15-0.2 s); at 500 accounts the tray spends seconds of
+CPU per poll on the forecasts' history (420,000 rows) and on the views of every account at each burst of
+results (0.2-0.35 s each, on the UI thread: the stall).
 
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
@@ -543,6 +588,11 @@ says *why* briefly; the numbers live here.
 |---|---|---|
 | `import openai` (SDK) | ~50 MB, 0.5-0.75 s of CPU | only a poll with an admin key imports it, in the fetch child |
 | `import httpx2` (with httpcore2, anyio, h11) | ~0.15 s of CPU | in the fetch child, while the keys are read |
+| importing the 17 provider modules | ~70 ms, ~5 MB | each is imported when its entry is first used |
+| the process's first `QImage` (raster engine set-up) | 30-50 ms | a first start shows a ready-made PNG |
+| painting text once (fontconfig, a font file) | ~3.5 MiB | the icon's glyphs are strokes |
+| `QtNetwork` | ~15 ms, ~2.8 MiB | the single-instance socket is a stdlib Unix socket |
+| an `import` statement run after PySide6 | PySide6's import hook each time | no import inside a per-row function |
 | `ctypes.util.find_library("c")` | ~20-25 ms (runs `ldconfig`) | not used: `prctl` from the process's own symbols |
 | an account's two weeks of history, read | ~7 ms (a year of 15-minute polls) | once a poll (`check`: not at open) |
 | keyring's SecretService `get_password` | a D-Bus connection and a DH session: 40-60 ms | one exchange a poll |
