@@ -286,3 +286,33 @@ def test_history_and_forecast_import_no_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_forecasts_history_read_keeps_good_rows_and_skips_each_kind_of_bad_one(tmp_path: Path) -> None:
+    """`balances` (every reading of two weeks, every poll) converts the usual row inline: it must keep and skip
+    exactly what the full checks (codec.dec_in, a time in range) keep and skip, whatever a damaged file holds."""
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.record([reading("a", now - timedelta(hours=h), str(h)) for h in range(1, 13)])
+    damage = {
+        "2": "abc",  # not a number
+        "3": "NaN",
+        "4": "-Infinity",
+        "5": "1e12",  # past any real amount
+        "6": " 7.25 ",  # what Decimal (and dec_in) read as 7.25
+        "7": "x" * 101,  # longer than an amount
+        "8": "1_000.5",  # Decimal's underscores: dec_in reads them too
+    }
+    conn = sqlite3.connect(tmp_path / "h.sqlite3")
+    with conn:
+        for old, new in damage.items():
+            conn.execute("UPDATE readings SET remaining = ? WHERE remaining = ?", (new, old))
+        conn.execute("UPDATE readings SET remaining = 9.5 WHERE remaining = '9'")  # a REAL, not text
+        conn.execute("UPDATE readings SET remaining = 10 WHERE remaining = '10'")  # an INTEGER
+        conn.execute("UPDATE readings SET t = 'yesterday' WHERE remaining = '11'")  # not a time
+        conn.execute("UPDATE readings SET t = 99999999999999 WHERE remaining = '12'")  # past any time
+    conn.close()
+    got = {str(amount) for _, amount, _ in store.balances("a", now - timedelta(days=14))}
+    assert got == {"1", "7.25", "1000.5", "9.5", "10"}
+    assert all(at.tzinfo is UTC for at, _, _ in store.balances("a", now - timedelta(days=14)))
+    store.close()

@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..core.codec import dec_in  # at the top: an import in a function called per row runs per row (PySide's hook)
+from ..core.codec import MAX_AMOUNT, dec_in  # at the top: an import in a per-row function runs per row (PySide's hook)
 from ..core.forecast import WINDOW, Forecast, forecast
 from ..core.history import Reading
 from ..core.i18n import tr
@@ -584,10 +584,24 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
         (account_id, _ts(since)),
     )
     found = []
+    append, at = found.append, datetime.fromtimestamp
     for t, rem, cur in cursor:
-        amount = _undec(rem)
-        if amount is not None and _is_time(t):
-            found.append((_dt(t), amount, cur if isinstance(cur, str) else None))
+        # Every reading of two weeks, every poll: the usual row (a whole second in range, an amount as text) is
+        # checked and converted here, as dec_in would; anything else goes through _undec, which reports it.
+        if type(t) is int and T_MIN <= t <= T_MAX and type(rem) is str and len(rem) <= 100:
+            try:
+                amount: Decimal | None = Decimal(rem)
+            except InvalidOperation:
+                amount = _undec(rem)
+            else:
+                if not amount.is_finite() or amount.copy_abs() >= MAX_AMOUNT:
+                    amount = _undec(rem)
+        elif _is_time(t):
+            amount = _undec(rem)
+        else:
+            continue
+        if amount is not None:
+            append((at(t, UTC), amount, cur if type(cur) is str else None))
     return found
 
 
