@@ -583,19 +583,20 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
         " WHERE account_id = ? AND t >= ? AND remaining IS NOT NULL ORDER BY t",
         (account_id, _ts(since)),
     )
-    found = []
+    found: list[tuple[datetime, Decimal, str | None]] = []
     append, at = found.append, datetime.fromtimestamp
     for t, rem, cur in cursor:
         # Every reading of two weeks, every poll: the usual row (a whole second in range, an amount as text) is
         # checked and converted here, as dec_in would; anything else goes through _undec, which reports it.
+        amount: Decimal | None
         if type(t) is int and T_MIN <= t <= T_MAX and type(rem) is str and len(rem) <= 100:
             try:
-                amount: Decimal | None = Decimal(rem)
+                parsed = Decimal(rem)
             except InvalidOperation:
                 amount = _undec(rem)
             else:
-                if not amount.is_finite() or amount.copy_abs() >= MAX_AMOUNT:
-                    amount = _undec(rem)
+                good = parsed.is_finite() and parsed.copy_abs() < MAX_AMOUNT
+                amount = parsed if good else _undec(rem)
         elif _is_time(t):
             amount = _undec(rem)
         else:
