@@ -169,6 +169,25 @@ def test_same_login_names_the_account_holding_the_credit() -> None:
     assert "Main" in alerts[0].message
 
 
+def test_many_keys_of_one_login_or_phone_give_one_alert_of_a_kind_per_later_account() -> None:
+    """Ten keys of one login (a team's): each later key says once that it shares the login, naming the first
+    in the list; ten accounts on one phone: each later one is a second account of the first. One alert of a
+    kind per account, as evaluate() shows them, not one per pair."""
+    keys = [acct(f"k{i}") for i in range(10)]
+    login = {k.id: with_identity(k.id, ident("user-1", days_old=300 - i)) for i, k in enumerate(keys)}
+    alerts = [x for x in rules.identity_alerts(keys, login, NOW) if x.code == "same_login"]
+    assert [x.account_id for x in alerts] == [f"k{i}" for i in range(1, 10)]
+    assert all("K0" in x.message for x in alerts)
+    phones = {
+        k.id: with_identity(k.id, ident(f"u{i}", phone="+15550100200", days_old=300 - i)) for i, k in enumerate(keys)
+    }
+    second = [x for x in rules.identity_alerts(keys, phones, NOW) if x.code == "second_account"]
+    assert sorted(x.account_id for x in second) == [f"k{i}" for i in range(1, 10)]
+    assert all("K0" in x.message and "phone" in x.message for x in second)
+    shown = rules.evaluate(keys, phones, Settings(), NOW)
+    assert all([a.code for a in shown[f"k{i}"]].count("second_account") == 1 for i in range(1, 10))
+
+
 def test_no_trial_credit_only_for_young_accounts_with_zero_grants_or_quota() -> None:
     young = with_identity("y", ident("u1", days_old=30), granted_total=Decimal(0))
     old = with_identity("o", ident("u2", days_old=200), granted_total=Decimal(0))

@@ -166,8 +166,12 @@ def credit_alerts(
 def identity_alerts(
     accounts: Sequence[Account], states: Mapping[str, AccountState], now: datetime, lang: str = "en"
 ) -> list[Alert]:
-    """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came."""
+    """Second accounts on one phone or mailbox, two keys of one login, trial credit that never came: one alert
+    of a kind per account, the first its pairs give (in the accounts' order)."""
     alerts: list[Alert] = []
+    # Each pair is looked at (who came first decides the wording), but an account's alert of a kind is made
+    # once: a hundred keys of one login would otherwise make ~5,000 sentences a poll, for 100 alerts shown.
+    made: set[tuple[str, AlertCode]] = set()
     # Who explains a missing trial: the earlier account this one shares a phone, mailbox or login with.
     behind: dict[str, tuple[Account, list[str]]] = {}
     known = [
@@ -183,7 +187,11 @@ def identity_alerts(
                 continue
             if ida.user_id and ida.user_id == idb.user_id:
                 first, second = _order_by_creation(a, None, b, None)
-                behind.setdefault(second.id, (first, [text(lang, "shared_login")]))
+                if second.id not in behind:
+                    behind[second.id] = (first, [text(lang, "shared_login")])
+                if (b.id, AlertCode.SAME_LOGIN) in made:
+                    continue
+                made.add((b.id, AlertCode.SAME_LOGIN))
                 holder = _richer(a, b, states)
                 alerts.append(
                     Alert(
@@ -200,14 +208,17 @@ def identity_alerts(
                     )
                 )
                 continue
-            shared = []
-            if ida.phone_hash and ida.phone_hash == idb.phone_hash:
-                shared.append(text(lang, "shared_phone"))
-            if ida.email_hash and ida.email_hash == idb.email_hash:
-                shared.append(text(lang, "shared_mailbox"))
-            if shared:
+            phone = bool(ida.phone_hash and ida.phone_hash == idb.phone_hash)
+            mailbox = bool(ida.email_hash and ida.email_hash == idb.email_hash)
+            if phone or mailbox:
                 first, second = _order_by_creation(a, ida.created, b, idb.created)
+                if second.id in behind and (second.id, AlertCode.SECOND_ACCOUNT) in made:
+                    continue  # both already said for this account
+                shared = [text(lang, "shared_phone")] * phone + [text(lang, "shared_mailbox")] * mailbox
                 behind.setdefault(second.id, (first, shared))
+                if (second.id, AlertCode.SECOND_ACCOUNT) in made:
+                    continue
+                made.add((second.id, AlertCode.SECOND_ACCOUNT))
                 alerts.append(
                     Alert(
                         second.id,
