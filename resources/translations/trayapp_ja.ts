@@ -701,6 +701,10 @@
         <translation>アカウントはまだありません</translation>
     </message>
     <message>
+        <source>…and {n} more accounts: Details…</source>
+        <translation>…ほか {n} 件のアカウント：詳細…</translation>
+    </message>
+    <message>
         <source>Refreshing…</source>
         <translation>更新中…</translation>
     </message>
@@ -747,6 +751,10 @@
     <message>
         <source>Updated {n} days ago</source>
         <translation>{n}日前に更新</translation>
+    </message>
+    <message>
+        <source>…and {n} more</source>
+        <translation>…ほか {n} 件</translation>
     </message>
     <message>
         <source>Add account…</source>

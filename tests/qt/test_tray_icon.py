@@ -108,3 +108,37 @@ def test_the_controller_draws_the_style_the_settings_name(qtbot, make_controller
         c.start()
     spec = c.tray.icon_spec
     assert spec is not None and spec.style == "number" and spec.amount == "0"
+
+
+def test_the_tooltip_lists_the_most_urgent_accounts_and_counts_the_rest(qtbot, make_controller) -> None:
+    """A panel shows a tooltip in one look: with many accounts it lists the most urgent twenty (as the menu
+    orders them) and says how many more there are, rather than hundreds of lines."""
+    from trayapp.ui.tray import TOOLTIP_ACCOUNTS, account_line
+
+    views = list(demo_views(qtbot, make_controller).values())
+    c = make_controller()
+    many = [
+        replace(v, account=replace(v.account, id=f"{v.account.id}-{i}", label=f"{v.account.label} {i}"))
+        for i in range(4)
+        for v in views
+    ]  # 32 accounts
+    c.tray.set_views(many)
+    lines = c.tray.tooltip().splitlines()
+    shown = c.tray.views[:TOOLTIP_ACCOUNTS]
+    assert lines[1 : 1 + TOOLTIP_ACCOUNTS] == [account_line(v, c.clock()) for v in shown]
+    assert lines[1 + TOOLTIP_ACCOUNTS] == f"…and {len(many) - TOOLTIP_ACCOUNTS} more"
+    # The menu too: the twenty most urgent, then one entry for the rest, which opens the details.
+    from trayapp.ui.tray import MENU_ACCOUNTS
+
+    entries = [a.text() for a in c.tray.menu.actions()]
+    assert [t for t in entries if any(t == account_line(v, c.clock()) for v in many)] == [
+        account_line(v, c.clock()) for v in c.tray.views[:MENU_ACCOUNTS]
+    ]
+    more = c.tray.action(f"…and {len(many) - MENU_ACCOUNTS} more accounts: Details…")
+    assert more is not None and more.isEnabled()
+    with qtbot.waitSignal(c.tray.details_requested) as asked:
+        more.trigger()
+    assert asked.args == [""]
+    c.tray.set_views(views)
+    assert "more" not in c.tray.tooltip() and len(c.tray.tooltip().splitlines()) == len(views) + 2
+    assert not any("more accounts" in a.text() for a in c.tray.menu.actions())

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -149,10 +150,31 @@ _REASON_ORDER = (
 )
 
 
+TOOLTIP_ACCOUNTS = 20  # lines of accounts in the tooltip; a panel shows no more in one look
+MENU_ACCOUNTS = 20  # account entries in the menu, the most urgent; the rest behind "…and N more" (details)
+
+
 def reason_text(view: AccountView) -> str:
     """Why an account is flagged, in a few words: "second account, no trial credit", "runs out around Dec 6",
     "key rejected". Empty when nothing is wrong (an expiry is said by "expires in", old data by its age)."""
-    phrases = {
+    phrases = dict(_reason_phrases(i18n.language()))
+    if view.forecast is not None and view.forecast.runs_out_at is not None:
+        when = view.forecast.runs_out_at.astimezone()
+        locale = QLocale(QLocale.Language.Japanese if i18n.language() == "ja" else QLocale.Language.English)
+        day = locale.toString(QDate(when.year, when.month, when.day), QCoreApplication.translate("Reason", "MMM d"))
+        phrases["runs_out_soon"] = QCoreApplication.translate("Reason", "runs out around {date}").format(date=day)
+    codes = {a.code for a in view.alerts}
+    parts = [phrases[code] for code in _REASON_ORDER if code in codes]
+    if not parts and view.error is not None and view.error.kind is not ErrorKind.AUTH:
+        parts.append(local(view.error.title))
+    return QCoreApplication.translate("Reason", ", ").join(parts)
+
+
+@functools.cache
+def _reason_phrases(lang: str) -> dict[str, str]:
+    """The reasons' words in the UI's language (`lang`: the cache's key; the translator is installed for it).
+    Made once: the menu and the tooltip say a reason for every account at every burst of results."""
+    return {
         "key_invalid": QCoreApplication.translate("Reason", "key rejected"),
         "second_account": QCoreApplication.translate("Reason", "second account"),
         "same_login": QCoreApplication.translate("Reason", "same login as another key"),
@@ -164,16 +186,6 @@ def reason_text(view: AccountView) -> str:
         "will_expire_unused": QCoreApplication.translate("Reason", "will expire unused"),
         "identity_changed": QCoreApplication.translate("Reason", "key owner changed"),
     }
-    if view.forecast is not None and view.forecast.runs_out_at is not None:
-        when = view.forecast.runs_out_at.astimezone()
-        locale = QLocale(QLocale.Language.Japanese if i18n.language() == "ja" else QLocale.Language.English)
-        day = locale.toString(QDate(when.year, when.month, when.day), QCoreApplication.translate("Reason", "MMM d"))
-        phrases["runs_out_soon"] = QCoreApplication.translate("Reason", "runs out around {date}").format(date=day)
-    codes = {a.code for a in view.alerts}
-    parts = [phrases[code] for code in _REASON_ORDER if code in codes]
-    if not parts and view.error is not None and view.error.kind is not ErrorKind.AUTH:
-        parts.append(local(view.error.title))
-    return QCoreApplication.translate("Reason", ", ").join(parts)
 
 
 def expiry_text(view: AccountView) -> str:
@@ -273,6 +285,7 @@ class TrayController(QObject):
         self._cached_spec: IconSpec | None = None  # what the icon cache file shows
         self._menu_shape: tuple[object, ...] | None = None  # which entries the menu has (see rebuild_menu)
         self._account_actions: list[QAction] = []  # the account entries, in the order shown
+        self._more_action: QAction | None = None  # "…and N more accounts" (opens the details)
         self._age_action: QAction | None = None
         self._resume_action: QAction | None = None
         self._refresh_action: QAction | None = None
@@ -350,7 +363,10 @@ class TrayController(QObject):
         if not self._views:
             lines.append(self.tr("No accounts yet: choose Add account…"))
             return "\n".join(lines)
-        lines.extend(account_line(v, now) for v in self._views)
+        shown = self._views[:TOOLTIP_ACCOUNTS]  # most urgent first: the rest are in the menu and the glance
+        lines.extend(account_line(v, now) for v in shown)
+        if len(self._views) > len(shown):
+            lines.append(self.tr("…and {n} more").format(n=len(self._views) - len(shown)))
         lines.append(age_line(self._views, now))
         return "\n".join(lines)
 
@@ -409,10 +425,16 @@ class TrayController(QObject):
         # changes with every poll) only changes the entries' texts. Each entry rebuilt is re-exported to the
         # panel over D-Bus, which costs UI-thread time per account (docs/PERFORMANCE.md), and a panel that
         # opens the menu during such a rebuild sizes it for a stale layout.
-        shape = (self.status_line, len(self._views), snoozed)
+        # The most urgent accounts, as many as a menu shows in one look: every entry is exported over D-Bus
+        # and re-read by the panel when it changes (seconds of UI thread a poll with 500 accounts).
+        shown = self._views[:MENU_ACCOUNTS]
+        more = len(self._views) - len(shown)
+        shape = (self.status_line, len(shown), more > 0, snoozed)
         if shape == self._menu_shape and self._refresh_action is not None:
-            for action, view in zip(self._account_actions, self._views, strict=True):
+            for action, view in zip(self._account_actions, shown, strict=True):
                 self._fill(action, view, now)
+            if self._more_action is not None:
+                self._more_action.setText(self._more_text(more))
             if self._age_action is not None:
                 self._age_action.setText(age_line(self._views, now))
             self._refresh_action.setText(self._refresh_text())
@@ -422,6 +444,7 @@ class TrayController(QObject):
             return
         self._menu_shape = shape
         self._account_actions = []
+        self._more_action = None
         self._resume_action = None
         self._age_action = None
         menu = self.menu
@@ -437,11 +460,13 @@ class TrayController(QObject):
         else:
             self._age_action = menu.addAction(age_line(self._views, now))
             self._age_action.setEnabled(False)
-        for view in self._views:
+        for view in shown:
             action = menu.addAction("")
             self._fill(action, view, now)
             action.triggered.connect(partial(self._open_entry, action))
             self._account_actions.append(action)
+        if more:
+            self._more_action = self._add(menu, self._more_text(more), partial(self.details_requested.emit, ""))
         menu.addSeparator()
         self._refresh_action = self._add(menu, self._refresh_text(), self.refresh_requested.emit, enabled=not self.busy)
         self._add(menu, self.tr("Details…"), partial(self.details_requested.emit, ""))
@@ -453,6 +478,9 @@ class TrayController(QObject):
             menu.addMenu(self.snooze_menu)
         menu.addSeparator()
         self._add(menu, self.tr("Quit"), self.quit_requested.emit)
+
+    def _more_text(self, more: int) -> str:
+        return self.tr("…and {n} more accounts: Details…").format(n=more)
 
     def _fill(self, action: QAction, view: AccountView, now: datetime) -> None:
         action.setText(account_line(view, now))
