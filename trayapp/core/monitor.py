@@ -137,11 +137,14 @@ class Monitor:
 
     def alerts(self, now: datetime) -> dict[str, list[Alert]]:
         result = rules.evaluate(self.accounts, self.states, self.settings, now, self.lang)
+        held_by: dict[str, list[str]] = {}  # account id -> codes notified (rules.alert_key: "<id>/<code>")
+        for key in self.notified:
+            account_id, _, code = key.rpartition("/")
+            held_by.setdefault(account_id, []).append(code)
         for a in self.accounts:
             if (fc := self.forecasts.get(a.id)) is not None:
                 last_good = self.states.get(a.id, AccountState()).last_good
-                held = [k.split("/", 1)[1] for k in self.notified if k.startswith(f"{a.id}/")]
-                extra = forecast_alerts(a, last_good, fc, self.settings, now, self.lang, held)
+                extra = forecast_alerts(a, last_good, fc, self.settings, now, self.lang, held_by.get(a.id, []))
                 if extra:
                     result[a.id] = sorted(
                         [*result[a.id], *extra], key=lambda x: (x.severity is not Severity.CRITICAL, x.code)
