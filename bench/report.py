@@ -559,6 +559,15 @@ Round three (issue 20, with 17 and 19):
   per process. A poll of more than 150 accounts runs in two children (one per core, each with a share; one
   that dies loses only its own accounts' results), with up to 256 requests at once each. 500 accounts:
   4.10 s → 2.16 s.
+- **The history's rows converted inline** (`storage/history.py` `_balances`): the usual row (a time in range, an
+  amount as text) is checked and converted in the loop, the full checks only for anything else: 42,000 rows
+  ~0.2 s → ~0.1 s.
+- **Work that grew with the square of the accounts** (`core/monitor.py`, `core/rules.py`): the alerts already
+  notified were searched for each account (1.7 million `startswith` for three polls of 500 accounts), and the
+  identity alerts made one sentence per pair of accounts sharing a login or a phone (evaluate kept the first
+  per account); each is made once now. The menu and the tooltip list the twenty most urgent accounts and
+  "…and N more" (each menu entry is exported over D-Bus and re-read by the panel), and the reasons' words are
+  translated once per language. The tray's CPU for a 500-account poll, all threads: ~10 s → ~4.7 s.
 - **`trayapp status` keeps its line** (`monitoring/statuscache.py`): the line made is kept in
   `status-cache.json` with what it was made from and until when it holds (found by rendering later moments:
   every text that ages only moves forward); the next run prints it after importing almost nothing
