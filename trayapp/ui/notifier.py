@@ -28,6 +28,8 @@ from .tray import account_summary
 
 log = logging.getLogger(__name__)
 
+CLOSE_WAIT = 1.0  # seconds a notification being sent may take to finish when the notifier closes (quit)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -141,6 +143,7 @@ class FreedesktopNotifier(QObject):
         self._ids: dict[int, str] = {}  # server id -> account id
         self._replace: dict[str, int] = {}  # account id or "*group*" -> server id to replace
         self._lock = threading.Lock()
+        self._sending: set[threading.Thread] = set()  # Notify calls waiting for their answer
         self._incoming.connect(self._on_signal)
         self._filters: list[Any] = []
         try:
@@ -190,12 +193,18 @@ class FreedesktopNotifier(QObject):
             except Exception as exc:  # the bubble is lost, the tray badge still shows the alert
                 log.warning("notification not delivered: %s", type(exc).__name__)
                 return
+            finally:
+                with self._lock:
+                    self._sending.discard(threading.current_thread())
             with self._lock:
                 self._ids[server_id] = message.account_id
                 self._replace[key] = server_id
             self.delivered.emit(server_id)
 
-        threading.Thread(target=send, name="notify", daemon=True).start()
+        thread = threading.Thread(target=send, name="notify", daemon=True)
+        with self._lock:
+            self._sending.add(thread)
+        thread.start()
 
     def _image(self) -> tuple[int, int, int, bool, int, int, bytes]:
         """The app icon as the spec's image-data (width, height, rowstride, alpha, bits, channels, RGBA
@@ -223,6 +232,13 @@ class FreedesktopNotifier(QObject):
                 self._replace = {k: v for k, v in self._replace.items() if v != closed}
 
     def close(self) -> None:
+        # A Notify whose answer came but whose sender has not yet taken it is still among the router's pending
+        # replies, which closing fails (jeepney's drop_all on a finished future: a traceback at quit): those
+        # senders end first, within a moment.
+        with self._lock:
+            sending = list(self._sending)
+        for thread in sending:
+            thread.join(CLOSE_WAIT)
         self._router.close()  # stops the receiver thread first: it iterates the filters
         for f in self._filters:
             f.close()
