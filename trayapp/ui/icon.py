@@ -114,9 +114,6 @@ def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
     """A white glyph centred in `box`, drawn as strokes, not with a font: the same on every system (minimal
     ones lack some characters), crisp at 16 px, and painting the icon loads no font (fontconfig and a font
     file cost the tray ~3.5 MiB). A glyph with no drawing (none today) falls back to the font."""
-    side = min(box.width(), box.height()) * scale
-    unit = QRectF(box.center().x() - side / 2, box.center().y() - side / 2, side, side)
-    strokes = _GLYPH_STROKES.get(glyph)
     if glyph == HOURGLASS:
         w, h = box.width() * 0.5, box.height() * 0.62
         x0, y0 = box.center().x() - w / 2, box.center().y() - h / 2
@@ -128,6 +125,7 @@ def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
         path.closeSubpath()
         p.fillPath(path, QBrush(QColor("white")))
         return
+    strokes = _GLYPH_STROKES.get(glyph)
     if strokes is None:
         font = p.font()
         font.setBold(True)
@@ -136,7 +134,8 @@ def _draw_glyph(p: QPainter, box: QRectF, glyph: str, scale: float) -> None:
         p.setPen(QColor("white"))
         p.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, glyph)
         return
-    path, dots = strokes(unit)
+    side = min(box.width(), box.height()) * scale
+    path, dots = strokes(QRectF(box.center().x() - side / 2, box.center().y() - side / 2, side, side))
     pen = QPen(QColor("white"), max(1.2, side * 0.15))
     pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(QtCore.Qt.PenJoinStyle.RoundJoin)
