@@ -64,13 +64,14 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         from PySide6.QtGui import QIcon
 
         from .ui.icon import EMPTY, FIRST_ICON, render_icon
+        from .ui.sni import make_tray_icon
 
         if icon_cache.exists():
-            early = QSystemTrayIcon(QIcon(str(icon_cache)))
+            early = make_tray_icon(QIcon(str(icon_cache)))
         elif FIRST_ICON.exists():  # a first start: the empty gauge, drawn ahead (packaging/make_icons.py)
-            early, early_spec = QSystemTrayIcon(QIcon(str(FIRST_ICON))), EMPTY
+            early, early_spec = make_tray_icon(QIcon(str(FIRST_ICON))), EMPTY
         else:
-            early, early_spec = QSystemTrayIcon(render_icon(EMPTY)), EMPTY
+            early, early_spec = make_tray_icon(render_icon(EMPTY)), EMPTY
         early.show()
 
     from .service import open_service

@@ -227,7 +227,8 @@ def trayapp_cli(config_dir: Path, *args: str, stdin: str | None = None, timeout:
 @pytest.fixture
 def launch(tmp_path: Path) -> Iterator[Callable[..., TrayApp]]:
     """``launch("--demo")`` starts the tray app with its own config dir under tmp_path and waits until it
-    logged "started"; every app started is stopped afterwards (and must not have crashed)."""
+    logged "started" (and, with the demo, its first poll shown); every app started is stopped afterwards
+    (and must not have crashed)."""
     apps: list[TrayApp] = []
 
     def start(*args: str, config_dir: Path | None = None, wait: bool = True, env=None) -> TrayApp:
@@ -246,6 +247,8 @@ def launch(tmp_path: Path) -> Iterator[Callable[..., TrayApp]]:
         apps.append(app)
         if wait:
             app.wait_log("started (")
+            if "--demo" in args:  # the item answers the panel at once: let it show the demo's accounts
+                app.wait_log("poll shown (")
         return app
 
     yield start

@@ -205,7 +205,7 @@ def test_locked_keyring_one_bubble_a_short_line_and_the_poll_runs_after_the_unlo
 
     app: TrayApp = launch(config_dir=config)
     first = wait_until(
-        lambda: (e := app.menu_entries()[0])["label"] == "Keyring locked" and e, what="the short menu line"
+        lambda: (e := app.menu_entries()) and e[0]["label"] == "Keyring locked" and e[0], what="the short menu line"
     )
     assert first["enabled"] is False
     calls = [c for c in notify_calls.wait(1, timeout=15) if c.app_name == "Credit Tray"]
@@ -220,3 +220,26 @@ def test_locked_keyring_one_bubble_a_short_line_and_the_poll_runs_after_the_unlo
     )
     assert app.menu_entries()[0]["label"] == "Updated just now"
     assert len([c for c in notify_calls.calls if c.app_name == "Credit Tray"]) == 1
+
+
+def test_the_item_needs_attention_exactly_while_a_critical_alert_is_active(
+    sni_items, add_account, deepseek, launch, wait_until, tmp_path
+):
+    config = tmp_path / "config"
+    add_account(config, deepseek.url_for("/ds"), "sk-desktop-attention-0123456789abcdef", label="My DeepSeek")
+    deepseek.expect_request("/ds/user/balance").respond_with_json(deepseek_balance("12.50"))
+    app: TrayApp = launch(config_dir=config)
+    wait_until(lambda: "My DeepSeek: 12.50 CNY" in app.tooltip(), what="the first balance")
+    assert app.sni_property("Status") == "Active"
+
+    deepseek.clear()  # the credit runs out: zero is a critical alert
+    deepseek.expect_request("/ds/user/balance").respond_with_json(deepseek_balance("0.00"))
+    app.click_menu("Refresh now")
+    wait_until(lambda: app.sni_property("Status") == "NeedsAttention", what="Status NeedsAttention at zero credit")
+    assert "0.00 CNY" in app.tooltip()
+
+    deepseek.clear()  # topped up: the alert clears, and so does the highlight
+    deepseek.expect_request("/ds/user/balance").respond_with_json(deepseek_balance("40.00"))
+    app.click_menu("Refresh now")
+    wait_until(lambda: app.sni_property("Status") == "Active", what="Status Active again after the top-up")
+    assert "My DeepSeek: 40.00 CNY" in app.tooltip()

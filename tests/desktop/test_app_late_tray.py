@@ -43,3 +43,19 @@ def test_icon_appears_when_a_tray_comes_up_after_the_app(host, tray_host, dbus_s
         wait_until(lambda: embedded_icon(app), timeout=8, what="the app's icon embedded in trayer")
     app.wait_log("system tray available after ")
     assert "No system tray was found" not in app.log()
+
+
+def test_the_item_comes_back_when_the_panel_restarts(tray_host, sni_items, launch, wait_until):
+    """A panel restarted (a crash, a new session's panel, a settings change) has a new watcher that knows no
+    item: the app registers again by itself, once."""
+    tray_host("xfce4-panel")
+    app: TrayApp = launch("--demo")
+    app.wait_sni_item()
+    tray_host("none")
+    wait_until(lambda: app.sni_item() is None, what="the item to go with the watcher")
+    tray_host("xfce4-panel")
+    item = wait_until(app.sni_item, timeout=8, what="the item registered with the new watcher")
+    assert [entry for entry in sni_items() if entry == item] == [item]
+    app.wait_log("a new StatusNotifierWatcher: registering the tray item again")
+    assert app.sni_property("Title") == "Credit Tray"
+    assert "Quit" in app.menu_labels()

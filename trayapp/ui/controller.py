@@ -330,6 +330,7 @@ class AppController(QObject):
             return
         if self._round is Round.SETTLING:
             self._round = Round.IDLE
+            log.info("poll shown (%s accounts)", len(self._views or []))
             self.deliver_alerts(self._views)
         self.settled.emit()
 

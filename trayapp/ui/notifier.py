@@ -24,6 +24,7 @@ from ..core.alerts import kind_of
 from ..core.models import Alert, Severity
 from ..core.monitor import AccountView, by_urgency
 from .i18n import shown
+from .sni import TrayIcon
 from .tray import account_summary
 
 log = logging.getLogger(__name__)
@@ -91,12 +92,12 @@ class TrayMessageNotifier(QObject):
 
     clicked = Signal(str)
 
-    def __init__(self, tray: QSystemTrayIcon) -> None:
+    def __init__(self, tray: TrayIcon) -> None:
         super().__init__()
         self._last_account = ""
         self.use_tray(tray)
 
-    def use_tray(self, tray: QSystemTrayIcon) -> None:
+    def use_tray(self, tray: TrayIcon) -> None:
         """Show balloons on this icon from now on (the tray controller re-creates its icon late)."""
         self._tray = tray
         tray.messageClicked.connect(lambda: self.clicked.emit(self._last_account))
@@ -246,7 +247,7 @@ class FreedesktopNotifier(QObject):
         self._conn.close()
 
 
-def make_notifier(tray: QSystemTrayIcon, *, prefer_dbus: bool = True) -> TrayMessageNotifier | FreedesktopNotifier:
+def make_notifier(tray: TrayIcon, *, prefer_dbus: bool = True) -> TrayMessageNotifier | FreedesktopNotifier:
     """The freedesktop notifier where a notification service answers; Qt's balloon otherwise."""
     import sys
 

@@ -22,6 +22,7 @@ from ..core.monitor import AccountView, by_urgency, most_urgent, worst_severity
 from . import i18n
 from .i18n import local
 from .icon import EMPTY, HOURGLASS, IconSpec, render_icon
+from .sni import StatusNotifierItem, TrayIcon, make_tray_icon
 
 # The worst alert of the most urgent account names the icon's glyph; a second account has its own colour.
 _GLYPHS = {
@@ -255,7 +256,7 @@ class TrayController(QObject):
         clock: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
         *,
-        tray_icon: QSystemTrayIcon | None = None,
+        tray_icon: TrayIcon | None = None,
         icon_cache: Path | None = None,
         shown: IconSpec | None = None,
     ) -> None:
@@ -317,6 +318,9 @@ class TrayController(QObject):
         if self._icon_cache is not None and self._cached_spec != spec:
             self._save_icon(self.tray.icon(), self._icon_cache)
             self._cached_spec = spec
+        if isinstance(self.tray, StatusNotifierItem):  # panels highlight an item that needs attention
+            critical = worst_severity(a for v in self._views for a in v.alerts) is Severity.CRITICAL
+            self.tray.setStatus("NeedsAttention" if critical else "Active")
         tooltip = self.tooltip()
         if tooltip != self.tray.toolTip():  # Qt re-exports it (NewToolTip, the panel reads it again) even unchanged
             self.tray.setToolTip(tooltip)
@@ -370,10 +374,10 @@ class TrayController(QObject):
         lines.append(age_line(self._views, now))
         return "\n".join(lines)
 
-    def _new_icon(self) -> QSystemTrayIcon:
-        return self._adopt(QSystemTrayIcon(self))
+    def _new_icon(self) -> TrayIcon:
+        return self._adopt(make_tray_icon(QIcon(), self))
 
-    def _adopt(self, tray: QSystemTrayIcon) -> QSystemTrayIcon:
+    def _adopt(self, tray: TrayIcon) -> TrayIcon:
         tray.setParent(self)
         tray.setContextMenu(self.menu)
         tray.activated.connect(self._on_activated)
@@ -389,7 +393,7 @@ class TrayController(QObject):
         except OSError:
             pass
 
-    def recreate(self) -> QSystemTrayIcon:
+    def recreate(self) -> TrayIcon:
         """Replace the icon with a new one, and return it. Qt picks SNI or XEmbed once per QSystemTrayIcon,
         when it is created: an icon made before the panel was up stays XEmbed, which SNI-only panels
         (KDE, GNOME's AppIndicator) never show."""
@@ -399,6 +403,8 @@ class TrayController(QObject):
         self.tray.setToolTip(self.tooltip())
         old.hide()
         old.setContextMenu(None)  # type: ignore[arg-type]
+        if isinstance(old, StatusNotifierItem):
+            old.close()
         old.deleteLater()
         return self.tray
 
@@ -412,6 +418,8 @@ class TrayController(QObject):
         """Remove the icon and free the menu now (the menu has no parent widget to free it)."""
         self.tray.hide()
         self.tray.setContextMenu(None)  # type: ignore[arg-type]
+        if isinstance(self.tray, StatusNotifierItem):
+            self.tray.close()
         self.menu.deleteLater()
         self.snooze_menu.deleteLater()
         self.tray.deleteLater()
