@@ -4,6 +4,12 @@ same clear state. The items live under a service name of the test's own, deleted
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import trayapp.secrets.store as store_module
@@ -45,3 +51,41 @@ def test_batch_read_of_a_locked_keyring_is_the_locked_state(service: str, secret
         KeyringStore(timeout=5).get_many([("acc-1", "api")])
     assert info.value.state == "locked"
     assert "sk-CANARY" not in str(info.value)
+
+
+READER = """
+import json, sys
+import trayapp.secrets.store as store
+store.SERVICE = sys.argv[1]
+found = store.KeyringStore().get_many([("acc-1", "api"), ("acc-2", "api"), ("acc-missing", "api")])
+keys = {f"{a}:{k}": s.reveal() for (a, k), s in found.items()}
+print(json.dumps({"keys": keys, "keyring": "keyring" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("configured", ["nothing", "keyringrc", "env"])
+def test_keys_read_without_keyring_are_the_ones_keyring_reads(service: str, configured: str, tmp_path: Path) -> None:
+    """With nothing configured, keyring would pick its Secret Service backend: the keys are read through
+    secretstorage directly (keyring's import and discovery cost ~0.25 s of a check). A keyringrc.cfg or a
+    PYTHON_KEYRING_BACKEND may name another backend or collection: keyring reads then."""
+    writer = KeyringStore()
+    writer.set("acc-1", "api", Secret("sk-CANARY-direct-1-0123456789"))
+    writer.set("acc-2", "api", Secret("sk-CANARY-direct-2-é-0123456789"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON_KEYRING", "KEYRING_"))}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    if configured == "keyringrc":
+        rc = tmp_path / "xdg" / "python_keyring" / "keyringrc.cfg"
+        rc.parent.mkdir(parents=True)
+        rc.write_text("[backend]\ndefault-keyring=keyring.backends.SecretService.Keyring\n")
+    elif configured == "env":
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
+    out = subprocess.run(
+        [sys.executable, "-c", READER, service], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    result = json.loads(out.stdout)
+    assert result["keys"] == {
+        "acc-1:api": "sk-CANARY-direct-1-0123456789",
+        "acc-2:api": "sk-CANARY-direct-2-é-0123456789",
+    }
+    assert result["keyring"] is (configured != "nothing")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -97,7 +99,10 @@ class KeyringStore:
         if not todo:
             return found
         names = [item_name(*key) for key in todo]
-        values = self._call(lambda kr: _read_many(kr, names))
+        direct = self._backend is None and _plain_secret_service()
+        values = self._bounded(lambda: _read_direct(names)) if direct else None
+        if values is None:  # not the plain Secret Service case, or it is not there: keyring decides
+            values = self._call(lambda kr: _read_many(kr, names))
         with self._lock:
             for key, name in zip(todo, names, strict=True):
                 value = values.get(name)
@@ -156,12 +161,16 @@ class KeyringStore:
         return kr
 
     def _call(self, fn: Callable[[Any], T]) -> T:
+        """fn(the keyring backend), bounded in time."""
+        return self._bounded(lambda: fn(self._backend_or_raise()))
+
+    def _bounded(self, fn: Callable[[], T]) -> T:
         result: list[T] = []
         failure: list[BaseException] = []
 
         def run() -> None:
             try:
-                result.append(fn(self._backend_or_raise()))
+                result.append(fn())
             except BaseException as exc:  # handed to the caller below
                 failure.append(exc)
 
@@ -200,19 +209,74 @@ def _read_many(kr: Any, names: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _plain_secret_service() -> bool:
+    """Whether keyring would pick its Secret Service backend by itself here: Linux, no backend named by
+    PYTHON_KEYRING_BACKEND, no keyringrc.cfg (which can name a backend, a collection or an attribute scheme).
+    Then the keys are read through secretstorage, the library that backend uses, without importing keyring:
+    its import and backend discovery (every backend's module, entry points, a D-Bus probe) take ~0.25 s,
+    which a check and the first poll wait for."""
+    if not sys.platform.startswith("linux") or any(k.startswith(("PYTHON_KEYRING", "KEYRING_")) for k in os.environ):
+        return False
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return not os.path.exists(os.path.join(config_home, "python_keyring", "keyringrc.cfg"))
+
+
+def _read_direct(names: Sequence[str]) -> dict[str, str] | None:
+    """As keyring's SecretService backend reads (its default collection, unlocked as it unlocks it, its
+    default attribute scheme); None when no Secret Service answers (keyring's discovery then says why)."""
+    try:
+        import secretstorage
+        from secretstorage.exceptions import SecretStorageException
+    except ImportError:
+        return None
+    try:
+        connection = secretstorage.dbus_init()
+    except SecretStorageException:
+        return None
+    try:
+        if not secretstorage.check_service_availability(connection):
+            return None
+        collection = secretstorage.get_default_collection(connection)
+    except SecretStorageException:
+        connection.close()
+        return None
+    except BaseException:
+        connection.close()
+        raise
+    if collection.is_locked():
+        collection.unlock()
+        if collection.is_locked():  # the prompt was dismissed, or none can be shown
+            connection.close()
+            raise locked_error()
+
+    def unlock(item: Any) -> None:
+        item.unlock()
+        if item.is_locked():
+            raise locked_error()
+
+    queries = [{"username": name, "service": SERVICE} for name in names]  # keyring's "default" scheme
+    return _read_collection(collection, names, queries, unlock)
+
+
 def _read_secret_service(kr: Any, names: Sequence[str]) -> dict[str, str]:
+    collection = kr.get_preferred_collection()  # raises KeyringLocked if it stays locked
+    return _read_collection(collection, names, [kr._query(SERVICE, name) for name in names], kr.unlock)
+
+
+def _read_collection(
+    collection: Any, names: Sequence[str], queries: Sequence[dict[str, str]], unlock: Callable[[Any], None]
+) -> dict[str, str]:
     """What keyring's SecretService backend does per key (open a connection, find the collection, unlock it,
     search, open an encrypted session, read), done once for all: one connection, one unlock check, the
     SearchItems of every key sent at once, one session and one GetSecrets. An item locked on its own is
     unlocked and read as keyring reads it. The values are decrypted here and never leave this function but as
-    the result."""
+    the result. Closes the collection's connection."""
     from secretstorage.defines import SS_PATH, SS_PREFIX
     from secretstorage.item import Item
     from secretstorage.util import DBusAddressWrapper, open_session
 
-    collection = kr.get_preferred_collection()  # raises KeyringLocked if it stays locked
     with contextlib.closing(collection.connection) as connection:
-        found = _search_pipelined(connection, collection._collection, [kr._query(SERVICE, name) for name in names])
+        found = _search_pipelined(connection, collection._collection, queries)
         # The first item of each search, as keyring's get_password takes it. (secretstorage's Item costs a
         # round trip when made: one is made only for an item that needs its own unlock.)
         paths = {name: found_paths[0] for name, found_paths in zip(names, found, strict=True) if found_paths}
@@ -226,7 +290,7 @@ def _read_secret_service(kr: Any, names: Sequence[str]) -> dict[str, str]:
             raw = secrets.get(path)
             if raw is None:  # locked on its own: not in GetSecrets' answer
                 item = Item(connection, path, session)
-                kr.unlock(item)
+                unlock(item)
                 out[name] = item.get_secret().decode("utf-8")
             else:
                 out[name] = _decrypt(session, raw).decode("utf-8")
@@ -270,6 +334,14 @@ def _decrypt(session: Any, secret: Any) -> bytes:
     return padded[: -padded[-1]]
 
 
+def locked_error() -> SecretStoreError:
+    return SecretStoreError(
+        tr("Keyring locked"),
+        tr("The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose Refresh now."),
+        state="locked",
+    )
+
+
 def translate(exc: BaseException) -> BaseException:
     """keyring's errors into one error with a title and a message; the key never appears in either."""
     if isinstance(exc, SecretStoreError):
@@ -277,14 +349,7 @@ def translate(exc: BaseException) -> BaseException:
     import keyring.errors
 
     if isinstance(exc, keyring.errors.KeyringLocked):
-        return SecretStoreError(
-            tr("Keyring locked"),
-            tr(
-                "The OS keyring is locked. Unlock it (log in again or open your keyring manager), then choose "
-                "Refresh now."
-            ),
-            state="locked",
-        )
+        return locked_error()
     if isinstance(exc, (keyring.errors.NoKeyringError, keyring.errors.InitError)):
         return SecretStoreError(
             tr("No secret store"),
