@@ -50,7 +50,10 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
     icon_cache = paths_for_lock.icon_cache
     early = None
     early_spec = None  # what the early icon shows, when known
-    tray_up = QSystemTrayIcon.isSystemTrayAvailable()
+    from .ui.sni import make_tray_icon, open_item
+
+    own_item = open_item()  # the app's own tray item, where a panel hosts StatusNotifierItems (Linux)
+    tray_up = own_item is not None or QSystemTrayIcon.isSystemTrayAvailable()
     if not tray_up:
         # Said at once: without a tray host (stock GNOME has none without the AppIndicator extension) the
         # app would otherwise seem to do nothing. A window stands in for the tray within seconds.
@@ -64,14 +67,13 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
         from PySide6.QtGui import QIcon
 
         from .ui.icon import EMPTY, FIRST_ICON, render_icon
-        from .ui.sni import make_tray_icon
 
         if icon_cache.exists():
-            early = make_tray_icon(QIcon(str(icon_cache)))
+            early = make_tray_icon(QIcon(str(icon_cache)), item=own_item)
         elif FIRST_ICON.exists():  # a first start: the empty gauge, drawn ahead (packaging/make_icons.py)
-            early, early_spec = make_tray_icon(QIcon(str(FIRST_ICON))), EMPTY
+            early, early_spec = make_tray_icon(QIcon(str(FIRST_ICON)), item=own_item), EMPTY
         else:
-            early, early_spec = make_tray_icon(render_icon(EMPTY)), EMPTY
+            early, early_spec = make_tray_icon(render_icon(EMPTY), item=own_item), EMPTY
         early.show()
 
     from .service import open_service

@@ -46,20 +46,27 @@ _instances = 0
 Props = dict[str, tuple[str, Any]]  # a dbusmenu entry's properties, as D-Bus variants
 
 
-def make_tray_icon(icon: QIcon, parent: QObject | None = None) -> TrayIcon:
-    """The app's own StatusNotifierItem where a panel hosts them (Linux with a StatusNotifierWatcher);
-    Qt's icon elsewhere. TRAYAPP_QT_TRAY=1 keeps Qt's everywhere."""
-    if sys.platform.startswith("linux") and os.environ.get("TRAYAPP_QT_TRAY") != "1":
-        try:
-            item = StatusNotifierItem.open(parent)
-        except Exception as exc:  # no session bus, or the bus refused us: Qt decides (XEmbed, or nothing)
-            log.info("no StatusNotifierItem of our own (%s: %s); Qt's tray icon serves", type(exc).__name__, exc)
-        else:
-            if item is not None:
-                item.setIcon(icon)
-                return item
-    tray = QSystemTrayIcon(icon, parent)
-    return tray
+def make_tray_icon(icon: QIcon, parent: QObject | None = None, *, item: StatusNotifierItem | None = None) -> TrayIcon:
+    """The app's own StatusNotifierItem (`item`, or one opened now) where a panel hosts them; Qt's icon
+    elsewhere."""
+    item = item or open_item(parent)
+    if item is None:
+        return QSystemTrayIcon(icon, parent)
+    item.setParent(parent)
+    item.setIcon(icon)
+    return item
+
+
+def open_item(parent: QObject | None = None) -> StatusNotifierItem | None:
+    """An item of our own on the session bus, not shown yet: on Linux, where a StatusNotifierWatcher (a panel
+    that hosts StatusNotifierItems) is up; None elsewhere, or with TRAYAPP_QT_TRAY=1 (Qt's icon then)."""
+    if not sys.platform.startswith("linux") or os.environ.get("TRAYAPP_QT_TRAY") == "1":
+        return None
+    try:
+        return StatusNotifierItem.open(parent)
+    except Exception as exc:  # no session bus, or the bus refused us: Qt decides (XEmbed, or nothing)
+        log.info("no StatusNotifierItem of our own (%s: %s); Qt's tray icon serves", type(exc).__name__, exc)
+        return None
 
 
 class StatusNotifierItem(QObject):
@@ -339,6 +346,11 @@ class StatusNotifierItem(QObject):
             except Exception:  # an answer that cannot be made must not end the item
                 log.exception("tray item: a D-Bus call could not be answered")
 
+    def _tell(self, what: str, args: tuple[Any, ...]) -> None:
+        """Hand a request to the GUI thread (queued); nothing once the item is gone (the app is ending)."""
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+            self._incoming.emit(what, args)
+
     def _replied(self, msg: Message) -> None:
         from jeepney import HeaderFields, MessageType
 
@@ -347,7 +359,7 @@ class StatusNotifierItem(QObject):
         if msg.header.message_type is MessageType.error:
             log.warning("the panel refused the tray item: %s", msg.body)
         else:
-            self._incoming.emit("registered", ())
+            self._tell("registered", ())
 
     def _signalled(self, msg: Message) -> None:
         from jeepney import HeaderFields
@@ -355,7 +367,7 @@ class StatusNotifierItem(QObject):
         if msg.header.fields.get(HeaderFields.member) == "NameOwnerChanged":
             name, _old, new = msg.body
             if name == WATCHER and new:
-                self._incoming.emit("watcher", ())
+                self._tell("watcher", ())
 
     def _answer(self, msg: Message) -> None:
         from jeepney import HeaderFields, new_error, new_method_return
@@ -416,7 +428,7 @@ class StatusNotifierItem(QObject):
     def _item_methods(self) -> dict[str, Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]]:
         def emit(what: str) -> Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]:
             def handler(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
-                self._incoming.emit(what, args)
+                self._tell(what, args)
                 return "", ()
 
             return handler
@@ -450,7 +462,7 @@ class StatusNotifierItem(QObject):
         def event(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
             item_id, event_id, _data, _time = args
             if event_id == "clicked":
-                self._incoming.emit("clicked", (item_id,))
+                self._tell("clicked", (item_id,))
             return "", ()
 
         def event_group(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -463,12 +475,12 @@ class StatusNotifierItem(QObject):
             return "ai", (missing,)
 
         def about_to_show(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
-            self._incoming.emit("about_to_show", (args[0],))
+            self._tell("about_to_show", (args[0],))
             return "b", (False,)  # the menu is kept current; a rebuild there announces its own layout
 
         def about_to_show_group(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
             for item_id in args[0]:
-                self._incoming.emit("about_to_show", (item_id,))
+                self._tell("about_to_show", (item_id,))
             return "aiai", ([], [i for i in args[0] if i not in entries])
 
         return {
