@@ -20,8 +20,8 @@ from .storage.paths import Paths, resolve_paths
 
 if TYPE_CHECKING:
     from .core.forecast import Forecast
-    from .core.models import Account, AccountState, Alert, Grant, Settings, Snapshot
-    from .core.monitor import AccountView, FetchResult, Monitor
+    from .core.models import Account, AccountState, Alert, FetchResult, Grant, Settings, Snapshot
+    from .core.monitor import AccountView, Monitor
     from .secrets.secret import Secret
     from .secrets.store import SecretStore
     from .storage.config import Config, ConfigStore

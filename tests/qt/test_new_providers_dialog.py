@@ -22,8 +22,7 @@ from pytest_httpserver import HTTPServer
 from tests.cli.test_new_providers_e2e import CASES, Case
 from tests.contract.test_declared import relay_file, user_self
 from tests.support.keyring_backend import MemoryKeyring
-from trayapp.core.models import CurrencyBalance, Snapshot
-from trayapp.core.monitor import FetchResult
+from trayapp.core.models import CurrencyBalance, FetchResult, Snapshot
 from trayapp.providers import catalog
 from trayapp.secrets.store import SERVICE, KeyringStore
 from trayapp.service import Service, open_service

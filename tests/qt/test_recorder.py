@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from trayapp.core.monitor import FetchResult
+from trayapp.core.models import FetchResult
 
 from .conftest import poll_and_wait
 

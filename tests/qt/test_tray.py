@@ -239,8 +239,8 @@ def _aged_views(now):
     from datetime import timedelta
     from decimal import Decimal
 
-    from trayapp.core.models import Account, ErrorKind, FetchError, Settings, Snapshot
-    from trayapp.core.monitor import FetchResult, Monitor
+    from trayapp.core.models import Account, ErrorKind, FetchError, FetchResult, Settings, Snapshot
+    from trayapp.core.monitor import Monitor
 
     then = now - timedelta(days=3)
     accounts = [Account(i, "deepseek", label, then) for i, label in (("old", "Old"), ("new", "New"))]

@@ -22,8 +22,8 @@ from tests.reliability.providers import NOW, SPECS, Spec, request
 from tests.reliability.server import LoopServer, Reply, free_port, serve
 from trayapp.core import rules
 from trayapp.core.errors import ProviderError
-from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, Settings, Snapshot, Status
-from trayapp.core.monitor import FetchResult, Monitor
+from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, FetchResult, Settings, Snapshot, Status
+from trayapp.core.monitor import Monitor
 from trayapp.fetch import Job, run_in_child, run_jobs
 from trayapp.providers import catalog
 from trayapp.secrets.secret import Secret

@@ -326,7 +326,7 @@ def sample_state(config: Config) -> AppState:
 def what_the_app_does_with(config_dir: Path) -> None:
     """Open the service on these files and do what the tray and `check` do with them: the views (alerts
     evaluated), the text and JSON reports, a failed poll applied (backoff), the history read and exported."""
-    from trayapp.core.monitor import FetchResult
+    from trayapp.core.models import FetchResult
     from trayapp.monitoring import nagios
     from trayapp.service import open_service
     from trayapp.storage.atomic import dumps

@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trayapp.core.i18n import LocalText
-from trayapp.core.models import ErrorKind, FetchError, Snapshot
-from trayapp.core.monitor import FetchResult
+from trayapp.core.models import ErrorKind, FetchError, FetchResult, Snapshot
 from trayapp.fetch.run import scrubbed
 from trayapp.secrets.keys import MASK, MIN_FRAGMENT, PREFIXES, Fragments, mask_fragments
 

@@ -19,8 +19,8 @@ from pytest_httpserver import HTTPServer
 from trayapp.core import codec, i18n
 from trayapp.core.errors import BadResponse
 from trayapp.core.i18n import LocalText, localize, tr
-from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, Settings, Snapshot
-from trayapp.core.monitor import FetchResult, Monitor, view_json
+from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, FetchResult, Settings, Snapshot
+from trayapp.core.monitor import Monitor, view_json
 from trayapp.fetch import Job, child_env, run_in_child
 from trayapp.fetch.child import result_in, result_out
 from trayapp.secrets.secret import Secret

@@ -339,7 +339,8 @@ def test_enforced_spend_limit_is_critical_and_drawn_as_empty() -> None:
 
 
 def test_age_is_that_of_the_data_and_a_failed_last_try_is_said_beside_it() -> None:
-    from trayapp.core.monitor import FetchResult, Monitor, view_json
+    from trayapp.core.models import FetchResult
+    from trayapp.core.monitor import Monitor, view_json
 
     three_days_ago = NOW - timedelta(days=3)
     monitor = Monitor([acct("a"), acct("b"), acct("c")], Settings())
@@ -371,7 +372,8 @@ def test_data_age_wording() -> None:
 
 
 def test_verdict_summary_names_accounts_by_state_worst_first() -> None:
-    from trayapp.core.monitor import FetchResult, Monitor, report_exit_code, verdict_summary
+    from trayapp.core.models import FetchResult
+    from trayapp.core.monitor import Monitor, report_exit_code, verdict_summary
 
     names = {"m": "Moonshot", "o": "OpenAI alias", "d": "DeepSeek", "f": "Fine"}
     accounts = [Account(i, "deepseek", label, NOW) for i, label in names.items()]

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from trayapp.core.monitor import FetchResult
+from trayapp.core.models import FetchResult
 from trayapp.fetch import Job, run_jobs
 from trayapp.providers.demo import demo_accounts
 from trayapp.secrets.secret import Secret

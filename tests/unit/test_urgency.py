@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, Identity, Settings, Snapshot
-from trayapp.core.monitor import FetchResult, Monitor, by_urgency, most_urgent
+from trayapp.core.models import Account, AccountState, ErrorKind, FetchError, FetchResult, Identity, Settings, Snapshot
+from trayapp.core.monitor import Monitor, by_urgency, most_urgent
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 

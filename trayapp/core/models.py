@@ -120,6 +120,16 @@ class FetchError:
 
 
 @dataclass(frozen=True)
+class FetchResult:
+    """What one fetch gave: a snapshot or an error, and the provider's cache for the next one."""
+
+    account_id: str
+    snapshot: Snapshot | None = None
+    error: FetchError | None = None
+    cache: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Alert:
     account_id: str
     code: str

@@ -6,7 +6,7 @@ Shared by the tray (through the UI controller) and by `trayapp check`; knows not
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,16 +14,8 @@ from . import rules
 from .codec import dt_out, identity_out
 from .forecast import Forecast, forecast_alerts
 from .i18n import localize, tr
-from .models import Account, AccountState, Alert, FetchError, Settings, Severity, Snapshot, Status
+from .models import Account, AccountState, Alert, FetchError, FetchResult, Settings, Severity, Snapshot, Status
 from .texts import text
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    account_id: str
-    snapshot: Snapshot | None = None
-    error: FetchError | None = None
-    cache: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

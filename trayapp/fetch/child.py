@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..core import codec
 from ..core.i18n import tr
-from ..core.models import Account, ErrorKind, FetchError
-from ..core.monitor import FetchResult
+from ..core.models import Account, ErrorKind, FetchError, FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.secret import Secret

@@ -8,8 +8,7 @@ from typing import Any
 
 from ..core.errors import SecretStoreError
 from ..core.i18n import tr
-from ..core.models import Account, AccountState, ErrorKind, FetchError
-from ..core.monitor import FetchResult
+from ..core.models import Account, AccountState, ErrorKind, FetchError, FetchResult
 from ..providers import catalog
 from ..secrets.secret import Secret
 from ..secrets.store import SecretStore, read_many

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ProviderError
 from ..core.i18n import LocalText, tr
-from ..core.models import ErrorKind, FetchError
-from ..core.monitor import FetchResult
+from ..core.models import ErrorKind, FetchError, FetchResult
 from ..providers import catalog
 from ..providers.base import FetchRequest
 from ..secrets.keys import Fragments

@@ -16,8 +16,8 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from ..core.errors import ConfigError, SecretStoreError, TrayError
-from ..core.models import Account, ErrorKind
-from ..core.monitor import AccountView, FetchResult
+from ..core.models import Account, ErrorKind, FetchResult
+from ..core.monitor import AccountView
 from ..platform import firstrun
 from ..platform.memory import release_free_memory
 from .i18n import local

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..core.alerts import ALERTS
 from ..core.errors import ConfigError
-from ..core.models import MIN_POLL_MINUTES, Account, Grant, Settings
-from ..core.monitor import FetchResult
+from ..core.models import MIN_POLL_MINUTES, Account, FetchResult, Grant, Settings
 from ..core.validation import parse_currency, validate_base_url
 from ..providers import catalog
 from ..providers.base import ProviderInfo

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.models import Account, AccountState
-from ..core.monitor import FetchResult
+from ..core.models import Account, AccountState, FetchResult
 from ..fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
 from ..fetch.child import start_children, stop_children
 from ..secrets.secret import Secret

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.forecast import Forecast
-from ..core.monitor import FetchResult
+from ..core.models import FetchResult
 
 if TYPE_CHECKING:
     from ..service import Service
