@@ -417,3 +417,18 @@ def test_a_newer_schema_is_only_read(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM folds").fetchone() == (0,)
     conn.close()
     store.close()
+
+
+def test_without_the_folds_table_the_forecasts_come_from_the_readings(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    world = World(path, random.Random(12), accounts=2)
+    world.history_before(days=15)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("DROP TABLE folds")  # by hand
+    conn.close()
+    items = [(a, Snapshot(a, world.now, world.currency[a], world.remaining[a])) for a in world.ids]
+    want = {a: reference_forecast(world.store.balances(a, world.now - WINDOW), s, world.now) for a, s in items}
+    assert_same(world.store.forecasts_apart(items, world.now), want, "no folds table")
+    assert_same(world.store.forecasts(items, world.now), want, "no folds table, this thread")
+    world.close()

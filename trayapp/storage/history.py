@@ -8,6 +8,10 @@
   and the next open or poll tries again.
 - Values are checked as they are read: a row whose time is not a time is skipped, a number that is not a
   finite amount is read as unknown (None), a garbage `last_compacted` as never; each reported once.
+- Forecasts: each account's burn-rate fold (`core.forecast.Fold`) of its two-week window is stored (`folds`),
+  and a poll brings it up to date with the readings that left the window and the new ones. Triggers count
+  every other change to an account's readings (`changes`: replaced, inserted before the newest, deleted,
+  altered, by whatever process); a fold made at another count is made again from every reading.
 - Retention (`compact`): every reading for 7 days, the last reading of each hour up to 90 days, the last
   of each day after that. Compaction runs at most daily and only looks at the rows that crossed a
   boundary since the previous run, so its cost is bounded by a day of polls.
@@ -424,47 +428,19 @@ class HistoryStore:
         taken out, the new ones added); from every reading of its window when the fold is missing or out of date.
         The result is what `forecast(self.balances(...))` gives."""
         since = now - WINDOW
-        if not self.writable:  # a newer schema: its tables are not ours to read or write
-            return {a: forecast(_balances(conn, a, since), snap, now) for a, snap in items}
-        lo = _ts_at_or_after(since)
         snaps = dict(items)
-        folds = dict.fromkeys(snaps, Fold())  # an account with no readings recorded yet
-        updated: list[tuple[object, ...]] = []
-        ids = list(snaps)
-        conn.execute("BEGIN")  # one read transaction: the counts, the folds and the readings agree
-        try:
-            for i in range(0, len(ids), 500):  # 500 parameters: within the 999 of older SQLite versions
-                chunk = ids[i : i + 500]
-                found = conn.execute(
-                    f"SELECT a.account_id, a.id, coalesce(c.n, 0), {_FOLD_COLUMNS_OF_F}"
-                    " FROM accounts a LEFT JOIN changes c ON c.acct = a.id LEFT JOIN folds f ON f.acct = a.id"
-                    f" WHERE a.account_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-                for account_id, key, n, *columns in found:
-                    snap = snaps[account_id]
-                    currency = snap.currency if snap else None
-                    stored = None if columns[0] is None else tuple(columns)
-                    kept = _kept_fold(conn, stored, n, currency, lo)
-                    if kept is None:
-                        balances = _balances(conn, account_id, since)
-                        upto = max((_ts(t) for t, _, _ in balances), default=lo - 1)
-                        kept = fold(sorted((t, r) for t, r, c in balances if t >= since and c == currency)), upto
-                    folds[account_id] = kept[0]
-                    row = _fold_row(key, n, currency, lo, kept[1], kept[0])
-                    if row != stored:
-                        updated.append(row)
-        finally:
-            conn.execute("COMMIT")  # a read transaction: nothing to keep or undo
-        if updated:
+        if self.writable:  # else a newer schema: its tables are not ours to read or write
             try:
-                with _write(conn):
-                    conn.executemany(
-                        f"INSERT OR REPLACE INTO folds ({_FOLD_COLUMNS}) VALUES ({','.join('?' * 13)})", updated
-                    )
-            except sqlite3.Error as exc:  # only the next poll's work: it starts again from the readings
-                log.debug("forecast folds not stored: %s", exc)
-        return {a: forecast_folded(folds[a], snap, now) for a, snap in snaps.items()}
+                folds, updated = _read_folds(conn, snaps, since)
+            except sqlite3.OperationalError as exc:
+                if "no such" not in str(exc):
+                    raise  # a locked or failing file: the caller's to tell
+                _report(self.path, "folds", str(exc))  # a table dropped by hand: the readings still serve
+            else:
+                if updated:
+                    _store_folds(conn, updated)
+                return {a: forecast_folded(folds[a], snap, now) for a, snap in snaps.items()}
+        return {a: forecast(_balances(conn, a, since), snap, now) for a, snap in snaps.items()}
 
     def points(
         self, account_id: str, since: datetime | None, until: datetime | None = None, max_points: int = 400
@@ -688,6 +664,50 @@ def _amounts(cursor: Iterable[Sequence[object]]) -> Iterator[tuple[int, Decimal,
             continue
         if amount is not None:
             yield t, amount, cur if type(cur) is str else None  # type: ignore[misc]  # t: an int, checked above
+
+
+def _store_folds(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    try:
+        with _write(conn):
+            conn.executemany(f"INSERT OR REPLACE INTO folds ({_FOLD_COLUMNS}) VALUES ({','.join('?' * 13)})", rows)
+    except sqlite3.Error as exc:  # only the next poll's work: it starts again from the readings
+        log.debug("forecast folds not stored: %s", exc)
+
+
+def _read_folds(
+    conn: sqlite3.Connection, snaps: dict[str, Snapshot | None], since: datetime
+) -> tuple[dict[str, Fold], list[tuple[object, ...]]]:
+    """Each account's fold of its window, and the folds to store (those that changed)."""
+    lo = _ts_at_or_after(since)
+    folds = dict.fromkeys(snaps, Fold())  # an account with no readings recorded yet
+    updated: list[tuple[object, ...]] = []
+    ids = list(snaps)
+    conn.execute("BEGIN")  # one read transaction: the counts, the folds and the readings agree
+    try:
+        for i in range(0, len(ids), 500):  # 500 parameters: within the 999 of older SQLite versions
+            chunk = ids[i : i + 500]
+            found = conn.execute(
+                f"SELECT a.account_id, a.id, coalesce(c.n, 0), {_FOLD_COLUMNS_OF_F}"
+                " FROM accounts a LEFT JOIN changes c ON c.acct = a.id LEFT JOIN folds f ON f.acct = a.id"
+                f" WHERE a.account_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for account_id, key, n, *columns in found:
+                snap = snaps[account_id]
+                currency = snap.currency if snap else None
+                stored = None if columns[0] is None else tuple(columns)
+                kept = _kept_fold(conn, stored, n, currency, lo)
+                if kept is None:
+                    balances = _balances(conn, account_id, since)
+                    upto = max((_ts(t) for t, _, _ in balances), default=lo - 1)
+                    kept = fold(sorted((t, r) for t, r, c in balances if t >= since and c == currency)), upto
+                folds[account_id] = kept[0]
+                row = _fold_row(key, n, currency, lo, kept[1], kept[0])
+                if row != stored:
+                    updated.append(row)
+    finally:
+        conn.execute("COMMIT")  # a read transaction: nothing to keep or undo
+    return folds, updated
 
 
 _FOLD_COLUMNS = "acct, changes, currency, since, upto, readings, spent, span, topups, first_t, first_r, last_t, last_r"
