@@ -432,3 +432,25 @@ def test_without_the_folds_table_the_forecasts_come_from_the_readings(tmp_path: 
     assert_same(world.store.forecasts_apart(items, world.now), want, "no folds table")
     assert_same(world.store.forecasts(items, world.now), want, "no folds table, this thread")
     world.close()
+
+
+def test_a_reading_at_the_window_s_start_counts_and_one_a_microsecond_older_does_not(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    values = [Decimal(100) - Decimal(i) for i in range(30)]
+    times = [START + timedelta(hours=12 * i) for i in range(30)]
+    store.record([Reading("a", t, "ok", USD, v) for t, v in zip(times, values, strict=True)])
+    seen = set()
+    for now in (
+        times[3] + WINDOW - timedelta(microseconds=1),
+        times[3] + WINDOW,  # times[3] is the window's first instant
+        times[3] + WINDOW + timedelta(microseconds=1),  # ...and now just outside it
+        times[3] + WINDOW + timedelta(seconds=1),
+        times[4] + WINDOW,
+        times[4] + WINDOW + timedelta(hours=11, microseconds=999999),
+    ):
+        snap = Snapshot("a", now, USD, Decimal(70))
+        got = store.forecasts_apart([("a", snap)], now)["a"]
+        assert got == reference_forecast(store.balances("a", now - WINDOW), snap, now), now
+        seen.add(got.readings)
+    assert len(seen) >= 3, "the edge moved the count of readings in the window"
+    store.close()
