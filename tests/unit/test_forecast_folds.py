@@ -454,3 +454,26 @@ def test_a_reading_at_the_window_s_start_counts_and_one_a_microsecond_older_does
         seen.add(got.readings)
     assert len(seen) >= 3, "the edge moved the count of readings in the window"
     store.close()
+
+
+def test_compaction_keeps_the_folds_current(tmp_path: Path) -> None:
+    """Compaction thins the readings 7 to 8 days old (inside the window) every day: it brings the folds along, so
+    the next poll does not fold two weeks of every account again; the forecasts are those of the readings left."""
+    world = World(tmp_path / "history.sqlite3", random.Random(21), accounts=4)
+    world.history_before(days=100)
+    world.store.compact(world.now)
+    for day in range(3):
+        items = [(a, Snapshot(a, world.now, world.currency[a], world.remaining[a])) for a in world.ids]
+        world.store.forecasts_apart(items, world.now)
+        for _ in range(24 * 4):
+            world.now += timedelta(minutes=15)
+            world.store.record(world.readings(world.now))
+        assert world.other.compact(world.now) > 0, "readings were thinned"
+        conn = sqlite3.connect(world.path)
+        current = conn.execute("SELECT count(*), sum(f.changes = c.n) FROM folds f JOIN changes c USING (acct)")
+        assert current.fetchone() == (4, 4), "every fold made at the count compaction left"
+        conn.close()
+        items = [(a, Snapshot(a, world.now, world.currency[a], world.remaining[a])) for a in world.ids]
+        want = {a: reference_forecast(world.store.balances(a, world.now - WINDOW), s, world.now) for a, s in items}
+        assert_same(world.store.forecasts_apart(items, world.now), want, f"day {day}")
+    world.close()

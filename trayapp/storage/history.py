@@ -574,8 +574,12 @@ def _compact(conn: sqlite3.Connection, now: datetime) -> int:
     # Thinning is idempotent, so a run cut short is redone from the same point next time.
     for key in keys:
         with _write(conn):
-            removed += _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
-            removed += _thin(conn, key, start_hourly, cut_hourly, DAY)
+            count = conn.execute("SELECT n FROM changes WHERE acct = ?", (key,)).fetchone()
+            gone = _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
+            gone += _thin(conn, key, start_hourly, cut_hourly, DAY)
+            if gone:
+                _refold(conn, key, count[0] if count else 0, max(gone))
+            removed += len(gone)
         time.sleep(COMPACT_PAUSE)
     with _write(conn):
         conn.execute(
@@ -611,10 +615,11 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> int:
-    """Keep one reading per slot in [start, end): the last successful one, or the last if all failed."""
+def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> list[int]:
+    """Keep one reading per slot in [start, end): the last successful one, or the last if all failed.
+    Returns the times of the readings removed."""
     if start >= end:
-        return 0
+        return []
     start = start - start % slot
     rows = conn.execute(
         "SELECT t, remaining IS NOT NULL OR error_kind IS NULL FROM readings WHERE acct = ? AND t >= ? AND t < ?"
@@ -628,9 +633,35 @@ def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -
         if held is None or good or not held[1]:
             keep[bucket] = (t, bool(good))
     kept = {t for t, _ in keep.values()}
-    doomed = [(key, t) for t, _ in rows if t not in kept]
-    conn.executemany("DELETE FROM readings WHERE acct = ? AND t = ?", doomed)
-    return len(doomed)
+    doomed = [t for t, _ in rows if t not in kept]
+    conn.executemany("DELETE FROM readings WHERE acct = ? AND t = ?", [(key, t) for t in doomed])
+    return doomed
+
+
+def _refold(conn: sqlite3.Connection, key: int, count_before: object, newest_gone: int) -> None:
+    """After compaction removed readings of an account (in the same transaction), its fold: unchanged (its count
+    brought along) when they were all older than its window, else made again from the readings it covers. So the
+    next poll does not fold two weeks of readings again for every account, every day."""
+    try:
+        row = conn.execute(f"SELECT {_FOLD_COLUMNS} FROM folds WHERE acct = ?", (key,)).fetchone()
+        stored = _stored_fold(row)
+        if stored is None:
+            return
+        made_at, currency, since, upto, f = stored
+        if newest_gone >= since or made_at != count_before:
+            rows = conn.execute(
+                "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t >= ? AND t <= ?"
+                " AND remaining IS NOT NULL ORDER BY t",
+                (key, since, upto),
+            )
+            f = fold([(_dt(t), r) for t, r, c in _amounts(rows) if c == currency])
+        count = conn.execute("SELECT n FROM changes WHERE acct = ?", (key,)).fetchone()
+        conn.execute(
+            f"INSERT OR REPLACE INTO folds ({_FOLD_COLUMNS}) VALUES ({','.join('?' * 13)})",
+            _fold_row(key, count[0] if count else 0, currency, since, upto, f),
+        )
+    except sqlite3.OperationalError as exc:  # a folds table dropped by hand: the next poll reads the readings
+        log.debug("fold not kept through compaction: %s", exc)
 
 
 def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
