@@ -175,13 +175,8 @@ class Service:
         store.record(demo_history(fresh, now))
 
     def _refresh_forecasts(self, store: HistoryStore, now: datetime, account_ids: Iterable[str] | None = None) -> None:
-        from .core.forecast import WINDOW, forecast
-
         ids = list(account_ids) if account_ids is not None else [a.id for a in self.monitor.accounts]
-        for account_id in ids:
-            state = self.monitor.states.get(account_id)
-            snapshot = state.last_good if state else None
-            self.monitor.forecasts[account_id] = forecast(store.balances(account_id, now - WINDOW), snapshot, now)
+        self.monitor.forecasts.update(store.forecasts(self.forecast_items(ids), now))
 
     def refresh_forecasts(self, now: datetime, account_ids: Iterable[str] | None = None) -> None:
         """The forecasts of these accounts (all by default) from the history, on this thread."""

@@ -186,7 +186,8 @@ def test_points_are_downsampled_to_what_is_drawn(store: HistoryStore) -> None:
 # ---------------------------------------------------------------- migrations and damage
 
 
-V2 = Migration(2, ("ALTER TABLE readings ADD COLUMN note TEXT",))
+CURRENT = MIGRATIONS[-1].version
+V2 = Migration(CURRENT + 1, ("ALTER TABLE readings ADD COLUMN note TEXT",))  # the next version
 
 
 def test_migration_copies_the_file_first_and_keeps_every_reading(tmp_path: Path) -> None:
@@ -198,15 +199,15 @@ def test_migration_copies_the_file_first_and_keeps_every_reading(tmp_path: Path)
     problems: list[str] = []
     v2 = HistoryStore(path, problems, migrations=(*MIGRATIONS, V2), clock=lambda: NOW)
     assert problems == []
-    assert v2.version == 2 and len(v2.readings("a")) == 24
+    assert v2.version == CURRENT + 1 and len(v2.readings("a")) == 24
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(CURRENT + 1,)]
     assert "note" in [c[1] for c in conn.execute("PRAGMA table_info(readings)")]
     conn.close()
-    backups = list(tmp_path.glob("history.sqlite3.v1-*.bak"))
+    backups = list(tmp_path.glob(f"history.sqlite3.v{CURRENT}-*.bak"))
     assert len(backups) == 1
     copy = sqlite3.connect(backups[0])
-    assert copy.execute("SELECT version FROM schema_version").fetchall() == [(1,)]
+    assert copy.execute("SELECT version FROM schema_version").fetchall() == [(CURRENT,)]
     assert copy.execute("SELECT count(*) FROM readings").fetchone()[0] == 24
     copy.close()
     v2.close()
@@ -220,11 +221,11 @@ def test_a_failed_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     v1 = HistoryStore(path)
     v1.record([reading("a", NOW)])
     v1.close()
-    broken = Migration(2, ("ALTER TABLE readings ADD COLUMN note TEXT", "THIS IS NOT SQL"))
+    broken = Migration(CURRENT + 1, ("ALTER TABLE readings ADD COLUMN note TEXT", "THIS IS NOT SQL"))
     with pytest.raises(sqlite3.Error):
         HistoryStore(path, migrations=(*MIGRATIONS, broken))
     store = HistoryStore(path)
-    assert store.version == 1 and [r.at for r in store.readings()] == [NOW]
+    assert store.version == CURRENT and [r.at for r in store.readings()] == [NOW]
     assert "note" not in [c[1] for c in store._conn.execute("PRAGMA table_info(readings)")]
     store.close()
 

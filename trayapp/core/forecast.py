@@ -49,37 +49,89 @@ class Rate:
     reason: str | None
 
 
-def burn_rate(points: Sequence[tuple[datetime, Decimal]]) -> Rate:
-    """Spend per day from (time, remaining) points in time order."""
-    if len(points) < 2:
-        return Rate(
-            None, timedelta(0), len(points), 0, tr("only one reading so far") if points else tr("no readings yet")
+Point = tuple[datetime, Decimal]  # (time, remaining)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """What the burn rate is computed from, summed over (time, remaining) points in time order: kept as it is
+    (storage keeps one per account), it can take a newer point (`then`) or lose its oldest (`rest`) without
+    going over every point again."""
+
+    readings: int = 0
+    spent: Decimal = Decimal(0)
+    span: timedelta = timedelta(0)  # the time of the intervals that count (not the top-ups')
+    topups: int = 0
+    first: Point | None = None
+    last: Point | None = None
+
+    def then(self, t: datetime, remaining: Decimal) -> Fold:
+        """This fold with a newer point after its last one."""
+        if self.last is None:
+            return Fold(1, self.spent, self.span, self.topups, (t, remaining), (t, remaining))
+        spent, span, topups = _pair(self.last, (t, remaining))
+        return Fold(
+            self.readings + 1, self.spent + spent, self.span + span, self.topups + topups, self.first, (t, remaining)
         )
+
+    def rest(self, second: Point | None) -> Fold:
+        """This fold without its first point; `second` is the point after it (None when the first is the only one)."""
+        if self.first is None or second is None or self.readings <= 1:
+            return Fold()
+        spent, span, topups = _pair(self.first, second)
+        return Fold(self.readings - 1, self.spent - spent, self.span - span, self.topups - topups, second, self.last)
+
+
+def _pair(a: Point, b: Point) -> tuple[Decimal, timedelta, int]:
+    """What one interval adds to a fold: (spent, time, top-ups)."""
+    (t0, r0), (t1, r1) = a, b
+    if t1 <= t0:
+        return Decimal(0), timedelta(0), 0
+    if r1 > r0:
+        return Decimal(0), timedelta(0), 1
+    return r0 - r1, t1 - t0, 0
+
+
+def fold(points: Sequence[Point]) -> Fold:
+    """The fold of (time, remaining) points in time order."""
+    if not points:
+        return Fold()
     spent = Decimal(0)
     span = timedelta(0)
     topups = 0
-    for (t0, r0), (t1, r1) in pairwise(points):
-        if t1 <= t0:
-            continue
-        if r1 > r0:
-            topups += 1
-            continue
-        spent += r0 - r1
-        span += t1 - t0
-    if span < MIN_SPAN:
-        hours = int(span.total_seconds() // 3600)
+    for a, b in pairwise(points):
+        pair_spent, pair_span, pair_topups = _pair(a, b)
+        spent += pair_spent
+        span += pair_span
+        topups += pair_topups
+    return Fold(len(points), spent, span, topups, points[0], points[-1])
+
+
+def burn_rate(points: Sequence[Point]) -> Rate:
+    """Spend per day from (time, remaining) points in time order."""
+    return rate_of(fold(points))
+
+
+def rate_of(f: Fold) -> Rate:
+    """Spend per day from a fold, or why there is none."""
+    if f.readings < 2:
+        return Rate(
+            None, timedelta(0), f.readings, 0, tr("only one reading so far") if f.readings else tr("no readings yet")
+        )
+    if f.span < MIN_SPAN:
+        hours = int(f.span.total_seconds() // 3600)
         return Rate(
             None,
-            span,
-            len(points),
-            topups,
+            f.span,
+            f.readings,
+            f.topups,
             tr(
                 "too little history: {hours} h of readings without a top-up; a forecast needs at least {needed} h",
                 hours=hours,
                 needed=int(MIN_SPAN.total_seconds() // 3600),
             ),
         )
-    return Rate(spent * _DAY / Decimal(span.total_seconds()), span, len(points), topups, None)
+    return Rate(f.spent * _DAY / Decimal(f.span.total_seconds()), f.span, f.readings, f.topups, None)
 
 
 def forecast(
@@ -92,10 +144,16 @@ def forecast(
     good snapshot (the newest numbers and the expiry)."""
     currency = snapshot.currency if snapshot else None
     since = now - window
-    points = sorted((t, r) for t, r, c in balances if t >= since and c == currency)
-    if snapshot is not None and snapshot.remaining is not None and (not points or snapshot.checked_at > points[-1][0]):
-        points.append((snapshot.checked_at, snapshot.remaining))
-    rate = burn_rate(points)
+    return forecast_folded(fold(sorted((t, r) for t, r, c in balances if t >= since and c == currency)), snapshot, now)
+
+
+def forecast_folded(recorded: Fold, snapshot: Snapshot | None, now: datetime) -> Forecast:
+    """The forecast of one account from the fold of its recorded balances in the window (those in the snapshot's
+    currency) and its last good snapshot: what `forecast` computes, from the sums instead of every point."""
+    f = recorded
+    if snapshot is not None and snapshot.remaining is not None and (f.last is None or snapshot.checked_at > f.last[0]):
+        f = f.then(snapshot.checked_at, snapshot.remaining)
+    rate = rate_of(f)
     # An expiry of credit that `remaining` does not count (Zhipu's token packs) says nothing of the money's.
     expires_at = snapshot.expires_at if snapshot and "expiry_outside_balance" not in snapshot.flags else None
 
@@ -104,9 +162,9 @@ def forecast(
 
     if snapshot is None or snapshot.remaining is None:
         return result(None, None, tr("the remaining credit is not known"))
-    if rate.per_day is None:
+    if rate.per_day is None or f.last is None:
         return result(None, None, rate.reason)
-    last_t, remaining = points[-1]
+    last_t, remaining = f.last
     unused: Decimal | None = None
     if expires_at is not None and expires_at > now:
         expiring = snapshot.remaining_granted if snapshot.remaining_granted is not None else remaining

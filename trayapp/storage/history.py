@@ -8,6 +8,10 @@
   and the next open or poll tries again.
 - Values are checked as they are read: a row whose time is not a time is skipped, a number that is not a
   finite amount is read as unknown (None), a garbage `last_compacted` as never; each reported once.
+- Forecasts: each account's burn-rate fold (`core.forecast.Fold`) of its two-week window is stored (`folds`),
+  and a poll brings it up to date with the readings that left the window and the new ones. Triggers count
+  every other change to an account's readings (`changes`: replaced, inserted before the newest, deleted,
+  altered, by whatever process); a fold made at another count is made again from every reading.
 - Retention (`compact`): every reading for 7 days, the last reading of each hour up to 90 days, the last
   of each day after that. Compaction runs at most daily and only looks at the rows that crossed a
   boundary since the previous run, so its cost is bounded by a day of polls.
@@ -26,11 +30,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from pathlib import Path
 
 from ..core.codec import MAX_AMOUNT, dec_in  # at the top: an import in a per-row function runs per row (PySide's hook)
-from ..core.forecast import WINDOW, Forecast, forecast
+from ..core.forecast import WINDOW, Fold, Forecast, fold, forecast, forecast_folded
 from ..core.history import Reading
 from ..core.i18n import tr
 from ..core.models import Snapshot
@@ -44,6 +48,9 @@ COMPACT_EVERY = timedelta(days=1)
 COMPACT_PAUSE = 0.005  # s between compaction steps: a writer waiting for the lock gets it
 VACUUM_PAGES = 256
 HOUR, DAY = 3600, 86400
+
+
+_BUMP = "INSERT INTO changes (acct, n) VALUES ({acct}, 1) ON CONFLICT (acct) DO UPDATE SET n = n + 1"
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             " alerts TEXT NOT NULL DEFAULT '',"
             " PRIMARY KEY (acct, t)"
             ") WITHOUT ROWID",
+        ),
+    ),
+    Migration(
+        2,
+        (
+            # How many times each account's recorded past changed: a reading replaced, inserted before the newest,
+            # deleted (compaction) or altered. Kept by triggers, so that every writer counts, whatever the process
+            # (the tray, `check` from cron, the sqlite3 shell): a fold made at another count is out of date.
+            "CREATE TABLE changes (acct INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+            "CREATE TRIGGER readings_rewritten BEFORE INSERT ON readings"
+            " WHEN EXISTS (SELECT 1 FROM readings WHERE acct = NEW.acct AND t >= NEW.t) BEGIN"
+            f" {_BUMP.format(acct='NEW.acct')}; END",
+            f"CREATE TRIGGER readings_deleted AFTER DELETE ON readings BEGIN {_BUMP.format(acct='OLD.acct')}; END",
+            "CREATE TRIGGER readings_updated AFTER UPDATE ON readings BEGIN"
+            f" {_BUMP.format(acct='OLD.acct')}; {_BUMP.format(acct='NEW.acct')}; END",
+            # Per account, the burn-rate fold (core.forecast.Fold) of its readings from `since` to `upto` in
+            # `currency`, made at its `changes` count: a poll then reads the readings that left the window and
+            # the new ones, not two weeks of them.
+            "CREATE TABLE folds ("
+            " acct INTEGER PRIMARY KEY REFERENCES accounts(id),"
+            " changes INTEGER NOT NULL, currency TEXT, since INTEGER NOT NULL, upto INTEGER NOT NULL,"
+            " readings INTEGER NOT NULL, spent TEXT NOT NULL, span INTEGER NOT NULL, topups INTEGER NOT NULL,"
+            " first_t INTEGER, first_r TEXT, last_t INTEGER, last_r TEXT"
+            ")",
         ),
     ),
 )
@@ -379,12 +410,37 @@ class HistoryStore:
 
     def forecasts_apart(self, items: Sequence[tuple[str, Snapshot | None]], now: datetime) -> dict[str, Forecast]:
         """The forecasts of these accounts (id, last good snapshot), read on a connection of their own, so a
-        worker thread can compute them: each reads two weeks of its account's history."""
+        worker thread can compute them."""
         conn = self._connect()
         try:
-            return {a: forecast(_balances(conn, a, now - WINDOW), snap, now) for a, snap in items}
+            return self._forecasts(conn, items, now)
         finally:
             conn.close()
+
+    def forecasts(self, items: Sequence[tuple[str, Snapshot | None]], now: datetime) -> dict[str, Forecast]:
+        """The same, on this thread."""
+        return self._forecasts(self._conn, items, now)
+
+    def _forecasts(
+        self, conn: sqlite3.Connection, items: Sequence[tuple[str, Snapshot | None]], now: datetime
+    ) -> dict[str, Forecast]:
+        """Each account's forecast from its stored fold brought up to date (the readings that left the window
+        taken out, the new ones added); from every reading of its window when the fold is missing or out of date.
+        The result is what `forecast(self.balances(...))` gives."""
+        since = now - WINDOW
+        snaps = dict(items)
+        if self.writable:  # else a newer schema: its tables are not ours to read or write
+            try:
+                folds, updated = _read_folds(conn, snaps, since)
+            except sqlite3.OperationalError as exc:
+                if "no such" not in str(exc):
+                    raise  # a locked or failing file: the caller's to tell
+                _report(self.path, "folds", str(exc))  # a table dropped by hand: the readings still serve
+            else:
+                if updated:
+                    _store_folds(conn, updated)
+                return {a: forecast_folded(folds[a], snap, now) for a, snap in snaps.items()}
+        return {a: forecast(_balances(conn, a, since), snap, now) for a, snap in snaps.items()}
 
     def points(
         self, account_id: str, since: datetime | None, until: datetime | None = None, max_points: int = 400
@@ -518,8 +574,12 @@ def _compact(conn: sqlite3.Connection, now: datetime) -> int:
     # Thinning is idempotent, so a run cut short is redone from the same point next time.
     for key in keys:
         with _write(conn):
-            removed += _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
-            removed += _thin(conn, key, start_hourly, cut_hourly, DAY)
+            count = conn.execute("SELECT n FROM changes WHERE acct = ?", (key,)).fetchone()
+            gone = _thin(conn, key, max(start_raw, cut_hourly), cut_raw, HOUR)
+            gone += _thin(conn, key, start_hourly, cut_hourly, DAY)
+            if gone:
+                _refold(conn, key, count[0] if count else 0, max(gone))
+            removed += len(gone)
         time.sleep(COMPACT_PAUSE)
     with _write(conn):
         conn.execute(
@@ -555,10 +615,11 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> int:
-    """Keep one reading per slot in [start, end): the last successful one, or the last if all failed."""
+def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -> list[int]:
+    """Keep one reading per slot in [start, end): the last successful one, or the last if all failed.
+    Returns the times of the readings removed."""
     if start >= end:
-        return 0
+        return []
     start = start - start % slot
     rows = conn.execute(
         "SELECT t, remaining IS NOT NULL OR error_kind IS NULL FROM readings WHERE acct = ? AND t >= ? AND t < ?"
@@ -572,9 +633,35 @@ def _thin(conn: sqlite3.Connection, key: int, start: int, end: int, slot: int) -
         if held is None or good or not held[1]:
             keep[bucket] = (t, bool(good))
     kept = {t for t, _ in keep.values()}
-    doomed = [(key, t) for t, _ in rows if t not in kept]
-    conn.executemany("DELETE FROM readings WHERE acct = ? AND t = ?", doomed)
-    return len(doomed)
+    doomed = [t for t, _ in rows if t not in kept]
+    conn.executemany("DELETE FROM readings WHERE acct = ? AND t = ?", [(key, t) for t in doomed])
+    return doomed
+
+
+def _refold(conn: sqlite3.Connection, key: int, count_before: object, newest_gone: int) -> None:
+    """After compaction removed readings of an account (in the same transaction), its fold: unchanged (its count
+    brought along) when they were all older than its window, else made again from the readings it covers. So the
+    next poll does not fold two weeks of readings again for every account, every day."""
+    try:
+        row = conn.execute(f"SELECT {_FOLD_COLUMNS} FROM folds WHERE acct = ?", (key,)).fetchone()
+        stored = _stored_fold(row)
+        if stored is None:
+            return
+        made_at, currency, since, upto, f = stored
+        if newest_gone >= since or made_at != count_before:
+            rows = conn.execute(
+                "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t >= ? AND t <= ?"
+                " AND remaining IS NOT NULL ORDER BY t",
+                (key, since, upto),
+            )
+            f = fold([(_dt(t), r) for t, r, c in _amounts(rows) if c == currency])
+        count = conn.execute("SELECT n FROM changes WHERE acct = ?", (key,)).fetchone()
+        conn.execute(
+            f"INSERT OR REPLACE INTO folds ({_FOLD_COLUMNS}) VALUES ({','.join('?' * 13)})",
+            _fold_row(key, count[0] if count else 0, currency, since, upto, f),
+        )
+    except sqlite3.OperationalError as exc:  # a folds table dropped by hand: the next poll reads the readings
+        log.debug("fold not kept through compaction: %s", exc)
 
 
 def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> list[tuple[datetime, Decimal, str | None]]:
@@ -583,11 +670,16 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
         " WHERE account_id = ? AND t >= ? AND remaining IS NOT NULL ORDER BY t",
         (account_id, _ts(since)),
     )
-    found: list[tuple[datetime, Decimal, str | None]] = []
-    append, at = found.append, datetime.fromtimestamp
+    at = datetime.fromtimestamp
+    return [(at(t, UTC), amount, cur) for t, amount, cur in _amounts(cursor)]
+
+
+def _amounts(cursor: Iterable[Sequence[object]]) -> Iterator[tuple[int, Decimal, str | None]]:
+    """(time, remaining, currency) of rows (t, remaining, currency) that hold a time and an amount."""
     for t, rem, cur in cursor:
-        # Every reading of two weeks, every poll: the usual row (a whole second in range, an amount as text) is
-        # checked and converted here, as dec_in would; anything else goes through _undec, which reports it.
+        # Every reading of two weeks when a fold is made again, and of the details window: the usual row (a whole
+        # second in range, an amount as text) is checked and converted here, as dec_in would; anything else goes
+        # through _undec, which reports it.
         amount: Decimal | None
         if type(t) is int and T_MIN <= t <= T_MAX and type(rem) is str and len(rem) <= 100:
             try:
@@ -602,8 +694,144 @@ def _balances(conn: sqlite3.Connection, account_id: str, since: datetime) -> lis
         else:
             continue
         if amount is not None:
-            append((at(t, UTC), amount, cur if type(cur) is str else None))
-    return found
+            yield t, amount, cur if type(cur) is str else None  # type: ignore[misc]  # t: an int, checked above
+
+
+def _store_folds(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    try:
+        with _write(conn):
+            conn.executemany(f"INSERT OR REPLACE INTO folds ({_FOLD_COLUMNS}) VALUES ({','.join('?' * 13)})", rows)
+    except sqlite3.Error as exc:  # only the next poll's work: it starts again from the readings
+        log.debug("forecast folds not stored: %s", exc)
+
+
+def _read_folds(
+    conn: sqlite3.Connection, snaps: dict[str, Snapshot | None], since: datetime
+) -> tuple[dict[str, Fold], list[tuple[object, ...]]]:
+    """Each account's fold of its window, and the folds to store (those that changed)."""
+    lo = _ts_at_or_after(since)
+    folds = dict.fromkeys(snaps, Fold())  # an account with no readings recorded yet
+    updated: list[tuple[object, ...]] = []
+    ids = list(snaps)
+    conn.execute("BEGIN")  # one read transaction: the counts, the folds and the readings agree
+    try:
+        for i in range(0, len(ids), 500):  # 500 parameters: within the 999 of older SQLite versions
+            chunk = ids[i : i + 500]
+            found = conn.execute(
+                f"SELECT a.account_id, a.id, coalesce(c.n, 0), {_FOLD_COLUMNS_OF_F}"
+                " FROM accounts a LEFT JOIN changes c ON c.acct = a.id LEFT JOIN folds f ON f.acct = a.id"
+                f" WHERE a.account_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for account_id, key, n, *columns in found:
+                snap = snaps[account_id]
+                currency = snap.currency if snap else None
+                stored = None if columns[0] is None else tuple(columns)
+                kept = _kept_fold(conn, stored, n, currency, lo)
+                if kept is None:
+                    balances = _balances(conn, account_id, since)
+                    upto = max((_ts(t) for t, _, _ in balances), default=lo - 1)
+                    kept = fold(sorted((t, r) for t, r, c in balances if t >= since and c == currency)), upto
+                folds[account_id] = kept[0]
+                row = _fold_row(key, n, currency, lo, kept[1], kept[0])
+                if row != stored:
+                    updated.append(row)
+    finally:
+        conn.execute("COMMIT")  # a read transaction: nothing to keep or undo
+    return folds, updated
+
+
+_FOLD_COLUMNS = "acct, changes, currency, since, upto, readings, spent, span, topups, first_t, first_r, last_t, last_r"
+_FOLD_COLUMNS_OF_F = ", ".join(f"f.{c}" for c in _FOLD_COLUMNS.split(", "))
+
+
+def _fold_row(key: int, n: object, currency: str | None, since: int, upto: int, f: Fold) -> tuple[object, ...]:
+    first = (None, None) if f.first is None else (_ts(f.first[0]), str(f.first[1]))
+    last = (None, None) if f.last is None else (_ts(f.last[0]), str(f.last[1]))
+    span = f.span.days * DAY + f.span.seconds  # whole seconds: readings are
+    return (key, n, currency, since, upto, f.readings, str(f.spent), span, f.topups, *first, *last)
+
+
+def _stored_fold(row: Sequence[object] | None) -> tuple[object, str | None, int, int, Fold] | None:
+    """(changes, currency, since, upto, fold) of a stored fold; None when there is none or it is not one of ours."""
+    if row is None:
+        return None
+    _, n, currency, since, upto, readings, spent, span, topups, first_t, first_r, last_t, last_r = row
+    counts = (readings, span, topups)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**62 for v in counts):
+        return None
+    if not (_is_time(since) and _is_time(upto) and (currency is None or isinstance(currency, str))):
+        return None
+    try:
+        # A sum of two weeks' spending may be past any one balance (MAX_AMOUNT), not past Decimal's range.
+        total = Decimal(spent) if isinstance(spent, str) and len(spent) <= 100 else None
+        first, last = dec_in(first_r), dec_in(last_r)
+    except (ValueError, InvalidOperation):
+        return None
+    if total is None or not total.is_finite():
+        return None
+    ends: tuple[tuple[datetime, Decimal] | None, tuple[datetime, Decimal] | None] = (None, None)
+    if readings:
+        if not (_is_time(first_t) and _is_time(last_t) and first is not None and last is not None):
+            return None
+        ends = ((_dt(first_t), first), (_dt(last_t), last))  # type: ignore[arg-type]  # checked by _is_time
+    fold_ = Fold(readings, total, timedelta(seconds=span), topups, *ends)  # type: ignore[arg-type]  # ints, checked
+    return n, currency, since, upto, fold_  # type: ignore[return-value]  # since, upto: checked by _is_time
+
+
+def _kept_fold(
+    conn: sqlite3.Connection, row: Sequence[object] | None, n: object, currency: str | None, lo: int
+) -> tuple[Fold, int] | None:
+    """A stored fold brought to the window from `lo`: (fold, newest time read); None when it must be made again
+    (none, another count of changes, another currency, a window that starts earlier, an inexact sum)."""
+    stored = _stored_fold(row)
+    if stored is None:
+        return None
+    count, cur, since, upto, f = stored
+    if count != n or cur != currency or lo < since:
+        return None
+    key = row[0]  # type: ignore[index]
+    dropped: list[tuple[datetime, Decimal]] = []
+    second: tuple[datetime, Decimal] | None = None
+    if f.first is not None and f.last is not None and _ts(f.first[0]) < lo:
+        # The readings that left the window, and the one after them (the new first), as they were folded.
+        rows = conn.execute(
+            "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t >= ? AND t <= ?"
+            " AND remaining IS NOT NULL ORDER BY t",
+            (key, _ts(f.first[0]), _ts(f.last[0])),
+        )
+        for t, r, c in _amounts(rows):
+            if c != currency:
+                continue
+            if t >= lo:
+                second = (_dt(t), r)
+                break
+            dropped.append((_dt(t), r))
+        if not dropped or dropped[0] != f.first:
+            return None  # not the readings it was made from
+    new = conn.execute(
+        "SELECT t, remaining, currency FROM readings WHERE acct = ? AND t > ? AND remaining IS NOT NULL ORDER BY t",
+        (key, max(upto, lo - 1)),
+    ).fetchall()
+    upto = max([upto, *(t for t, _, _ in new if _is_time(t))])
+    added = [(_dt(t), r) for t, r, c in _amounts(new) if c == currency]
+    with localcontext() as ctx:
+        # Sums taken out and put in again are the sums over the readings left only when no step rounds.
+        ctx.traps[Inexact] = True
+        try:
+            for i in range(len(dropped)):
+                f = f.rest(dropped[i + 1] if i + 1 < len(dropped) else second)
+            for at, r in added:
+                f = f.then(at, r)
+        except Inexact:
+            return None
+    return f, upto
+
+
+def _ts_at_or_after(when: datetime) -> int:
+    """The first whole second at or after a time."""
+    since_epoch = when - datetime(1970, 1, 1, tzinfo=UTC)
+    return since_epoch.days * DAY + since_epoch.seconds + (1 if since_epoch.microseconds else 0)
 
 
 def open_history(
