@@ -247,3 +247,19 @@ def test_accounts_on_one_host_share_kept_alive_connections(server: FakeOpenAI) -
     assert accepted == [1]
     keys = [s.authorization for s in server.seen]
     assert keys == [f"Bearer sk-CANARY{i}-0123456789abcdef" for i in range(8)]  # each request its own key
+
+
+def test_an_admin_key_is_read_through_the_sdk_in_the_fetch_child(server: FakeOpenAI) -> None:
+    """The tray's polls run in the fetch child, which imports the HTTP stack without anyio's backend (it hides
+    anyio while httpcore2 imports): the openai SDK, which needs anyio, must still load there and answer."""
+    from trayapp.fetch.child import child_env, run_in_child
+    from trayapp.fetch.jobs import Job
+
+    answers(server)
+    account = Account("openai-1", "openai", "OpenAI", NOW, base_url=server.base_url, secret_kinds=("api", "admin"))
+    job = Job(account, {"api": Secret(API), "admin": Secret(ADMIN)})
+    (result,) = run_in_child([job], NOW, "salt" * 4, env=child_env())
+    assert result.error is None, result.error
+    assert result.snapshot is not None
+    assert any("Spent this month so far: $0.50" in note for note in result.snapshot.notes)  # the SDK's admin call
+    assert server.count("/v1/organization/costs") >= 1

@@ -395,7 +395,7 @@ def warm_up(warm: Mapping[str, Any]) -> None:
     """Load what the poll's requests will need before the request comes (warm_up_of): the HTTP stack, the
     accounts' providers, and the CA bundle if an account is on https. A module that fails to load here fails
     again, with its message, where its account's request needs it."""
-    import_http_stack()
+    import_http_stack(without_async_backend=True)
     from ..providers import http
 
     for name in warm.get("providers") or ():

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -143,12 +144,23 @@ def _scrub_text(text: LocalText, keys: Sequence[Fragments]) -> str:
     return rebuilt if masked == english else masked
 
 
-def import_http_stack() -> None:
+def import_http_stack(*, without_async_backend: bool = False) -> None:
     """Import what every poll's requests need (httpx2, httpcore2, h11, and what the HTTP layer takes from them)
     ahead of the first request, while this process waits for something else (the keyring, its request). No SSL
     context: which one (the loopback's or the system's trust) is known only from the requests, and building
-    one that is not used costs more than the import."""
-    import httpcore2  # noqa: F401
+    one that is not used costs more than the import.
+
+    `without_async_backend` (the fetch child, which imports nothing else meanwhile): httpcore2 loads its anyio
+    backend whenever anyio is installed (the openai SDK brings it), though a sync pool never uses it: ~25 ms of
+    CPU of every child's start. anyio is hidden while httpcore2 imports, and importable again after it."""
+    hidden = without_async_backend and "anyio" not in sys.modules
+    if hidden:
+        sys.modules["anyio"] = None  # type: ignore[assignment]  # import anyio: ImportError, as if not installed
+    try:
+        import httpcore2  # noqa: F401
+    finally:
+        if hidden and sys.modules.get("anyio", False) is None:
+            del sys.modules["anyio"]
     import httpx2  # noqa: F401
     from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
     from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
