@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,8 @@ ITEM_PATH = "/StatusNotifierItem"
 MENU_INTERFACE = "com.canonical.dbusmenu"
 MENU_PATH = "/MenuBar"
 PROPERTIES = "org.freedesktop.DBus.Properties"
-PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)  # what panels ask for, at 1x and 2x: a host scales the nearest
+PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)  # what panels draw (48 and 64 for 2x screens): a host scales the nearest
+ANNOUNCE_GAP_S = 0.25  # between two announcements to the panel: each makes it read the item again
 _ID_PROPERTY = "_dbusmenu_id"  # the entry's id in the exported menu, kept on the QAction
 _instances = 0
 
@@ -115,10 +117,14 @@ class StatusNotifierItem(QObject):
         self._actions: dict[int, QAction] = {}  # GUI thread only
         self._next_id = 1
         self._pending_register: int | None = None
-        self._menu_timer = QTimer(self)
-        self._menu_timer.setSingleShot(True)
-        self._menu_timer.setInterval(0)  # one export for the changes of one pass of the event loop
-        self._menu_timer.timeout.connect(self._export_menu)
+        # What changed since the panel was last told (icon, tooltip, menu): told at once, then at most every
+        # ANNOUNCE_GAP_S. A poll of 500 accounts changes the tooltip and menu with every burst of results, and
+        # each announcement has the panel read the item again, answered in Python on this process's GIL.
+        self._pending: set[str] = set()
+        self._announced_at = -ANNOUNCE_GAP_S
+        self._announce_timer = QTimer(self)
+        self._announce_timer.setSingleShot(True)
+        self._announce_timer.timeout.connect(self._announce_now)
         self._incoming.connect(self._on_incoming)
         from jeepney import MatchRule
         from jeepney.bus_messages import message_bus
@@ -138,8 +144,7 @@ class StatusNotifierItem(QObject):
         pixmaps = _pixmaps(icon)
         with self._lock:
             self._pixmaps = pixmaps
-        self._signal(ITEM_PATH, ITEM_INTERFACE, "NewIcon")
-        self._signal(ITEM_PATH, ITEM_INTERFACE, "NewAttentionIcon")
+        self._announce("icon")
 
     def icon(self) -> QIcon:
         return QIcon(self._icon)
@@ -147,7 +152,7 @@ class StatusNotifierItem(QObject):
     def setToolTip(self, text: str) -> None:
         with self._lock:
             self._tooltip = text
-        self._signal(ITEM_PATH, ITEM_INTERFACE, "NewToolTip")
+        self._announce("tooltip")
 
     def toolTip(self) -> str:
         return self._tooltip
@@ -226,8 +231,27 @@ class StatusNotifierItem(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.ActionAdded, QEvent.Type.ActionChanged, QEvent.Type.ActionRemoved):
-            self._menu_timer.start()
+            self._announce("menu")
         return False
+
+    def _announce(self, what: str) -> None:
+        """Tell the panel `what` changed: after this pass of the event loop (one export for all its changes),
+        and not sooner than ANNOUNCE_GAP_S after the last time. What the panel reads meanwhile is current."""
+        self._pending.add(what)
+        if not self._announce_timer.isActive():
+            wait = self._announced_at + ANNOUNCE_GAP_S - time.monotonic()
+            self._announce_timer.start(max(0, int(wait * 1000)))
+
+    def _announce_now(self) -> None:
+        self._announced_at = time.monotonic()
+        pending, self._pending = self._pending, set()
+        if "menu" in pending:
+            self._export_menu()  # announces a new layout if it changed
+        if "icon" in pending:
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewIcon")
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewAttentionIcon")
+        if "tooltip" in pending:
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewToolTip")
 
     def _export_menu(self) -> None:
         """Snapshot the QMenu (and its submenus) into dbusmenu entries; announce a new layout if it changed."""
@@ -467,9 +491,9 @@ class StatusNotifierItem(QObject):
 
         def event_group(args: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
             missing = []
-            for item_id, event_id, data, time in args[0]:
+            for item_id, event_id, data, stamp in args[0]:
                 if item_id in entries:
-                    event((item_id, event_id, data, time))
+                    event((item_id, event_id, data, stamp))
                 else:
                     missing.append(item_id)
             return "ai", (missing,)
@@ -554,21 +578,18 @@ def _layout(entries: dict[int, tuple[Props, list[int]]], item_id: int, depth: in
 def _pixmaps(icon: QIcon) -> list[tuple[int, int, bytes]]:
     """The icon at each size a panel may draw it, as the SNI spec wants: ARGB32 in network byte order."""
     found = []
-    for size in PIXMAP_SIZES:
-        for scale in (1, 2):
-            side = size * scale
-            image = icon.pixmap(QSize(side, side), 1.0).toImage()
-            if image.isNull():
-                continue
-            if image.width() != side or image.height() != side:
-                image = image.scaled(side, side)
-            image = image.convertToFormat(QImage.Format.Format_ARGB32)
-            words = array("I", bytes(image.constBits())[: side * side * 4])
-            if sys.byteorder == "little":
-                words.byteswap()
-            found.append((side, side, words.tobytes()))
-    unique = {w: (w, h, data) for w, h, data in found}  # 24 at 2x and 48 at 1x are one size
-    return [unique[w] for w in sorted(unique)]
+    for side in PIXMAP_SIZES:
+        image = icon.pixmap(QSize(side, side), 1.0).toImage()
+        if image.isNull():
+            continue
+        if image.width() != side or image.height() != side:
+            image = image.scaled(side, side)
+        image = image.convertToFormat(QImage.Format.Format_ARGB32)
+        words = array("I", bytes(image.constBits())[: side * side * 4])
+        if sys.byteorder == "little":
+            words.byteswap()
+        found.append((side, side, words.tobytes()))
+    return found
 
 
 def _introspection(path: object) -> str:
