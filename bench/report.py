@@ -572,19 +572,45 @@ Round three (issue 20, with 17 and 19):
   `status-cache.json` with what it was made from and until when it holds (found by rendering later moments:
   every text that ages only moves forward); the next run prints it after importing almost nothing
   (docs/status-bars.md). 149 ms → ~40 ms.
+- **Forecasts from a fold kept per account** (`storage/history.py`, `core/forecast.py`, schema 2): the burn
+  rate's sums over each account's two-week window are kept in the history file (`folds`); a poll takes out
+  the readings that left the window and adds the new ones, and triggers count every other change to an
+  account's readings (by any process), which makes that fold again from the readings. 500 accounts: ~1.7 s →
+  ~45 ms; 10: ~38 → ~6 ms; `check`'s 50: ~0.18 s → ~6 ms.
+- **Keys without keyring's discovery** (`secrets/store.py`): where keyring would pick its Secret Service
+  backend by itself (Linux, no PYTHON_KEYRING_BACKEND, no keyringrc.cfg), the keys are read through
+  secretstorage, the library that backend uses: keyring's import and backend discovery took ~0.25 s that
+  `check` and the first poll waited for (and ~5 MB of the tray). The searches of a poll are sent in windows
+  of 64 awaiting an answer (one round trip each before, and a bus refuses more than 128 waiting), and no
+  secretstorage `Item` (a round trip when made) is made but for an item locked on its own: 50 keys
+  100-180 ms → 40-50 ms.
+- **The fetch child imports less**: `FetchResult` is a model, so the child no longer imports the monitor,
+  the rules and the forecasts (~8-10 ms); anyio is hidden while httpcore2 imports (it loads anyio's backend
+  whenever anyio is installed, though a sync pool never uses it; ~25 ms of CPU a poll), importable after.
+- **The tray item is the app's own** (`ui/sni.py`, for NeedsAttention): it answers the panel from a
+  snapshot on a thread of its own, and tells the panel of changes at most every 0.25 s (each announcement has
+  the panel read the item again, in Python here; a 500-account poll changes the tooltip and menu with every
+  burst of results). Its jeepney connection costs ~10-15 ms before the icon; Qt's tray check is skipped where
+  it opens.
+- **make bench refuses a failed poll**: a measured poll in which accounts failed ends the run with the
+  error (500 accounts refused by the keyring once "passed" 7a at 0.36 s).
 - **Tried and not kept**: reading the forecasts' history on a thread while `check` waits for the keyring and
   the network (the decoding competed for the GIL with the keyring's session and the requests: 1.50 s → 1.78 s,
   9 runs each); asking a relay's dashboard together with `/api/status` and `/api/usage/token` on its first poll
   (one answer's wait less, for two requests a new-api relay does not need: the first poll after start reads the
-  relay's site from state.json anyway, except in a new config directory).
+  relay's site from state.json anyway, except in a new config directory); `check` running its requests in a
+  fetch child started first, as the tray does (the child's interpreter and imports on the other core): the
+  CPU went up by ~0.2 s (two interpreters, the models imported twice, and the loopback server on the same two
+  cores) and the wall time did not go down (0.89-0.96 s → 0.90-0.98 s, 6 runs each).
 
-What is left, measured: the fetch child still spends ~0.2-0.25 s of CPU before its first request (httpx2 and
-httpcore2 ~0.1 s, of which `importlib.metadata` ~35 ms for httpcore2's own version; the core's ~50 dataclasses),
-which is now the whole critical path of a refresh whose keys are read in ~10 ms; `check --json` waits in turn
-for the interpreter and its imports (~0.3 s), the keyring (~0.15 s), the answers (~0.4 s with 50 threads) and
-the forecasts' two weeks of history (42,000 rows, ~0.15-0.2 s); at 500 accounts the tray spends seconds of
-CPU per poll on the forecasts' history (420,000 rows) and on the views of every account at each burst of
-results (0.2-0.35 s each, on the UI thread: the stall).
+What is left, measured: the fetch child spends ~0.2 s of CPU before its first request (its modules ~90 ms,
+of which ~30 dataclasses at ~1 ms each; httpx2 and httpcore2 ~0.1 s) and ~2-4 ms per request (httpx2,
+httpcore2, h11, and our base-URL, loopback and scrub checks), which is the critical path of a refresh; at 500
+accounts two children make 600 requests on two cores shared with the tray and the benchmark's server.
+`check --json` spends ~0.65 s of CPU for 0.3 s of waiting: the interpreter and its imports (~0.2 s), the
+keys (~0.1 s with the HTTP stack importing on another thread), the requests (~0.2 s). The daily compaction
+of a year of history, which the first poll after the benchmark seeds it starts, runs during the measured
+refreshes (~0.5 s of the tray's CPU per 500-account refresh while it lasts).
 
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
@@ -605,13 +631,15 @@ says *why* briefly; the numbers live here.
 | `ctypes.util.find_library("c")` | ~20-25 ms (runs `ldconfig`) | not used: `prctl` from the process's own symbols |
 | an account's two weeks of history, read | ~7 ms (a year of 15-minute polls) | once a poll (`check`: not at open) |
 | keyring's SecretService `get_password` | a D-Bus connection and a DH session: 40-60 ms | one exchange a poll |
+| `import keyring` and its backend discovery | ~0.25 s | secretstorage directly where keyring would pick it |
+| one D-Bus call awaiting its answer | a round trip (~1-2 ms) | calls sent in windows of 64 |
 | one verifying SSL context (CA bundle) | 25-40 ms of CPU | built once per process and shared by every client |
 | PySide6's `Qt` namespace enums, first use | ~25 ms | the first icon is painted without touching them |
 | APScheduler's imports | ~0.1 s | the scheduler is attached once the icon is up |
 | the details window | ~6 MB, a redraw per poll | built on first open only |
 | one tray menu entry rebuilt | ~0.5 ms (re-exported over D-Bus) | entries change their texts in place |
 | one result handled alone, 50 accounts | 1-40 ms of UI thread (0.6 s for 50) | one redraw, one transaction a burst |
-| one account's forecast (two weeks of history) | ~1 ms; 50-70 ms for 50 | on a worker thread with its own connection |
+| one account's forecast (two weeks of history) | ~1 ms; 50-70 ms for 50 | a fold kept per account: ~0.1 ms a poll |
 | compacting a year × 50 accounts at once | ~150 ms holding the write lock | one account per transaction |
 | SQLite page cache | 2 MB by default | 256 KiB for the connection the tray keeps all day |
 """
