@@ -125,6 +125,10 @@ class StatusNotifierItem(QObject):
         self._announce_timer = QTimer(self)
         self._announce_timer.setSingleShot(True)
         self._announce_timer.timeout.connect(self._announce_now)
+        self._menu_timer = QTimer(self)
+        self._menu_timer.setSingleShot(True)
+        self._menu_timer.setInterval(0)  # one snapshot for the changes of one pass of the event loop
+        self._menu_timer.timeout.connect(self._export_menu)
         self._incoming.connect(self._on_incoming)
         from jeepney import MatchRule
         from jeepney.bus_messages import message_bus
@@ -231,12 +235,12 @@ class StatusNotifierItem(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.ActionAdded, QEvent.Type.ActionChanged, QEvent.Type.ActionRemoved):
-            self._announce("menu")
+            self._menu_timer.start()
         return False
 
     def _announce(self, what: str) -> None:
-        """Tell the panel `what` changed: after this pass of the event loop (one export for all its changes),
-        and not sooner than ANNOUNCE_GAP_S after the last time. What the panel reads meanwhile is current."""
+        """Tell the panel `what` changed: after this pass of the event loop, and not sooner than ANNOUNCE_GAP_S
+        after the last time. What the panel reads meanwhile is current (the snapshot is, at once)."""
         self._pending.add(what)
         if not self._announce_timer.isActive():
             wait = self._announced_at + ANNOUNCE_GAP_S - time.monotonic()
@@ -246,7 +250,9 @@ class StatusNotifierItem(QObject):
         self._announced_at = time.monotonic()
         pending, self._pending = self._pending, set()
         if "menu" in pending:
-            self._export_menu()  # announces a new layout if it changed
+            with self._lock:
+                revision = self._revision
+            self._signal(MENU_PATH, MENU_INTERFACE, "LayoutUpdated", "ui", (revision, 0))
         if "icon" in pending:
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewIcon")
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewAttentionIcon")
@@ -288,8 +294,7 @@ class StatusNotifierItem(QObject):
         with self._lock:
             self._entries = entries
             self._revision += 1
-            revision = self._revision
-        self._signal(MENU_PATH, MENU_INTERFACE, "LayoutUpdated", "ui", (revision, 0))
+        self._announce("menu")
 
     def _id_of(self, action: QAction) -> int:
         item_id = action.property(_ID_PROPERTY)
