@@ -2,15 +2,17 @@
 forecasts computed off the UI thread, the views made once for all of them and the readings recorded.
 
 Results queued together are handled in one pass of the event loop, so they make one burst: one pass over
-the alerts, one history transaction and one redraw for 50 accounts, not 50. A forecast reads two weeks of
-its account's history, too long for the UI thread with many accounts, so a worker thread computes them on
-a connection of its own; back on the UI thread the readings are recorded with the alerts those forecasts
-give (as `trayapp check` records them).
+the alerts, one history transaction and one redraw for 50 accounts, not 50. The forecasts read the history,
+too long for the UI thread with many accounts, so a worker thread computes them on a connection of its own;
+back on the UI thread the readings are recorded with the alerts those forecasts give (as `trayapp check`
+records them). One worker for the recorder's life, handed each burst: starting a thread waits until it runs,
+which under a poll's busy threads stalled the UI thread for milliseconds each burst.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -39,7 +41,9 @@ class HistoryRecorder(QObject):
         self._waiting: list[FetchResult] = []  # results applied, not yet handed to a worker
         self._accounts: dict[str, None] = {}  # accounts whose forecast is wanted (an ordered set)
         self._in_work: list[FetchResult] = []  # results whose forecasts are being computed
-        self._worker: threading.Thread | None = None
+        self._working = False  # a burst is with the worker
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None  # started with the first burst, ended by stop()
         self._scheduled = False
         self._stopped = False
         self._ready.connect(self._on_ready)
@@ -47,7 +51,7 @@ class HistoryRecorder(QObject):
     @property
     def busy(self) -> bool:
         """Results or forecasts not yet in the service, the history and the views."""
-        return bool(self._worker is not None or self._waiting or self._accounts)
+        return bool(self._working or self._waiting or self._accounts)
 
     def add(self, result: FetchResult) -> None:
         """A result, into the service at once (whatever is drawn next shows it, even while a worker runs);
@@ -69,7 +73,8 @@ class HistoryRecorder(QObject):
         """At quit: the worker is waited for and what is not recorded yet is, here and now."""
         self._stopped = True
         if self._worker is not None:
-            self._worker.join(5)
+            self._jobs.put(None)
+            self._worker.join(5)  # the burst it has, if any, is finished first
         now = self._clock()
         left, self._in_work, self._waiting = self._in_work + self._waiting, [], []
         if left:
@@ -83,7 +88,7 @@ class HistoryRecorder(QObject):
 
     def _start(self) -> None:
         self._scheduled = False
-        if self._stopped or self._worker is not None or not (self._waiting or self._accounts):
+        if self._stopped or self._working or not (self._waiting or self._accounts):
             return
         service = self._service
         now = self._clock()
@@ -103,17 +108,25 @@ class HistoryRecorder(QObject):
             except sqlite3.Error as exc:
                 log.warning("forecasts not computed: %s", exc)
                 forecasts = {}
+            except Exception:  # a bug must not stop the worker: the burst is still recorded and shown
+                log.exception("forecasts not computed")
+                forecasts = {}
             self._ready.emit(results, forecasts)
 
-        self._worker = threading.Thread(target=work, name="forecasts", daemon=True)
-        self._worker.start()
+        self._working = True
+        self._jobs.put(work)
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._serve, name="forecasts", daemon=True)
+            self._worker.start()
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
 
     def _on_ready(self, results: list[FetchResult], forecasts: dict[str, Forecast]) -> None:
         if self._stopped:
             return
-        if self._worker is not None:
-            self._worker.join()  # it has emitted: it is ending
-            self._worker = None
+        self._working = False
         self._in_work = []
         service = self._service
         service.set_forecasts(forecasts)
