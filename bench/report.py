@@ -592,6 +592,9 @@ Round three (issue 20, with 17 and 19):
   the panel read the item again, in Python here; a 500-account poll changes the tooltip and menu with every
   burst of results). Its jeepney connection costs ~10-15 ms before the icon; Qt's tray check is skipped where
   it opens.
+- **One forecasts worker** (`ui/recorder.py`): a thread started per burst of results made the UI thread wait
+  until it ran (`Thread.start`), which a poll's busy threads delayed by milliseconds each burst; one worker for
+  the recorder's life is handed each burst. 4b, worst of 5 refreshes of 50: 32-36 ms → ~20 ms.
 - **make bench refuses a failed poll**: a measured poll in which accounts failed ends the run with the
   error (500 accounts refused by the keyring once "passed" 7a at 0.36 s).
 - **Tried and not kept**: reading the forecasts' history on a thread while `check` waits for the keyring and
