@@ -235,19 +235,19 @@ def _read_direct(names: Sequence[str]) -> dict[str, str] | None:
         return None
     try:
         if not secretstorage.check_service_availability(connection):
+            connection.close()
             return None
         collection = secretstorage.get_default_collection(connection)
+        if collection.is_locked():
+            collection.unlock()
+            if collection.is_locked():  # the prompt was dismissed, or none can be shown
+                raise locked_error()
     except SecretStorageException:
         connection.close()
         return None
     except BaseException:
         connection.close()
         raise
-    if collection.is_locked():
-        collection.unlock()
-        if collection.is_locked():  # the prompt was dismissed, or none can be shown
-            connection.close()
-            raise locked_error()
 
     def unlock(item: Any) -> None:
         item.unlock()
