@@ -19,7 +19,7 @@ from trayapp.core.models import Severity
 from trayapp.ui import sni
 from trayapp.ui.tray import TrayController
 
-from .test_freedesktop_notifier import private_bus  # noqa: F401  (the fixture)
+from .test_freedesktop_notifier import FakeNotifications, private_bus  # noqa: F401  (the fixture)
 from .test_tray_icon import demo_views
 
 needs_bus = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="dbus-daemon is not installed")
@@ -173,3 +173,22 @@ def test_status_needs_attention_exactly_while_a_critical_alert_is_active(item, q
     finally:
         client.close()
         tray.dispose()
+
+
+@needs_bus
+def test_show_message_is_a_bubble_from_the_notification_service(item):
+    """The first start's note goes through the item's showMessage, as with Qt's item: a real Notify, not a log
+    line (the notification service is a fake on the private bus; dunst in the desktop tier)."""
+    service = FakeNotifications()
+    try:
+        item.showMessage("More than 20 accounts", "The menu lists the 20 most urgent.")
+        assert service.got.wait(5)
+        (call,) = service.calls
+        assert (call["app"], call["summary"], call["body"]) == (
+            "Credit Tray",
+            "More than 20 accounts",
+            "The menu lists the 20 most urgent.",
+        )
+        assert call["icon"] == "credit-tray"
+    finally:
+        service.close()

@@ -75,7 +75,7 @@ class StatusNotifierItem(QObject):
     """The parts of QSystemTrayIcon the tray uses, served as a StatusNotifierItem, plus its Status."""
 
     activated = Signal(QSystemTrayIcon.ActivationReason)
-    messageClicked = Signal()  # never emitted: balloons go through the notifier (kept for TrayMessageNotifier)
+    messageClicked = Signal()  # never emitted: showMessage's bubble offers no action (as Qt's, but a Critical one)
     _incoming = Signal(str, object)  # (what, arguments), from the receiving thread
 
     @classmethod
@@ -198,9 +198,18 @@ class StatusNotifierItem(QObject):
         return QRect()  # a panel does not say where it draws an item: the glance opens by the pointer
 
     def showMessage(self, title: str, body: str, *_args: object) -> None:
-        # Balloons go through the freedesktop notifier; with no notification service (the only way here)
-        # Qt's item would have sent its Notify into the void too.
-        log.info("no notification service for: %s: %s", title, body)
+        """A bubble through the desktop's notification service, as Qt's item sends one (the first start's
+        note, say; alerts go through the notifier). Its answer is not waited for: none is needed."""
+        from jeepney import DBusAddress, new_method_call
+
+        name = "org.freedesktop.Notifications"
+        service = DBusAddress("/org/freedesktop/Notifications", name, name)
+        hints = {"urgency": ("y", 1), "desktop-entry": ("s", APP_ID)}
+        notify = new_method_call(service, "Notify", "susssasa{sv}i", (APP_NAME, 0, APP_ID, title, body, [], hints, -1))
+        try:
+            self._send(notify)
+        except OSError as exc:
+            log.warning("notification not sent: %s", exc)
 
     # ------------------------------------------------------------ what Qt's icon cannot do
 
