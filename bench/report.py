@@ -506,7 +506,7 @@ Timing targets live only here, never in unit tests.
   hosts one TLS handshake instead of several; the benchmark's loopback http does not show it). One pool for
   the whole process was tried and dropped: httpcore looks at every connection of a pool for each request, so
   500 accounts in one pool cost ~0.7-1 s more CPU in the fetch child.
-- **A relay's independent requests at once** (`providers/relay.py`, `_Ahead`): `/api/usage/token` with
+- **A relay's independent requests at once** (`providers/ahead.py`): `/api/usage/token` with
   `/api/status`, `subscription` with `usage`, `/api/user/self` with `/api/status` are in flight together (the
   second on its own thread, its answer or error taken where it used to be asked, so the reading and which
   error wins are unchanged, and no request outlives the poll). A steady refresh waits one answer instead of

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from trayapp.core.models import Account
 from trayapp.providers import catalog
@@ -82,6 +85,30 @@ def request_for(
         timeout=timeout,
         identity_salt="test-salt",
     )
+
+
+BARRIER_WAIT = 5.0  # seconds a handler waits for the others (together): only a failing (sequential) run waits it out
+
+
+def together(server: HTTPServer, answers: Mapping[str, tuple[Any, int]]) -> list[str]:
+    """Serve these paths so that each answers only once all of them are being asked at the same time;
+    returns the paths that saw the others in flight. Requests made one after the other break the barrier
+    (its timeout only bounds a failing run) and get an error answer."""
+    barrier = threading.Barrier(len(answers), timeout=BARRIER_WAIT)
+    met: list[str] = []
+
+    def handler(request: Request) -> Response:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return Response('{"error": "asked alone"}', status=503, content_type="application/json")
+        met.append(request.path)
+        body, status = answers[request.path]
+        return Response(json.dumps(body), status=status, content_type="application/json")
+
+    for path in answers:
+        server.expect_request(path).respond_with_handler(handler)
+    return met
 
 
 def fetch(provider: str, base_url: str | None, **kwargs: Any) -> FetchOutcome:

@@ -8,7 +8,6 @@ The answers' shapes are those of tests/contract/test_relay_variants.py (one-api 
 
 from __future__ import annotations
 
-import json
 import threading
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,7 @@ from trayapp.core.errors import ProviderError
 from trayapp.core.models import ErrorKind
 from trayapp.providers import catalog
 
-from ..contract.conftest import KEY, _servers, base, request_for, server
+from ..contract.conftest import BARRIER_WAIT, KEY, _servers, base, request_for, server, together
 from ..contract.test_relay_variants import one_api_status, subscription, token_usage
 
 SUB = "/v1/dashboard/billing/subscription"
@@ -29,46 +28,25 @@ USAGE = "/v1/dashboard/billing/usage"
 TOKEN_USAGE = "/api/usage/token"
 STATUS = "/api/status"
 SELF = "/api/user/self"
-BARRIER_WAIT = 5.0  # seconds a handler waits for its pair: only a failing (sequential) run waits it out
 __all__ = ["_servers", "server"]  # the contract tests' loopback servers, as fixtures here
-
-
-def together(server: HTTPServer, answers: dict[str, tuple[Any, int]]) -> list[str]:
-    """Serve these paths so that each answers only once all of them are being asked at the same time;
-    returns the paths that saw the others in flight."""
-    barrier = threading.Barrier(len(answers), timeout=BARRIER_WAIT)
-    met: list[str] = []
-
-    def handler(request: Request) -> Response:
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            return Response('{"error": "asked alone"}', status=503, content_type="application/json")
-        met.append(request.path)
-        body, status = answers[request.path]
-        return Response(json.dumps(body), status=status, content_type="application/json")
-
-    for path in answers:
-        server.expect_request(path).respond_with_handler(handler)
-    return met
 
 
 def fetch(server: HTTPServer, **kwargs: Any) -> Any:
     return catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), **kwargs))
 
 
-def test_subscription_and_usage_are_asked_at_once(server: HTTPServer) -> None:
+def test_a_new_relays_four_requests_then_the_dashboards_two_are_asked_at_once(server: HTTPServer) -> None:
     first = together(
         server,
         {
             TOKEN_USAGE: ({"error": {"message": "Invalid URL (GET /api/usage/token)"}}, 404),
             STATUS: (one_api_status("v0.6.10"), 200),
+            SUB: (subscription(3.2), 200),
+            USAGE: ({"object": "list", "total_usage": 500}, 200),
         },
     )
-    second = together(server, {SUB: (subscription(3.2), 200), USAGE: ({"object": "list", "total_usage": 500}, 200)})
     outcome = fetch(server)
-    assert sorted(first) == [STATUS, TOKEN_USAGE]  # a new relay's first two requests overlapped
-    assert sorted(second) == [SUB, USAGE]  # and the dashboard's two
+    assert sorted(first) == sorted([STATUS, TOKEN_USAGE, SUB, USAGE])  # a new relay's first poll: one wait
     assert outcome.snapshot.remaining == Decimal("3.2")  # one-api v0.6+: hard_limit_usd is what is left
 
     # The next poll (the route's absence and the status remembered): the two dashboard requests, at once.
@@ -77,6 +55,21 @@ def test_subscription_and_usage_are_asked_at_once(server: HTTPServer) -> None:
     later = catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), cache=outcome.cache))
     assert sorted(again) == [SUB, USAGE]
     assert later.snapshot.remaining == Decimal("3.2")
+
+    # A day later the status is read again, with the dashboard (the route's absence still remembered).
+    server.clear()
+    cache = dict(later.cache) | {"site_at": "2026-11-29T12:00:00+00:00"}
+    daily = together(
+        server,
+        {
+            STATUS: (one_api_status("v0.6.10"), 200),
+            SUB: (subscription(3.0), 200),
+            USAGE: ({"object": "list", "total_usage": 900}, 200),
+        },
+    )
+    day_later = catalog.load("openai-compatible").fetch(request_for("openai-compatible", base(server), cache=cache))
+    assert sorted(daily) == sorted([STATUS, SUB, USAGE])
+    assert day_later.snapshot.remaining == Decimal("3.0")
 
 
 def test_new_api_token_usage_and_status_at_once(server: HTTPServer) -> None:

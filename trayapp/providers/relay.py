@@ -28,19 +28,28 @@ affiliate code, group) is personal and never kept.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.errors import ProviderError
 from ..core.i18n import tr, tr_noop
 from ..core.models import ErrorKind, Snapshot
+from .ahead import Ahead
 from .base import FetchOutcome, FetchRequest, ProviderInfo, SecretSpec
-from .http import Fields, HttpFailure, base_url_of, business_error, get_json, in_sentence, scrub, secret_values
+from .http import (
+    Fields,
+    HttpFailure,
+    JsonAnswer,
+    base_url_of,
+    business_error,
+    get_json,
+    in_sentence,
+    scrub,
+    secret_values,
+)
 
 UNLIMITED = Decimal(100000000)
 # What a relay offers changes only when it is upgraded: asked again after these, not every poll (a poll then
@@ -79,37 +88,6 @@ class Site:
 
 UNKNOWN_SITE = Site(None, None, None, None, None)
 _VERSION = re.compile(r"v?(\d+)\.(\d+)\.(\d+)")
-T = TypeVar("T")
-
-
-class _Ahead(Generic[T]):
-    """A request that depends on no other, sent now on its own thread while this one makes the next: a poll
-    waits for one answer, not two in a row. Its answer, or its error, is taken with `result()`, where the
-    request used to be made, so what a poll reports (and which error wins) is as when they went in turn.
-    Not the poll's thread pool: an account's thread waiting on a task queued behind every account's could
-    wait for them all."""
-
-    def __init__(self, call: Callable[[], T]) -> None:
-        self._value: list[T] = []
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(call,), name="relay-ahead", daemon=True)
-        self._thread.start()
-
-    def _run(self, call: Callable[[], T]) -> None:
-        try:
-            self._value.append(call())
-        except BaseException as exc:  # handed to the caller, raised where the request used to be made
-            self._error = exc
-
-    def wait(self) -> None:
-        """Bounded by the request's own timeout (the HTTP layer's whole-call timeout)."""
-        self._thread.join()
-
-    def result(self) -> T:
-        self.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value[0]
 
 
 def _positive(value: Any) -> Decimal | None:
@@ -239,17 +217,24 @@ class RelayProvider:
         if request.secrets.get("access") is not None:
             return replace(self._user_balance(at_root, memory), cache=memory.data)
         site = memory.site()
-        # The public /api/status and the token's usage do not depend on each other: asked at once.
-        status = _Ahead(lambda: self._site(at_root)) if site is None else None
+        no_token_route = memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL)
+        # The public /api/status, the token's usage and the dashboard do not depend on each other: asked at once.
+        # Whether the dashboard is needed is known from the other two; with the site to be read again it is
+        # asked with them when the relay has no token route, and at a new account's first poll, which then waits
+        # one answer instead of two (on a new-api relay the dashboard's two answers go unused that once).
+        status = Ahead(lambda: self._site(at_root), "relay-ahead") if site is None else None
+        first_poll = "site_at" not in memory.data
+        dashboard = self._dashboard_ahead(request, base) if site is None and (no_token_route or first_poll) else None
         token_usage = None
         try:
-            if not memory.within("no_token_route_at", NO_TOKEN_ROUTE_TTL):
+            if not no_token_route:
                 token_usage, absent = self._token_usage(at_root)
                 if absent:
                     memory.mark("no_token_route_at")
         finally:
-            if status is not None:
-                status.wait()  # no request of this poll is left running after it ends, even on an error
+            for answer in (status, *(dashboard or ())):
+                if answer is not None:
+                    answer.wait()  # no request of this poll is left running after it ends, even on an error
         if status is not None:
             site, answered = status.result()
             if answered:
@@ -258,7 +243,7 @@ class RelayProvider:
         if token_usage is not None and site.quota_per_unit is not None:
             outcome = self._from_token_usage(request, token_usage, site)
         else:
-            outcome = self._from_dashboard(request, base, site)
+            outcome = self._from_dashboard(request, site, dashboard or self._dashboard_ahead(request, base))
         return replace(outcome, cache=memory.data)
 
     # ------------------------------------------------------------ new-api /api/usage/token
@@ -302,7 +287,8 @@ class RelayProvider:
         # Every key is scrubbed from quotes, not the id: a short number that may appear in any text.
         with_token = replace(request, secrets={k: v for k, v in request.secrets.items() if k != "user"})
         site = memory.site()
-        status = _Ahead(lambda: self._site(request)) if site is None else None  # asked with the balance, at once
+        # The status is asked with the balance, at once.
+        status = Ahead(lambda: self._site(request), "relay-ahead") if site is None else None
         try:
             root = self._self_answer(with_token, user_id)
         finally:
@@ -417,14 +403,22 @@ class RelayProvider:
 
     # ------------------------------------------------------------ /v1/dashboard/billing/*
 
-    def _from_dashboard(self, request: FetchRequest, base: str, site: Site) -> FetchOutcome:
+    def _dashboard_ahead(self, request: FetchRequest, base: str) -> tuple[Ahead[JsonAnswer], Ahead[JsonAnswer]]:
+        """The quota and what was used: two endpoints that do not depend on each other, asked at once."""
+        return (
+            Ahead(lambda: get_json(request, self.info, billing_path(base, "subscription")), "relay-ahead"),
+            Ahead(lambda: get_json(request, self.info, billing_path(base, "usage")), "relay-ahead"),
+        )
+
+    def _from_dashboard(
+        self, request: FetchRequest, site: Site, answers: tuple[Ahead[JsonAnswer], Ahead[JsonAnswer]]
+    ) -> FetchOutcome:
         secrets = secret_values(request)
-        # The quota and what was used come from two endpoints that do not depend on each other: asked at once.
-        usage_answer = _Ahead(lambda: get_json(request, self.info, billing_path(base, "usage")))
+        sub_ahead, usage_ahead = answers
         try:
-            sub_answer = get_json(request, self.info, billing_path(base, "subscription"))
+            sub_answer = sub_ahead.result()  # its error first, as when it was asked before the usage
         finally:
-            usage_answer.wait()
+            usage_ahead.wait()
         sub = sub_answer.root()
         if not sub.has("hard_limit_usd") and sub.has("error"):
             err = sub.raw("error")
@@ -432,7 +426,7 @@ class RelayProvider:
             raise business_error(self.info, sub_answer.endpoint, "error", str(message) if message else None, secrets)
         hard_limit = sub.decimal("hard_limit_usd")
         access_until = sub.integer("access_until", minimum=-1, maximum=MAX_TIMESTAMP) if sub.has("access_until") else 0
-        usage = usage_answer.result().root()
+        usage = usage_ahead.result().root()
         used = usage.decimal("total_usage") / 100
 
         notes: list[str] = []

@@ -35,6 +35,9 @@ from .parse import region_refused, scope_missing
 
 if TYPE_CHECKING:
     # Imported when polled: they load httpx2 (and AdminClient the openai SDK).
+    import httpx2
+
+    from ..ahead import Ahead
     from .http import AdminClient, Client
 
 # Sources: OpenAI's help articles (the trial-credit wording of article 6643435: "an initial credit of $5 that
@@ -369,6 +372,7 @@ class OpenAIProvider:
         if api is not None:
             role = key_kind(api)
             client = Client(INFO, base_url, api.reveal(), role, request.timeout, admin)
+            ahead = self._ahead(client, memory, now)
             try:
                 reading.identity = self._identity(client, memory, now, request.identity_salt, reading)
                 scopes = memory.data.get("models_scope_missing")
@@ -381,12 +385,14 @@ class OpenAIProvider:
                         )
                     )
                 if role == "session":
-                    self._session(client, now, reading)
+                    self._session(now, reading, ahead)
                 else:
-                    self._legacy(client, memory, now, reading)
+                    self._legacy(memory, now, reading, ahead.get(LEGACY_PATH))
                     if account.options.get("probe") is True:
                         probe = self._probe(client, account, memory, now, reading)
             finally:
+                for answer in ahead.values():
+                    answer.wait()  # no request of this poll is left running after it ends, even on an error
                 client.close()
         if admin is not None:
             admin_client = AdminClient(INFO, base_url, admin.reveal(), request.timeout, api)
@@ -416,6 +422,19 @@ class OpenAIProvider:
             reading.remaining_granted = reading.remaining_paid = None
             reading.flags.add("insufficient_quota")
         return FetchOutcome(snapshot=reading.snapshot(account.id, now), cache=memory.data)
+
+    @staticmethod
+    def _ahead(client: Client, memory: _Memory, now: datetime) -> dict[str, Ahead[tuple[Any, httpx2.Response]]]:
+        """The billing requests this poll will make, sent now: they depend on no other answer, so they are in
+        flight with /v1/me (or /v1/models), and a new account's first poll waits one answer instead of two
+        (a session key's, one instead of three). Each is taken where it used to be asked."""
+        if client.role == "session":
+            paths = [(LEGACY_PATH, LEGACY_EP), (SUBSCRIPTION_PATH, SUBSCRIPTION_EP)]
+        elif not memory.within("legacy_blocked_at", now, LEGACY_RETRY):
+            paths = [(LEGACY_PATH, LEGACY_EP)]
+        else:
+            paths = []  # credit_grants refused this key lately: not asked (see _legacy)
+        return {path: client.get_json_ahead(path, endpoint) for path, endpoint in paths}
 
     # ------------------------------------------------------------ identity (/v1/me, header fallback)
 
@@ -489,8 +508,10 @@ class OpenAIProvider:
 
     # ------------------------------------------------------------ session key: credit_grants + subscription
 
-    def _session(self, client: Client, now: datetime, reading: _Reading) -> None:
-        data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
+    def _session(
+        self, now: datetime, reading: _Reading, ahead: Mapping[str, Ahead[tuple[Any, httpx2.Response]]]
+    ) -> None:
+        data, _ = ahead[LEGACY_PATH].result()
         self._apply_grants(parse.parse_credit_grants(data, LEGACY_EP), now, reading)
         reading.notes.append(
             tr(
@@ -499,7 +520,7 @@ class OpenAIProvider:
             )
         )
         try:
-            sub_data, _ = client.get_json(SUBSCRIPTION_PATH, SUBSCRIPTION_EP)
+            sub_data, _ = ahead[SUBSCRIPTION_PATH].result()
             sub = parse.parse_subscription(sub_data)
         except HttpFailure as exc:
             if exc.kind is ErrorKind.AUTH or region_refused(exc):
@@ -535,13 +556,16 @@ class OpenAIProvider:
 
     # ------------------------------------------------------------ normal key: legacy credit_grants, once
 
-    def _legacy(self, client: Client, memory: _Memory, now: datetime, reading: _Reading) -> None:
+    def _legacy(
+        self, memory: _Memory, now: datetime, reading: _Reading, answer: Ahead[tuple[Any, httpx2.Response]] | None
+    ) -> None:
         if memory.within("legacy_blocked_at", now, LEGACY_RETRY):
             why = memory.data.get("legacy_reason")
             reading.reason = REASONS.get(why if isinstance(why, str) else "", REASONS["denied"])
             return
+        assert answer is not None  # asked in _ahead whenever not blocked
         try:
-            data, _ = client.get_json(LEGACY_PATH, LEGACY_EP)
+            data, _ = answer.result()
         except HttpFailure as exc:
             if region_refused(exc):
                 raise

@@ -23,6 +23,7 @@ import httpx2
 from ...core.i18n import tr
 from ...core.models import ErrorKind
 from ...secrets.secret import Secret
+from ..ahead import Ahead
 from ..base import ProviderInfo
 from ..http import USER_AGENT, HttpFailure, Refinement, Refusal, Rules, failure_of, http_client, json_of
 from .parse import SUPPORTED_COUNTRIES, is_region, missing_scopes
@@ -58,6 +59,7 @@ class Client:
     ) -> None:
         self.info = info
         self.role = role
+        self._settings = (info, base_url, key, role, timeout, scrub_also)  # for a sibling (get_json_ahead)
         self.label = ROLE_LABELS[role]
         self.base_url = base_url.rstrip("/")
         self.rules = Rules(
@@ -100,6 +102,19 @@ class Client:
     def get_json(self, path: str, endpoint: str) -> tuple[Any, httpx2.Response]:
         response = self.get(path, endpoint)
         return self.json(response, endpoint), response
+
+    def get_json_ahead(self, path: str, endpoint: str) -> Ahead[tuple[Any, httpx2.Response]]:
+        """`get_json` sent now, on its own thread and on a client of its own (one httpx2 client is not used by
+        two threads at once); its answer or error is taken with `result()` where it used to be asked."""
+
+        def send() -> tuple[Any, httpx2.Response]:
+            sibling = Client(*self._settings)
+            try:
+                return sibling.get_json(path, endpoint)
+            finally:
+                sibling.close()
+
+        return Ahead(send, "openai-ahead")
 
     def json(self, response: httpx2.Response, endpoint: str) -> Any:
         return json_of(response, self.info, endpoint, self.rules.secrets)
