@@ -223,16 +223,17 @@ def count_connections(server: FakeOpenAI) -> list[int]:
     return accepted
 
 
-def test_one_poll_of_a_new_account_makes_its_requests_on_its_first_two_connections(server: FakeOpenAI) -> None:
+def test_one_poll_of_a_new_account_makes_its_requests_on_at_most_two_connections(server: FakeOpenAI) -> None:
     answers(server)
     accepted = count_connections(server)
     first = fetch(server.base_url, admin=True)
     assert len(server.seen) >= 4  # /v1/me, credit_grants, spend_limit, costs (plain client then the SDK's)
-    # /v1/me and credit_grants are asked at once (tests/unit/test_openai_at_once.py), each on a connection;
-    # the admin requests after them reuse those.
-    assert accepted == [2]
+    # /v1/me and credit_grants are asked at once (tests/unit/test_openai_at_once.py): two connections, or one
+    # when the first answer came before the other request left; the admin requests after them reuse those.
+    opened = accepted[0]
+    assert opened in (1, 2)
     fetch(server.base_url, cache=dict(first.cache))  # the next poll, seconds later: a kept connection
-    assert accepted == [2] and server.count("/v1/models") == 1
+    assert accepted == [opened] and server.count("/v1/models") == 1
 
 
 def test_accounts_on_one_host_share_kept_alive_connections(server: FakeOpenAI) -> None:

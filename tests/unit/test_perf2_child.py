@@ -16,7 +16,7 @@ import pytest
 
 from trayapp.core.models import Account
 from trayapp.fetch import Job, child_env, prepare_jobs, run_in_child, run_jobs
-from trayapp.fetch.child import Started, _live
+from trayapp.fetch.child import Started, _live, import_path
 from trayapp.providers.demo import demo_accounts
 from trayapp.secrets.secret import Secret
 from trayapp.secrets.store import MemorySecretStore
@@ -139,3 +139,34 @@ def test_import_http_stack_meanwhile_loads_it_on_a_thread() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["True", "True"]
+
+
+def test_the_childs_http_stack_loads_without_importlib_metadata_and_leaves_the_real_one_importable() -> None:
+    """The fetch child (`alone`) imports httpcore2 and httpx2 with a stand-in for importlib.metadata that only
+    reads their versions from their dist-info folders: the versions are the ones importlib.metadata reads, and
+    the real module is what a later import (the openai SDK's, an entry point's) gets; anyio, hidden from
+    httpcore2, imports after."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from trayapp.fetch.run import import_http_stack\n"
+        "import_http_stack(alone=True)\n"
+        "import httpx2, httpcore2\n"
+        "loaded = 'importlib.metadata' in sys.modules\n"
+        "import importlib.metadata as real\n"
+        "import anyio  # noqa: F401  (hidden from httpcore2 only while it imported)\n"
+        "print(loaded, httpx2.__version__ == real.version('httpx2'),"
+        " httpcore2.__version__ == real.version('httpcore2'), hasattr(real, 'entry_points'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**child_env(), "PYTHONPATH": import_path()},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "True", "True", "True"]

@@ -5,6 +5,7 @@ provider cannot take the tray with it (docs/ARCHITECTURE.md, "Why a child proces
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -371,6 +372,8 @@ def child_main() -> int:
     except (ValueError, AttributeError):
         warm = None
     warm_up(warm if isinstance(warm, dict) else {})  # while the tray reads the keys
+    gc.freeze()  # what was loaded stays: later collections (the requests' garbage) do not walk it
+    gc.enable()
     data = first if warm is None else sys.stdin.buffer.readline()
     if not data:
         return 0  # the parent had nothing for it after all (Started.discard), or is gone
@@ -395,7 +398,7 @@ def warm_up(warm: Mapping[str, Any]) -> None:
     """Load what the poll's requests will need before the request comes (warm_up_of): the HTTP stack, the
     accounts' providers, and the CA bundle if an account is on https. A module that fails to load here fails
     again, with its message, where its account's request needs it."""
-    import_http_stack(without_async_backend=True)
+    import_http_stack(alone=True)
     from ..providers import http
 
     for name in warm.get("providers") or ():

@@ -9,7 +9,7 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -144,28 +144,86 @@ def _scrub_text(text: LocalText, keys: Sequence[Fragments]) -> str:
     return rebuilt if masked == english else masked
 
 
-def import_http_stack(*, without_async_backend: bool = False) -> None:
+def import_http_stack(*, alone: bool = False) -> None:
     """Import what every poll's requests need (httpx2, httpcore2, h11, and what the HTTP layer takes from them)
     ahead of the first request, while this process waits for something else (the keyring, its request). No SSL
     context: which one (the loopback's or the system's trust) is known only from the requests, and building
     one that is not used costs more than the import.
 
-    `without_async_backend` (the fetch child, which imports nothing else meanwhile): httpcore2 loads its anyio
-    backend whenever anyio is installed (the openai SDK brings it), though a sync pool never uses it: ~25 ms of
-    CPU of every child's start. anyio is hidden while httpcore2 imports, and importable again after it."""
-    hidden = without_async_backend and "anyio" not in sys.modules
-    if hidden:
-        sys.modules["anyio"] = None  # type: ignore[assignment]  # import anyio: ImportError, as if not installed
-    try:
+    `alone`: this process imports nothing else meanwhile (the fetch child), so two costs of every child's start
+    can be skipped for the time of these imports, each undone after them (see _hidden_async_backend and
+    _light_metadata)."""
+    with _hidden_async_backend(alone), _light_metadata(alone):
         import httpcore2  # noqa: F401
-    finally:
-        if hidden and sys.modules.get("anyio", False) is None:
-            del sys.modules["anyio"]
-    import httpx2  # noqa: F401
+        import httpx2  # noqa: F401
     from httpx2._decoders import MultiDecoder  # noqa: F401  (what the HTTP layer's transport imports)
     from httpx2._utils import get_environment_proxies  # noqa: F401  (and its client)
 
     "localhost".encode("idna")  # the codec the socket layer loads at the first connection (encodings.idna)
+
+
+@contextlib.contextmanager
+def _hidden_async_backend(hide: bool) -> Iterator[None]:
+    """httpcore2 loads its anyio backend whenever anyio is installed (the openai SDK brings it), though a sync
+    pool never uses it: ~25 ms of CPU. anyio is hidden while httpcore2 imports, and importable again after."""
+    hidden = hide and "anyio" not in sys.modules
+    if hidden:
+        sys.modules["anyio"] = None  # type: ignore[assignment]  # import anyio: ImportError, as if not installed
+    try:
+        yield
+    finally:
+        if hidden and sys.modules.get("anyio", False) is None:
+            del sys.modules["anyio"]
+
+
+@contextlib.contextmanager
+def _light_metadata(light: bool) -> Iterator[None]:
+    """httpcore2 and httpx2 read their own version at import (`importlib.metadata.version`), and importing
+    importlib.metadata (email, zipfile, csv, pathlib...) costs ~20 ms of CPU for two strings. Meanwhile
+    `importlib.metadata` is a module with only `version`, which reads the version from the name of the
+    package's `<name>-<version>.dist-info` folder and asks the real module where there is none (a frozen app,
+    an egg). Gone after: a later `import importlib.metadata` gets the real one."""
+    if not light or "importlib.metadata" in sys.modules:
+        yield
+        return
+    import types
+
+    light_module = types.ModuleType("importlib.metadata")
+
+    def version(name: str) -> str:
+        found = _dist_info_version(name)
+        if found is not None:
+            return found
+        if sys.modules.get("importlib.metadata") is light_module:
+            del sys.modules["importlib.metadata"]
+        import importlib.metadata
+
+        return importlib.metadata.version(name)
+
+    light_module.version = version  # type: ignore[attr-defined]
+    sys.modules["importlib.metadata"] = light_module
+    try:
+        yield
+    finally:
+        if sys.modules.get("importlib.metadata") is light_module:
+            del sys.modules["importlib.metadata"]
+
+
+def _dist_info_version(name: str) -> str | None:
+    """The version in the name of the first `<name>-<version>.dist-info` folder on the import path, as
+    importlib.metadata would find it first; None if there is none."""
+    import os
+
+    prefix = name.lower().replace("-", "_").replace(".", "_") + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for found in names:
+            if found.endswith(".dist-info") and found.lower().startswith(prefix):
+                return found[len(prefix) : -len(".dist-info")] or None
+    return None
 
 
 def import_http_stack_meanwhile() -> threading.Thread:
