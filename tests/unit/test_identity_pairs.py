@@ -2,12 +2,15 @@
 looking at every pair (500 accounts were 125,000 pairs, ~30 ms of the UI thread a burst); what it says must be
 exactly what the loop over every pair said: the same alerts, in the same order, with the same wording. That
 loop is kept here as it was (trayapp/core/rules.py before this change) and both are run on seeded random
-accounts: few logins, phones and mailboxes shared among them, two providers, creation dates in any order."""
+accounts: few logins, phones and mailboxes shared among them, two providers, creation dates in any order.
+identity_alerts also gives its last answer again while nothing it reads has changed: each change is made in
+turn, and the answer must follow."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -65,6 +68,43 @@ def test_the_same_alerts_as_the_loop_over_every_pair(seed: int, lang: str) -> No
     accounts, states = accounts_and_states(seed, 4 + seed % 37)
     expected = all_pairs_identity_alerts(accounts, states, NOW, lang)
     assert identity_alerts(accounts, states, NOW, lang) == expected
+    assert identity_alerts(accounts, states, NOW, lang) == expected  # the same facts: the answer kept
+    # Each thing it reads, changed in turn: what it says follows (the kept answer is not given again).
+    rng = random.Random(seed)
+    for change in range(14):
+        accounts, states, now = changed(rng, accounts, states, change % 7)
+        assert identity_alerts(accounts, states, now, lang) == all_pairs_identity_alerts(accounts, states, now, lang)
+
+
+def changed(
+    rng: random.Random, accounts: list[Account], states: dict[str, AccountState], what: int
+) -> tuple[list[Account], dict[str, AccountState], datetime]:
+    accounts, states, now = list(accounts), dict(states), NOW
+    read = [a for a in accounts if a.id in states and states[a.id].last_good is not None]
+    if not read:
+        return accounts, states, now
+    account = rng.choice(read)
+    state = states[account.id]
+    snap = state.last_good
+    assert snap is not None
+    if what == 0:  # who the key is
+        ident = snap.identity or Identity()
+        new = replace(ident, user_id=rng.choice([None, "user-a", "user-b"]), phone_hash=rng.choice([None, "phone-1"]))
+        states[account.id] = replace(state, last_good=replace(snap, identity=new))
+    elif what == 1:  # its balance (which of two keys of one login holds the credit)
+        states[account.id] = replace(state, last_good=replace(snap, remaining=Decimal(rng.randrange(0, 30))))
+    elif what == 2:  # its grants and quota
+        flags = frozenset(["insufficient_quota"]) - snap.flags
+        states[account.id] = replace(state, last_good=replace(snap, granted_total=Decimal(0), flags=flags))
+    elif what == 3:  # the account itself: renamed
+        accounts[accounts.index(account)] = replace(account, label=f"{account.label}!")
+    elif what == 6:  # or made earlier
+        accounts[accounts.index(account)] = replace(account, created_at=account.created_at - timedelta(days=500))
+    elif what == 4:  # the login it belonged to
+        states[account.id] = replace(state, known_user_id=rng.choice([None, "user-b", "user-z"]))
+    elif what == 5:  # time passes: the trial window closes
+        now = NOW + TRIAL_WINDOW
+    return accounts, states, now
 
 
 def test_the_random_accounts_meet_every_kind_of_alert() -> None:
