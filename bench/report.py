@@ -597,23 +597,47 @@ Round three (issue 20, with 17 and 19):
   the recorder's life is handed each burst. 4b, worst of 5 refreshes of 50: 32-36 ms → ~20 ms.
 - **make bench refuses a failed poll**: a measured poll in which accounts failed ends the run with the
   error (500 accounts refused by the keyring once "passed" 7a at 0.36 s).
+- **A new account's first poll waits one answer** (`providers/ahead.py`, `providers/openai`, `providers/relay.py`):
+  OpenAI's `credit_grants` (a session key's `subscription` too) is asked with `/v1/me` or `/v1/models`; a new
+  relay's dashboard with its `/api/status` and `/api/usage/token`, and a relay without the token route its
+  dashboard with the daily `/api/status`. Each answer is taken where it used to be asked, so the readings and
+  which error wins are as before. The relay's dashboard asked with every re-read of its site had been tried and
+  dropped (two requests a new-api relay does not need, daily); now a new-api relay pays them once, at its first
+  poll. 4c (50 new accounts): 1.14-1.26 s → ~0.73 s. A new OpenAI account's first poll may open two connections
+  instead of one.
+- **The fetch child's start** (`fetch/run.py` `_light_metadata`, `fetch/__main__.py`): httpcore2 and httpx2
+  read their versions from their dist-info folders instead of importing importlib.metadata (with email,
+  zipfile, csv...), and no garbage collection walks the modules while they load (gc off, then `gc.freeze`):
+  a child's CPU to its first result, medians of 8: ~320 → ~282 ms.
+- **The history's writers take turns** (`storage/history.py` `_WRITERS`): SQLite's wait for a busy write lock
+  sleeps in growing steps (up to 100 ms) and woke to find compaction (a transaction per account) holding it
+  again; the UI thread's `record` waited up to ~0.3 s in a 500-account refresh. The writers of one process
+  now take a lock of their own first, handed over as soon as it is free.
+- **Second accounts found by what they share** (`core/rules.py` `identity_alerts`): only the pairs of accounts
+  sharing a login, phone or mailbox are looked at (500 accounts were 125,000 pairs a burst), and the last answer
+  is given again while nothing it reads has changed. Views of 500 accounts (100 keys of one login): ~65 →
+  ~30 ms a burst; a test keeps the old loop over every pair and compares them on random accounts.
+- **The benchmark's own costs** (`bench/server.py`, `bench/history.py`): the loopback server on one asyncio loop
+  (a thread per connection and email-parsed headers took ~1.1 ms of CPU a request, 0.6 s of a 500-account
+  refresh, from the two cores the app is measured on; now ~0.5 ms), and the seeded year compacted as the app
+  left it a day ago, so the compaction due at the first poll is the daily one, not a first look at a whole
+  year that no one who ran the app for a year meets (~4.5 s of a thread at 500 accounts, during the
+  refreshes). Neither changes what the app does; both take less from the machine it is measured on.
 - **Tried and not kept**: reading the forecasts' history on a thread while `check` waits for the keyring and
   the network (the decoding competed for the GIL with the keyring's session and the requests: 1.50 s → 1.78 s,
-  9 runs each); asking a relay's dashboard together with `/api/status` and `/api/usage/token` on its first poll
-  (one answer's wait less, for two requests a new-api relay does not need: the first poll after start reads the
-  relay's site from state.json anyway, except in a new config directory); `check` running its requests in a
-  fetch child started first, as the tray does (the child's interpreter and imports on the other core): the
-  CPU went up by ~0.2 s (two interpreters, the models imported twice, and the loopback server on the same two
-  cores) and the wall time did not go down (0.89-0.96 s → 0.90-0.98 s, 6 runs each).
+  9 runs each); `check` running its requests in a fetch child started first, as the tray does (the child's
+  interpreter and imports on the other core): the CPU went up by ~0.2 s (two interpreters, the models imported
+  twice, and the loopback server on the same two cores) and the wall time did not go down (0.89-0.96 s →
+  0.90-0.98 s, 6 runs each).
 
-What is left, measured: the fetch child spends ~0.2 s of CPU before its first request (its modules ~90 ms,
+What is left, measured: the fetch child spends ~0.2 s of CPU before its first request (its modules ~85 ms,
 of which ~30 dataclasses at ~1 ms each; httpx2 and httpcore2 ~0.1 s) and ~2-4 ms per request (httpx2,
-httpcore2, h11, and our base-URL, loopback and scrub checks), which is the critical path of a refresh; at 500
-accounts two children make 600 requests on two cores shared with the tray and the benchmark's server.
+httpcore2, h11, and our base-URL, loopback and scrub checks; ~2 ms one at a time, more with 250 threads on
+the GIL), which is the critical path of a refresh; at 500 accounts two children make 600 requests (~2.2 s of
+CPU) on two cores shared with the tray (~0.6 s) and the benchmark's server (~0.3 s). The tray's part grows
+with the accounts in each burst of results: the views of all of them are made again (~30 ms at 500).
 `check --json` spends ~0.65 s of CPU for 0.3 s of waiting: the interpreter and its imports (~0.2 s), the
-keys (~0.1 s with the HTTP stack importing on another thread), the requests (~0.2 s). The daily compaction
-of a year of history, which the first poll after the benchmark seeds it starts, runs during the measured
-refreshes (~0.5 s of the tray's CPU per 500-account refresh while it lasts).
+keys (~0.1 s with the HTTP stack importing on another thread), the requests (~0.2 s).
 
 Before these, the same harness measured a refresh of 50 at 2.7-4.8 s with 0.3-1.9 s stalls.
 
