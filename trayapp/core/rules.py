@@ -182,10 +182,9 @@ def _sharing_pairs(known: Sequence[tuple[Account, Identity | None]]) -> list[tup
 
 
 class _LastIdentityAlerts:
-    """identity_alerts' last answer and what it was made from."""
+    """identity_alerts' last answer with what it was made from, replaced whole (a thread reads one or the other)."""
 
-    facts: tuple[object, ...] | None = None
-    alerts: tuple[Alert, ...] = ()
+    made: tuple[tuple[object, ...], tuple[Alert, ...]] | None = None
 
 
 _last_identity_alerts = _LastIdentityAlerts()
@@ -201,10 +200,10 @@ def identity_alerts(
     each burst of a poll's results asks for them again: the same facts as the last call give its alerts again
     (~25 ms a burst with 500 accounts, 100 of them keys of one login)."""
     facts = (lang, *(_identity_facts(a, states.get(a.id), now) for a in accounts))
-    last = _last_identity_alerts
-    if last.facts != facts:
-        last.alerts, last.facts = tuple(_identity_alerts(accounts, states, now, lang)), facts
-    return list(last.alerts)
+    made = _last_identity_alerts.made
+    if made is None or made[0] != facts:
+        made = _last_identity_alerts.made = (facts, tuple(_identity_alerts(accounts, states, now, lang)))
+    return list(made[1])
 
 
 def _identity_facts(account: Account, state: AccountState | None, now: datetime) -> tuple[object, ...]:
