@@ -231,6 +231,20 @@ def test_no_tray_a_stand_in_window_with_quit_comes_within_seconds(qtbot, make_co
         stand_in.close()
 
 
+def test_a_stopped_app_brings_up_no_stand_in_window(qtbot, make_controller) -> None:
+    # The search for a tray ends with the app: a stopped controller's timer once brought up its stand-in window
+    # seconds later, in front of whatever window came next (a test's details window lost its focus to it in CI).
+    from trayapp.ui.controller import STAND_IN_SECONDS
+
+    c = make_controller()
+    with qtbot.waitSignal(c.settled, timeout=20000):
+        c.start()
+    c.stop()
+    qtbot.wait(int((STAND_IN_SECONDS + 1.5) * 1000))
+    assert c.stand_in is None
+    assert not any(w.isVisible() and w.windowTitle() == "Credit Tray" for w in QApplication.topLevelWidgets())
+
+
 def test_first_start_without_accounts_opens_add_account(qtbot, make_controller, tmp_path: Path) -> None:
     from trayapp.service import open_service
     from trayapp.ui.dialogs import AccountDialog

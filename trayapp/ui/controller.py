@@ -107,6 +107,7 @@ class AppController(QObject):
         self._keys_saved.connect(self._on_keys_saved)
         self._keys_removed.connect(self._on_keys_removed)
         self._stopped = False
+        self._tray_wait: QTimer | None = None  # looks for a tray each second while none is up
         poller.result.connect(self._on_result)
         poller.finished.connect(self._on_finished)
         poller.tested.connect(self._on_tested)
@@ -167,12 +168,16 @@ class AppController(QObject):
             self._arm()
 
     def stop(self) -> None:
+        if self._stopped:
+            return  # once: the tray it disposes of is gone after
         self._stopped = True  # a poll still running ends unheard: the tray it would update is going
         self.recorder.stop()  # what a quit interrupts is still recorded
         if self.scheduler is not None:
             self.scheduler.shutdown()
         self.notifier.close()
         self._keyring_timer.stop()
+        if self._tray_wait is not None:
+            self._tray_wait.stop()  # else it would still bring up a stand-in window after the app stopped
         if self.stand_in is not None:
             self.stand_in.retire()
         if self._glance is not None:
@@ -195,6 +200,9 @@ class AppController(QObject):
 
         def retry() -> None:
             nonlocal elapsed
+            if self._stopped:
+                timer.stop()
+                return
             elapsed += 1
             if QSystemTrayIcon.isSystemTrayAvailable():
                 timer.stop()
@@ -215,7 +223,7 @@ class AppController(QObject):
                 timer.stop()  # no wake-ups for ever: the stand-in window stays the way in
                 log.warning("no system tray after %s s; not looking for one any more", elapsed)
 
-        timer = QTimer(self)
+        timer = self._tray_wait = QTimer(self)
         timer.setInterval(1000)
         timer.timeout.connect(retry)
         timer.start()
