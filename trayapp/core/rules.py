@@ -98,6 +98,11 @@ class Level:
     name: str  # "healthy" | "unknown" | "low" | "zero" | "error"
 
 
+def _alert(account_id: str, code: AlertCode, message: str) -> Alert:
+    """An alert of this code, at the severity its kind has (core/alerts.py)."""
+    return Alert(account_id, code, ALERTS[code].severity, message)
+
+
 def credit_alerts(
     account: Account, state: AccountState, settings: Settings, now: datetime, lang: str = "en"
 ) -> list[Alert]:
@@ -106,7 +111,7 @@ def credit_alerts(
     err = state.last_error
 
     def add(code: AlertCode, message: str) -> None:
-        alerts.append(Alert(account.id, code, ALERTS[code].severity, message))
+        alerts.append(_alert(account.id, code, message))
 
     if err is not None and err.kind is ErrorKind.AUTH:
         add(
@@ -248,20 +253,9 @@ def _identity_alerts(
                 continue
             made.add((b.id, AlertCode.SAME_LOGIN))
             holder = _richer(a, b, states)
-            alerts.append(
-                Alert(
-                    b.id,
-                    AlertCode.SAME_LOGIN,
-                    ALERTS[AlertCode.SAME_LOGIN].severity,
-                    text(
-                        lang,
-                        "same_login",
-                        a=a.label,
-                        b=b.label,
-                        holder="" if holder is None else text(lang, "same_login_holder", label=holder.label),
-                    ),
-                )
-            )
+            holder_text = "" if holder is None else text(lang, "same_login_holder", label=holder.label)
+            message = text(lang, "same_login", a=a.label, b=b.label, holder=holder_text)
+            alerts.append(_alert(b.id, AlertCode.SAME_LOGIN, message))
             continue
         phone = bool(ida.phone_hash and ida.phone_hash == idb.phone_hash)
         mailbox = bool(ida.email_hash and ida.email_hash == idb.email_hash)
@@ -276,20 +270,9 @@ def _identity_alerts(
             if (second.id, AlertCode.SECOND_ACCOUNT) in made:
                 continue
             made.add((second.id, AlertCode.SECOND_ACCOUNT))
-            alerts.append(
-                Alert(
-                    second.id,
-                    AlertCode.SECOND_ACCOUNT,
-                    ALERTS[AlertCode.SECOND_ACCOUNT].severity,
-                    text(
-                        lang,
-                        "second_account",
-                        second=second.label,
-                        first=first.label,
-                        shared=text(lang, "shared_and").join(shared),
-                    ),
-                )
-            )
+            joined = text(lang, "shared_and").join(shared)
+            message = text(lang, "second_account", second=second.label, first=first.label, shared=joined)
+            alerts.append(_alert(second.id, AlertCode.SECOND_ACCOUNT, message))
     for a, ident in known:
         assert ident is not None
         snap = states[a.id].last_good
@@ -310,19 +293,12 @@ def _identity_alerts(
                 )
             else:
                 message = text(lang, "no_trial_credit", label=a.label)
-            alerts.append(Alert(a.id, AlertCode.NO_TRIAL_CREDIT, ALERTS[AlertCode.NO_TRIAL_CREDIT].severity, message))
+            alerts.append(_alert(a.id, AlertCode.NO_TRIAL_CREDIT, message))
     for a in accounts:
         st = states.get(a.id)
         ident = st.last_good.identity if st and st.last_good else None
         if st and st.known_user_id and ident and ident.user_id and ident.user_id != st.known_user_id:
-            alerts.append(
-                Alert(
-                    a.id,
-                    AlertCode.IDENTITY_CHANGED,
-                    ALERTS[AlertCode.IDENTITY_CHANGED].severity,
-                    text(lang, "identity_changed", label=a.label),
-                )
-            )
+            alerts.append(_alert(a.id, AlertCode.IDENTITY_CHANGED, text(lang, "identity_changed", label=a.label)))
     return alerts
 
 
