@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from trayapp.core.models import FetchResult, Settings
-from trayapp.core.monitor import Monitor, by_urgency
+from trayapp.core.monitor import AccountView, Monitor, by_urgency
 from trayapp.providers.base import FetchRequest
 from trayapp.providers.demo import DemoProvider, demo_accounts
 
@@ -20,7 +20,7 @@ LAST = DAY + timedelta(hours=23, minutes=59, seconds=59)
 TIMES = [DAY + timedelta(minutes=m) for m in range(0, 24 * 60, 10)] + [LAST]
 
 
-def views_at(now: datetime):
+def views_at(now: datetime) -> list[AccountView]:
     accounts = demo_accounts(now)
     provider = DemoProvider()
     results = [

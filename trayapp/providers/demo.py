@@ -126,7 +126,7 @@ class DemoProvider:
             )
         elif scenario == "pack":
             # Zhipu: a wallet that does not expire beside a gifted token pack that does, in 4 days at any time
-            # of day: 3 d 19-20 h ahead, so it is always the nearer of the two expiries shown (the trial's is 4-5 d).
+            # of day: 3 d 20 h ahead, give or take an hour, so it is always nearer than the trial's (4-5 d).
             expires = (now + timedelta(days=3, hours=20)).replace(minute=50, second=0, microsecond=0)
             pack = tr(
                 "Gifted resource pack {name}: {count}{of} {unit} left, {expiry}.",
