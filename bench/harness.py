@@ -73,7 +73,7 @@ def build(config_dir: Path) -> Any:
     poller = Poller(service.secrets, service.state.identity_salt)  # fetches in `python -m trayapp.fetch`
     tray = TrayController()
     # As the tray builds it: the details window is made when first opened.
-    return AppController(service, poller, tray, None, make_notifier(tray.tray))
+    return AppController(service, poller, tray, None, make_notifier(tray.tray), freeze_heap_at_rest=True)
 
 
 def account_ids(config_dir: Path) -> list[str]:

@@ -101,7 +101,7 @@ def run_tray(config_dir: str | None, demo: bool, *, in_process_fetch: bool = Fal
 
     poller = Poller(service.secrets, service.state.identity_salt, in_process=in_process_fetch or demo)
     notifier = make_notifier(tray.tray)
-    controller = AppController(service, poller, tray, None, notifier)
+    controller = AppController(service, poller, tray, None, notifier, freeze_heap_at_rest=True)
     instance.activated.connect(controller.handle_instance_request)
     controller.quit_requested.connect(app.quit)
 

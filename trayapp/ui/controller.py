@@ -19,7 +19,7 @@ from ..core.errors import ConfigError, SecretStoreError, TrayError
 from ..core.models import Account, ErrorKind, FetchResult
 from ..core.monitor import AccountView
 from ..platform import firstrun
-from ..platform.memory import release_free_memory
+from ..platform.memory import freeze_heap, release_free_memory
 from .i18n import local
 from .notifier import Message, Notifier, TrayMessageNotifier, compose
 from .poller import Poller
@@ -67,7 +67,11 @@ class AppController(QObject):
         notifier: Notifier,
         scheduler: PollScheduler | None = None,
         clock: Callable[[], datetime] | None = None,
+        *,
+        freeze_heap_at_rest: bool = False,
     ) -> None:
+        """`freeze_heap_at_rest`: the tray's process is this controller's own (not a test's, shared by many):
+        after the first round, its heap is frozen (platform.memory.freeze_heap)."""
         super().__init__()
         self.service = service
         self.poller = poller
@@ -90,6 +94,7 @@ class AppController(QObject):
         # Polls started whose `finished` is not handled yet. Counted here, not by `poller.in_flight()`: that
         # empties on the poll's thread before its last results and `finished` have been handled here.
         self._polls = 0
+        self._heap_frozen = not freeze_heap_at_rest
         self._views: list[AccountView] | None = None  # the latest views, made once per burst of results
         self.recorder = HistoryRecorder(service, self.clock, self)
         self.recorder.updated.connect(self._on_recorded)
@@ -340,6 +345,9 @@ class AppController(QObject):
             self._round = Round.IDLE
             log.info("poll shown (%s accounts)", len(self._views or []))
             self.deliver_alerts(self._views)
+            if not self._heap_frozen:  # the first rest: what start-up and the first poll built stays for good
+                self._heap_frozen = True
+                log.debug("heap frozen (%s objects)", freeze_heap())
         self.settled.emit()
 
     def _arm(self) -> None:
