@@ -31,3 +31,29 @@ def test_poll_job_fires_when_armed_and_not_when_disarmed() -> None:
         assert fired.wait(5)
     finally:
         s.shutdown()
+
+
+def test_a_suspend_is_noticed_on_the_checks_own_thread_and_the_check_ends_with_the_scheduler() -> None:
+    wall, mono = [1_000_000.0], [50.0]
+    resumed: list[float] = []
+    noticed = threading.Event()
+
+    def on_resume(slept: float) -> None:
+        resumed.append(slept)
+        noticed.set()
+
+    s = PollScheduler(lambda: None, on_resume, wake_check_seconds=0.02)
+    s._detector = ClockJumpDetector(wall=lambda: wall[0], mono=lambda: mono[0])
+    s.start()
+    try:
+        # Not a scheduler job (each run of one costs ~30 times the check's CPU): the poll is the only job.
+        assert [job.id for job in s._scheduler.get_jobs()] == ["poll"]
+        assert not noticed.wait(0.2)  # awake: checks come and go, nothing is reported
+        wall[0] += 2 * 3600  # two hours asleep: the monotonic clock stood still
+        assert noticed.wait(5)
+        assert resumed == [2 * 3600]
+    finally:
+        s.shutdown()
+    assert s._wake_thread is not None
+    s._wake_thread.join(5)
+    assert not s._wake_thread.is_alive()
