@@ -52,10 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def start_tray(config_dir: str | None, demo: bool) -> int:
     from .app import run_tray
-    from .core.errors import TrayError
 
     try:
         return run_tray(config_dir, demo)
-    except TrayError as exc:  # a config dir that cannot be one, say: a message, not a traceback
-        print(f"trayapp: {exc.title}: {exc.message}", file=sys.stderr)
+    except Exception as exc:
+        # Imported only here: the errors bring in the models (~7 ms), which the icon shown first does not need.
+        from .core.errors import TrayError
+
+        if not isinstance(exc, TrayError):
+            raise
+        print(f"trayapp: {exc.title}: {exc.message}", file=sys.stderr)  # a config dir that cannot be one, say
         return 1

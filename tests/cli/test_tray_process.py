@@ -57,3 +57,17 @@ def test_second_start_hands_over_and_signals_quit_cleanly(cli: CliRunner, sig: s
         if tray.poll() is None:
             tray.kill()
             tray.wait()
+
+
+def test_a_config_dir_that_cannot_be_a_folder_stops_the_tray_with_a_message(cli: CliRunner, tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("a file, where the tray would make its folder\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "trayapp", "--config-dir", str(a_file)],
+        env={**cli.env, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"trayapp: Folder unusable: {a_file} cannot be used as a folder" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert a_file.read_text() == "a file, where the tray would make its folder\n"
