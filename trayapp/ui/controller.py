@@ -348,6 +348,8 @@ class AppController(QObject):
             if not self._heap_frozen:  # the first rest: what start-up and the first poll built stays for good
                 self._heap_frozen = True
                 log.debug("heap frozen (%s objects)", freeze_heap())
+                # What that collection freed goes back to the OS too (the trim after the poll came before it).
+                threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
         self.settled.emit()
 
     def _arm(self) -> None:

@@ -116,6 +116,7 @@ class StatusNotifierItem(QObject):
         self._revision = 1
         self._entries: dict[int, tuple[Props, list[int]]] = {0: ({"children-display": ("s", "submenu")}, [])}
         self._actions: dict[int, QAction] = {}  # GUI thread only
+        self._menu_changes: tuple[Any, ...] = ()  # the QEvent types that change the exported menu
         self._next_id = 1
         self._pending_register: int | None = None
         # What changed since the panel was last told (icon, tooltip, menu): told at once, then at most every
@@ -244,11 +245,7 @@ class StatusNotifierItem(QObject):
     # ------------------------------------------------------------ the menu, exported
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Imported here, once the menu is up: QEvent's Type (179 members, made on import) costs ~1.7 ms of the
-        # start before the icon.
-        from PySide6.QtCore import QEvent
-
-        if event.type() in (QEvent.Type.ActionAdded, QEvent.Type.ActionChanged, QEvent.Type.ActionRemoved):
+        if event.type() in self._menu_changes:  # set by _export_menu before it installs this filter
             self._menu_timer.start()
         return False
 
@@ -275,6 +272,13 @@ class StatusNotifierItem(QObject):
 
     def _export_menu(self) -> None:
         """Snapshot the QMenu (and its submenus) into dbusmenu entries; announce a new layout if it changed."""
+        if not self._menu_changes:
+            # Imported once the menu is exported, not with this module: QEvent's Type (179 members, made on
+            # import) cost ~1.7 ms of the start before the icon. Not in eventFilter: an import statement there
+            # would run PySide6's import hook for every event the menu gets.
+            from PySide6.QtCore import QEvent
+
+            self._menu_changes = (QEvent.Type.ActionAdded, QEvent.Type.ActionChanged, QEvent.Type.ActionRemoved)
         entries: dict[int, tuple[Props, list[int]]] = {}
         actions: dict[int, QAction] = {}
         watched: list[QMenu] = []
