@@ -56,7 +56,7 @@ def start_tray(config_dir: str | None, demo: bool) -> int:
     try:
         return run_tray(config_dir, demo)
     except Exception as exc:
-        # Imported only here: the errors bring in the models (~7 ms), which the icon shown first does not need.
+        # Imported only here: the errors bring in the models (~6 ms), which the icon shown first does not need.
         from .core.errors import TrayError
 
         if not isinstance(exc, TrayError):

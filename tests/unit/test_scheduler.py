@@ -46,7 +46,7 @@ def test_a_suspend_is_noticed_on_the_checks_own_thread_and_the_check_ends_with_t
     s._detector = ClockJumpDetector(wall=lambda: wall[0], mono=lambda: mono[0])
     s.start()
     try:
-        # Not a scheduler job (each run of one costs ~30 times the check's CPU): the poll is the only job.
+        # Not a scheduler job (a job's run costs twice or more the check's CPU): the poll is the only job.
         assert [job.id for job in s._scheduler.get_jobs()] == ["poll"]
         assert not noticed.wait(0.2)  # awake: checks come and go, nothing is reported
         wall[0] += 2 * 3600  # two hours asleep: the monotonic clock stood still

@@ -7,8 +7,9 @@ bridge.)
 One "poll" job is re-armed to the earliest time an account is due; nothing ticks while nothing is due.
 A slow check on a thread of its own notices a suspend/resume (the wall clock jumped ahead of the monotonic
 clock) and asks for a poll at once, since timers do not run during sleep. It is not an APScheduler job: a
-job's run costs ~0.65 ms of CPU (due-job lookup, executor hand-off, events, re-scheduling) against ~0.02 ms
-for a thread's wait ending, and at rest this check is all the process does (make bench, measurement 3).
+job's run costs ~0.65 ms of CPU (due-job lookup, executor hand-off, events, re-scheduling) against
+~0.2-0.3 ms for a thread's wait ending, and at rest this check is all the process does (make bench,
+measurement 3).
 """
 
 from __future__ import annotations
