@@ -634,7 +634,8 @@ Round three (issue 20, with 17 and 19):
   questions, the wake check) walked the ~40k objects the start-up built, ~20 ms of the UI thread's CPU each
   (found by the idle measurement: 10-20 ms in a 60 s window where the baseline had none). Once the first round
   is shown, the heap is collected once and frozen; a full collection at rest now takes ~0.1 ms. Once only:
-  refreezing every round would keep each round's cyclic garbage. At 500 accounts the worst stall went from
+  refreezing every round would keep each round's cyclic garbage. That one collection costs the UI thread
+  ~20-26 ms once, at the end of the first poll (in 4c's stall). At 500 accounts the worst stall went from
   ~107-125 ms to ~52 ms (the polls' full collections no longer walk the start-up heap either).
 - **The wake check off APScheduler** (`scheduling/scheduler.py`): a job's run costs ~0.65 ms of CPU (due-job
   lookup, executor hand-off, events, re-scheduling) and was all the tray did at rest; a thread waiting on an

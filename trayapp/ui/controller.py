@@ -326,8 +326,8 @@ class AppController(QObject):
         if self._polls == 0:
             self._round = Round.SETTLING
         self._arm()
-        if not self.tray.busy:  # off the UI thread: trimming a large heap can take a few ms
-            threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
+        if not self.tray.busy:
+            self._trim_memory()
         self._settle()
 
     def _on_recorded(self, views: list[AccountView]) -> None:
@@ -348,9 +348,13 @@ class AppController(QObject):
             if not self._heap_frozen:  # the first rest: what start-up and the first poll built stays for good
                 self._heap_frozen = True
                 log.debug("heap frozen (%s objects)", freeze_heap())
-                # What that collection freed goes back to the OS too (the trim after the poll came before it).
-                threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
+                self._trim_memory()  # what that collection freed too (the trim after the poll came before it)
         self.settled.emit()
+
+    @staticmethod
+    def _trim_memory() -> None:
+        # Off the UI thread: trimming a large heap can take a few ms.
+        threading.Thread(target=release_free_memory, name="malloc-trim", daemon=True).start()
 
     def _arm(self) -> None:
         if self.scheduler is not None:
