@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import resource
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -222,7 +224,7 @@ def test_keys_left_by_a_vanished_account_are_deleted_never_those_on_disk(cli: Cl
 # ---------------------------------------------------------------- a full disk
 
 SETUP_AND_FILL = r"""
-import hashlib, json, os, subprocess, sys
+import hashlib, json, math, os, subprocess, sys, time
 from pathlib import Path
 
 mnt, cfg, keyring = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
@@ -246,6 +248,7 @@ add = ("accounts", "add", "--provider", "deepseek", "--label", "{}", "--base-url
 first = run(*[a.format("first") for a in add], stdin="sk-first-0123456789abcdef\n")
 ident = first["out"].strip().splitlines()[-1]
 setup = [first, run("check"), run("accounts", "grant", ident, "--amount", "5", "--expires", "2099-01-01")]
+first_read = time.time()
 for side in cfg.glob("history.sqlite3-*"):
     side.unlink()  # closed cleanly: the next open has to create them, on the full disk
 before = files()
@@ -261,6 +264,7 @@ runs = [run("check"), run("check", "--json"), run(*[a.format("second") for a in 
         run("accounts", "grant", ident, "--amount", "7", "--expires", "2099-01-01")]
 after = files()
 filler.unlink()
+time.sleep(max(0.0, math.floor(first_read) + 1 - time.time()))  # one reading per second: not the first one's
 recovered = [run("check"), run("history", "--json")]
 print(json.dumps({"ident": ident, "setup": setup, "before": before, "after": after, "runs": runs,
                   "recovered": recovered, "files_after": sorted(p.name for p in cfg.iterdir())}))
@@ -317,6 +321,7 @@ def test_writes_past_the_file_size_limit_are_told_and_change_nothing(cli: CliRun
     """RLIMIT_FSIZE: the kernel refuses every write past the limit (EFBIG), as a full disk does (ENOSPC)."""
     ident = cli_add(cli, "one")
     assert cli("check").code == 3  # a first reading (a failed one: UNKNOWN) in the history
+    first_read = time.time()
     for side in cli.config_dir.glob("history.sqlite3-*"):
         side.unlink()
 
@@ -343,6 +348,8 @@ def test_writes_past_the_file_size_limit_are_told_and_change_nothing(cli: CliRun
         assert proc.returncode != 0 and "could not be written" in proc.stdout + proc.stderr, proc.stderr
     assert files() == before
     assert not list(cli.config_dir.glob("*.corrupt-*")), "a write error is not corruption"
+    # The history keeps one reading per account and second: the new one must not share the first one's second.
+    time.sleep(max(0.0, math.floor(first_read) + 1 - time.time()))
     assert cli("check").code == 3 and len(json.loads(cli("history", "--json").out)["readings"]) == 2
     record("faults.full_disk_runs", len(runs))
 
