@@ -376,11 +376,11 @@ def _list(values: Any, digits: int = 2) -> str:
 TEXT = """\
 ## How it is measured
 
-`make bench` (= `scripts/desktop-session -- .venv/bin/python -m bench`) takes about eight minutes
-(the growth measurement stores ~800 keys in gnome-keyring and seeds a year of history for each). It
-starts a loopback HTTP server that answers like every provider (OpenAI, DeepSeek, Moonshot, SiliconFlow,
-OpenRouter, an OpenAI-compatible relay) and counts the requests per account;
-nothing leaves 127.0.0.1. Results: a table on stdout, `bench/results/bench-<time>.json` and
+`make bench` (= `scripts/desktop-session -- .venv/bin/python -m bench`) takes a few minutes
+(the figures above say how long; the growth measurement stores ~800 keys in gnome-keyring and seeds a
+year of history for each). It starts a loopback HTTP server that answers like every provider (OpenAI,
+DeepSeek, Moonshot, SiliconFlow, OpenRouter, an OpenAI-compatible relay) and counts the requests per
+account; nothing leaves 127.0.0.1. Results: a table on stdout, `bench/results/bench-<time>.json` and
 `latest.json` (not committed), and this file. Exit status 1 when a target is missed, 2 when it cannot
 run (no session, no SNI watcher). Options: `.venv/bin/python -m bench --help`.
 
